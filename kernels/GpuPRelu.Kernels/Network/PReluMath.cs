@@ -1,0 +1,28 @@
+using ILGPU.Algorithms;
+
+namespace GpuPRelu.Kernels.Network;
+
+/// <summary>Scalar pieces of the pReLU activation (DESIGN §1), shared by the kernels.</summary>
+public static class PReluMath
+{
+    /// <summary>ratio^e for ratio ≥ 0 and e ≥ 0; integer exponents up to 8 use multiplications, 0^0 = 1.</summary>
+    public static float Pow(float ratio, float e)
+    {
+        if (e == 0f)
+            return 1f;
+        if (ratio <= 0f)
+            return 0f;
+        int k = (int)e;
+        if (k == e && k <= 8)
+        {
+            float y = ratio;
+            for (int i = 1; i < k; i++)
+                y *= ratio;
+            return y;
+        }
+        return XMath.Pow(ratio, e);
+    }
+
+    /// <summary>The scale of z in a = z·(z/(r·q))^(p−1), with q = ‖u‖ only when the input is normalized.</summary>
+    public static float Scale(float r, float q, int normalizeInput) => normalizeInput != 0 ? r * q : r;
+}

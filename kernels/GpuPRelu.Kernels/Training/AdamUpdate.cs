@@ -1,0 +1,31 @@
+using ILGPU;
+using ILGPU.Algorithms;
+
+namespace GpuPRelu.Kernels.Training;
+
+/// <summary>One Adam step's scalars: BiasCorrection1 = 1 − β1^t, SqrtBiasCorrection2 = √(1 − β2^t), computed on the host.</summary>
+public readonly record struct AdamStep(
+    float Lr, float Beta1, float Beta2, float Eps, float BiasCorrection1, float SqrtBiasCorrection2);
+
+// Reference: tests/GpuPRelu.Tests/Reference/Training/AdamUpdateReference.cs
+
+/// <summary>PyTorch's Adam without weight decay: m ← m + (1−β1)(g − m), v ← β2 v + (1−β2) g²,
+/// θ ← θ − (η/bc1)·m/(√v/√bc2 + ε) (DESIGN §1 training). Index over P.</summary>
+public static class AdamUpdate
+{
+    public static void Kernel(
+        Index1D i,
+        AdamStep step,
+        ArrayView<float> theta,  // [P]
+        ArrayView<float> dTheta, // [P]
+        ArrayView<float> m,      // [P]
+        ArrayView<float> v)      // [P]
+    {
+        float g = dTheta[i];
+        float mi = m[i] + (1f - step.Beta1) * (g - m[i]);
+        float vi = step.Beta2 * v[i] + (1f - step.Beta2) * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        theta[i] -= step.Lr / step.BiasCorrection1 * mi / (XMath.Sqrt(vi) / step.SqrtBiasCorrection2 + step.Eps);
+    }
+}

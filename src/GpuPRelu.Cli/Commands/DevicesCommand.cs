@@ -1,0 +1,24 @@
+using System.CommandLine;
+using System.Globalization;
+using GpuPRelu.Devices;
+
+namespace GpuPRelu.Cli.Commands;
+
+/// <summary>`gpuprelu devices`: every accelerator ILGPU finds, with memory and warp size.</summary>
+internal static class DevicesCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("devices", "list the accelerators ILGPU finds (CUDA, OpenCL, CPU)");
+        command.SetAction(_ =>
+        {
+            foreach (var (kind, name, memory, warp) in ComputeDevice.List())
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{kind.ToString().ToLowerInvariant(),-7} {name}  memory {memory / (1024.0 * 1024 * 1024):0.0} GiB  warp {warp}"));
+            }
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using GpuPRelu.Devices;
+
+namespace GpuPRelu.Cli;
+
+/// <summary>Options every verb shares, and their parsing.</summary>
+internal static class CommonOptions
+{
+    public static readonly Option<bool> Verbose = new("--verbose") { Description = "print stack traces of errors", Recursive = true };
+
+    public static Option<string> Device() => new("--device") { Description = "auto | cuda | opencl | cpu (auto: CUDA, then OpenCL, then CPU)", DefaultValueFactory = _ => "auto" };
+
+    public static Option<string> Out(string fallback) => new("--out") { Description = "output folder", DefaultValueFactory = _ => fallback };
+
+    public static Option<bool> Overwrite() => new("--overwrite") { Description = "write into an output folder that is not empty" };
+
+    public static DeviceKind ParseDevice(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "auto" => DeviceKind.Auto,
+        "cuda" => DeviceKind.Cuda,
+        "opencl" => DeviceKind.OpenCL,
+        "cpu" => DeviceKind.Cpu,
+        _ => throw new UsageException($"device: '{text}' is not one of auto, cuda, opencl, cpu"),
+    };
+
+    /// <summary>Creates the output folder; refuses one that holds files unless overwrite.</summary>
+    public static string PrepareOut(string dir, bool overwrite)
+    {
+        var full = Path.GetFullPath(dir);
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !overwrite)
+            throw new UsageException($"out: '{dir}' exists and is not empty; choose another folder or pass --overwrite");
+        Directory.CreateDirectory(full);
+        return full;
+    }
+}

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using GpuPRelu.Cli;
+using GpuPRelu.Cli.Commands;
+
+var root = new RootCommand("gpuprelu: batches of two-layer polynomial-ReLU networks on ILGPU (Min & Vidal, ICML 2024)");
+root.Options.Add(CommonOptions.Verbose);
+root.Subcommands.Add(DevicesCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+return Runner.Invoke(root, args);

@@ -1,0 +1,139 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
+
+namespace GpuPRelu.Devices;
+
+/// <summary>One ILGPU context and accelerator, with the engine's kernels loaded on first use.</summary>
+public sealed class ComputeDevice : IDisposable
+{
+    private static int _resolverInstalled;
+    private KernelLaunchers? _kernels;
+
+    private ComputeDevice(Context context, Accelerator accelerator, DeviceKind kind)
+    {
+        Context = context;
+        Accelerator = accelerator;
+        Kind = kind;
+    }
+
+    /// <summary>The ILGPU context that owns the accelerator.</summary>
+    public Context Context { get; }
+
+    /// <summary>The accelerator every kernel of this device runs on.</summary>
+    public Accelerator Accelerator { get; }
+
+    /// <summary>The resolved kind (never Auto).</summary>
+    public DeviceKind Kind { get; }
+
+    /// <summary>Human-readable name, e.g. "cuda: NVIDIA H100 80GB HBM3".</summary>
+    public string Description => $"{Kind.ToString().ToLowerInvariant()}: {Accelerator.Name}";
+
+    internal KernelLaunchers Kernels => _kernels ??= new KernelLaunchers(Accelerator);
+
+    /// <summary>Opens the requested device; Auto picks CUDA, then OpenCL, then the CPU accelerator.</summary>
+    /// <exception cref="InvalidOperationException">The requested kind is not present on this machine.</exception>
+    public static ComputeDevice Open(DeviceKind kind)
+    {
+        InstallCudaResolver();
+        var context = CreateContext();
+        try
+        {
+            foreach (var candidate in kind == DeviceKind.Auto ? [DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.Cpu] : new[] { kind })
+            {
+                var device = FindDevice(context, candidate);
+                if (device is not null)
+                {
+                    var accelerator = candidate == DeviceKind.Cpu
+                        ? ((CPUDevice)device).CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel)
+                        : device.CreateAccelerator(context);
+                    return new ComputeDevice(context, accelerator, candidate);
+                }
+            }
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+        context.Dispose();
+        throw new InvalidOperationException(
+            $"device '{kind.ToString().ToLowerInvariant()}' is not present on this machine; run 'gpuprelu devices' to list what is, or use --device cpu");
+    }
+
+    /// <summary>Every accelerator ILGPU finds: kind, name, memory in bytes, warp size.</summary>
+    public static IReadOnlyList<(DeviceKind Kind, string Name, long MemoryBytes, int WarpSize)> List()
+    {
+        InstallCudaResolver();
+        using var context = CreateContext();
+        return [.. context.Devices.Select(d => (KindOf(d), d.Name, d.MemorySize, d.WarpSize))];
+    }
+
+    /// <summary>True when a CUDA device can be opened here.</summary>
+    public static bool CudaAvailable()
+    {
+        InstallCudaResolver();
+        using var context = CreateContext();
+        return FindDevice(context, DeviceKind.Cuda) is not null;
+    }
+
+    public void Dispose()
+    {
+        Accelerator.Dispose();
+        Context.Dispose();
+    }
+
+    // Warp 2 × 4 warps × 1 processor: auto-grouped kernels get groups of WarpSize threads and ILGPU's CPU runtime
+    // synchronizes every group with .NET barriers, so small groups on few threads cost least on a 2-core machine.
+    // Measured on the quick preset (3 epochs): Default (4×4×1) 41 s, (2×1×2) 11 s, (2×4×1) 7 s, (4×1×1) 81 s.
+    private static readonly CPUDevice CpuShape = new(2, 4, 1);
+
+    private static Context CreateContext() =>
+        Context.Create(builder => builder
+            .Cuda().OpenCL()
+            .CPU(CpuShape)
+            .EnableAlgorithms()
+            .Optimize(OptimizationLevel.O2));
+
+    private static Device? FindDevice(Context context, DeviceKind kind) =>
+        context.Devices.FirstOrDefault(d => KindOf(d) == kind);
+
+    private static DeviceKind KindOf(Device device) => device.AcceleratorType switch
+    {
+        AcceleratorType.Cuda => DeviceKind.Cuda,
+        AcceleratorType.OpenCL => DeviceKind.OpenCL,
+        _ => DeviceKind.Cpu,
+    };
+
+    // ILGPU imports "cuda", which .NET probes as libcuda.so; driver-only Linux installs ship just libcuda.so.1,
+    // and then CUDA devices silently vanish (research/ilgpu.md §4).
+    private static void InstallCudaResolver()
+    {
+        if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref _resolverInstalled, 1) == 1)
+            return;
+        try
+        {
+            NativeLibrary.SetDllImportResolver(typeof(Context).Assembly, ResolveCuda);
+        }
+        catch (InvalidOperationException)
+        {
+            // ILGPU installed its own resolver (WSL); keep it.
+        }
+    }
+
+    private static IntPtr ResolveCuda(string name, Assembly assembly, DllImportSearchPath? path)
+    {
+        if (name != "cuda")
+            return IntPtr.Zero;
+        foreach (var candidate in new[] { "libcuda.so", "libcuda.so.1" })
+        {
+            if (NativeLibrary.TryLoad(candidate, assembly, path, out var handle))
+                return handle;
+        }
+        return IntPtr.Zero;
+    }
+}

@@ -1,0 +1,102 @@
+using GpuPRelu.Kernels;
+using GpuPRelu.Kernels.Data;
+using GpuPRelu.Kernels.Network;
+using GpuPRelu.Kernels.Reductions;
+using GpuPRelu.Kernels.Training;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuPRelu.Devices;
+
+/// <summary>The engine's kernels, loaded once per accelerator, with typed launch methods that size the grid
+/// from the shape. Views are trusted here: the engine that owns the buffers sized them from the same shape.</summary>
+internal sealed class KernelLaunchers
+{
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>> _columnNorms;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>> _inputNorms;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>> _forward;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>> _output;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>> _outputBackward;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _hiddenBackward;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>> _weightBackward;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>> _inputBackward;
+    private readonly Action<Index1D, BatchShape, RowSelection, ArrayView<float>, ArrayView<int>, ArrayView<int>,
+        ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<int>> _gather;
+    private readonly Action<Index1D, BatchShape, LossSpec, ArrayView<float>, ArrayView<int>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>> _loss;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>> _rowSums;
+    private readonly Action<Index1D, float, ArrayView<float>, ArrayView<float>> _sgd;
+    private readonly Action<Index1D, AdamStep, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _adam;
+
+    public KernelLaunchers(Accelerator accelerator)
+    {
+        _columnNorms = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>>(Kernels.Network.ColumnNorms.Kernel);
+        _inputNorms = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>>(Kernels.Network.InputNorms.Kernel);
+        _forward = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(PReluForward.Kernel);
+        _output = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>>(OutputForward.Kernel);
+        _outputBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Network.OutputBackward.Kernel);
+        _hiddenBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Network.HiddenBackward.Kernel);
+        _weightBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Network.WeightBackward.Kernel);
+        _inputBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Network.InputBackward.Kernel);
+        _gather = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, RowSelection, ArrayView<float>, ArrayView<int>, ArrayView<int>,
+            ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<int>>(GatherRows.Kernel);
+        _loss = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, LossSpec, ArrayView<float>, ArrayView<int>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>>(LossGradient.Kernel);
+        _rowSums = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Reductions.RowSums.Kernel);
+        _sgd = accelerator.LoadAutoGroupedStreamKernel<Index1D, float, ArrayView<float>, ArrayView<float>>(SgdUpdate.Kernel);
+        _adam = accelerator.LoadAutoGroupedStreamKernel<Index1D, AdamStep, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(AdamUpdate.Kernel);
+    }
+
+    public void ColumnNorms(BatchShape s, ArrayView<float> theta, ArrayView<float> r) =>
+        _columnNorms(s.Networks * s.Hidden, s, theta, r);
+
+    public void InputNorms(BatchShape s, ArrayView<float> u, ArrayView<float> q) =>
+        _inputNorms(s.Networks * s.Samples, s, u, q);
+
+    public void Forward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> r,
+        ArrayView<float> q, ArrayView<float> z, ArrayView<float> a, ArrayView<float> f)
+    {
+        _forward(s.Networks * s.Samples * s.Hidden, s, u, theta, p, r, q, z, a);
+        _output(s.Networks * s.Samples * s.Outputs, s, a, theta, f);
+    }
+
+    public void OutputBackward(BatchShape s, ArrayView<float> a, ArrayView<float> g, ArrayView<float> dTheta) =>
+        _outputBackward(s.Networks * (s.Hidden + 1) * s.Outputs, s, a, g, dTheta);
+
+    public void HiddenBackward(BatchShape s, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> r, ArrayView<float> q,
+        ArrayView<float> z, ArrayView<float> a, ArrayView<float> g, ArrayView<float> gz, ArrayView<float> t) =>
+        _hiddenBackward(s.Networks * s.Samples * s.Hidden, s, theta, p, r, q, z, a, g, gz, t);
+
+    public void WeightBackward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> r,
+        ArrayView<float> gz, ArrayView<float> t, ArrayView<float> dTheta) =>
+        _weightBackward(s.Networks * s.Inputs * s.Hidden, s, u, theta, p, r, gz, t, dTheta);
+
+    public void InputBackward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> q,
+        ArrayView<float> gz, ArrayView<float> t, ArrayView<float> du) =>
+        _inputBackward(s.Networks * s.Samples * s.Inputs, s, u, theta, p, q, gz, t, du);
+
+    public void Gather(BatchShape s, RowSelection sel, ArrayView<float> x, ArrayView<int> y, ArrayView<int> set,
+        ArrayView<int> rows, ArrayView<float> center, ArrayView<float> u, ArrayView<int> ym) =>
+        _gather(s.Networks * s.Samples * s.Inputs, s, sel, x, y, set, rows, center, u, ym);
+
+    public void Loss(BatchShape s, LossSpec spec, ArrayView<float> f, ArrayView<int> ym, ArrayView<float> g,
+        ArrayView<float> loss, ArrayView<float> correct) =>
+        _loss(s.Networks * s.Samples, s, spec, f, ym, g, loss, correct);
+
+    public void RowSums(BatchShape s, ArrayView<float> loss, ArrayView<float> correct, ArrayView<float> sums) =>
+        _rowSums(s.Networks, s, loss, correct, sums);
+
+    public void Sgd(float lr, ArrayView<float> theta, ArrayView<float> dTheta) =>
+        _sgd((int)theta.Length, lr, theta, dTheta);
+
+    public void Adam(AdamStep step, ArrayView<float> theta, ArrayView<float> dTheta, ArrayView<float> m, ArrayView<float> v) =>
+        _adam((int)theta.Length, step, theta, dTheta, m, v);
+}

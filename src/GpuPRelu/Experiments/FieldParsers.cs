@@ -1,0 +1,36 @@
+using System.Globalization;
+
+namespace GpuPRelu.Experiments;
+
+/// <summary>Text → value conversions shared by flags and config files; every failure names the field and the rule.</summary>
+public static class FieldParsers
+{
+    /// <summary>An integer (a size, a count, a seed).</summary>
+    public static int Count(string field, string text) =>
+        int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
+            ? v : throw new FormatException($"{field}: '{text}' is not an integer");
+
+    /// <summary>A finite number.</summary>
+    public static double Number(string field, string text) =>
+        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            ? v : throw new FormatException($"{field}: '{text}' is not a finite number");
+
+    /// <summary>true/false (also yes/no, 1/0).</summary>
+    public static bool Switch(string field, string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "true" or "yes" or "1" or "on" => true,
+        "false" or "no" or "0" or "off" => false,
+        _ => throw new FormatException($"{field}: '{text}' is not true or false"),
+    };
+
+    /// <summary>One of the names given (case-insensitive).</summary>
+    public static T Choice<T>(string field, string text, params (string Name, T Value)[] choices)
+    {
+        foreach (var (name, value) in choices)
+        {
+            if (string.Equals(name, text.Trim(), StringComparison.OrdinalIgnoreCase))
+                return value;
+        }
+        throw new FormatException($"{field}: '{text}' is not one of {string.Join(", ", choices.Select(c => c.Name))}");
+    }
+}

@@ -1,0 +1,86 @@
+using GpuPRelu.Models;
+using GpuPRelu.Training;
+
+namespace GpuPRelu.Experiments;
+
+/// <summary>A synthetic training run: the data model, the grid p × α × seed (one network each), the network shape and
+/// the optimizer. Defaults are the paper's fig2 configuration (DESIGN §2); YAML keys are the snake_case names.</summary>
+public sealed record TrainConfig
+{
+    public int InputDim { get; init; } = 1000;
+    public int Subclasses { get; init; } = 10;
+    public int PositiveSubclasses { get; init; } = 6;
+    public bool RandomCenters { get; init; }
+    public IReadOnlyList<double> Alpha { get; init; } = ValueList.Linspace(0.01, 0.3, 15);
+    public IReadOnlyList<double> P { get; init; } = [1, 3];
+    public int Seeds { get; init; } = 5;
+    public int Seed { get; init; }
+    public int Width { get; init; } = 2000;
+    public InitKind Init { get; init; } = InitKind.Gaussian;
+    public double InitScale { get; init; } = 1e-7;
+    public LossKind Loss { get; init; } = LossKind.Exp;
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+    public double Lr { get; init; } = 0.2;
+    public int Epochs { get; init; } = 401;
+    public double? FlowTime { get; init; }
+    public int BatchSize { get; init; } = 100;
+    public int NTrain { get; init; } = 20000;
+    public int NTest { get; init; } = 20000;
+    public bool Bias { get; init; }
+    public bool NormalizeInput { get; init; }
+    public bool Center { get; init; }
+    public int LogEvery { get; init; } = 1;
+
+    /// <summary>Outputs: 1 for the binary losses (f is a scalar), 2 for cross-entropy on the two classes.</summary>
+    public int Outputs => Loss == LossKind.CrossEntropy ? 2 : 1;
+
+    /// <summary>Passes over the data: Epochs, or for gd with FlowTime set, FlowTime / Lr steps (rounded).</summary>
+    public int ResolvedEpochs => Optimizer == OptimizerKind.Gd && FlowTime is { } t ? (int)Math.Max(1, Math.Round(t / Lr)) : Epochs;
+
+    /// <summary>Every rule this config breaks, each naming the field (snake_case) and the rule; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var e = new List<string>();
+        if (PositiveSubclasses < 1)
+            e.Add($"positive_subclasses must be ≥ 1, got {PositiveSubclasses}");
+        if (PositiveSubclasses >= Subclasses)
+            e.Add($"positive_subclasses must be < subclasses ({Subclasses}) so both classes exist, got {PositiveSubclasses}");
+        if (InputDim < Subclasses)
+            e.Add($"input_dim must be ≥ subclasses ({Subclasses}) to hold {Subclasses} orthonormal centers, got {InputDim}");
+        if (Alpha.Count == 0)
+            e.Add("alpha must list at least one value");
+        foreach (var a in Alpha.Where(a => !(a >= 0) || double.IsInfinity(a)))
+            e.Add($"alpha must be ≥ 0 and finite, got {a}");
+        if (P.Count == 0)
+            e.Add("p must list at least one value");
+        foreach (var p in P.Where(p => !(p >= 1) || double.IsInfinity(p)))
+            e.Add($"p must be ≥ 1 and finite, got {p}");
+        Positive(e, "seeds", Seeds);
+        if (Seed < 0)
+            e.Add($"seed must be ≥ 0, got {Seed}");
+        Positive(e, "width", Width);
+        Positive(e, "epochs", Epochs);
+        Positive(e, "batch_size", BatchSize);
+        Positive(e, "n_train", NTrain);
+        Positive(e, "n_test", NTest);
+        Positive(e, "log_every", LogEvery);
+        if (!(Lr > 0) || double.IsInfinity(Lr))
+            e.Add($"lr must be > 0 and finite, got {Lr}");
+        if (!(InitScale > 0) || double.IsInfinity(InitScale))
+            e.Add($"init_scale must be > 0 and finite, got {InitScale}");
+        if (FlowTime is { } t && !(t > 0))
+            e.Add($"flow_time must be > 0, got {t}");
+        if (FlowTime is not null && Optimizer != OptimizerKind.Gd)
+            e.Add("flow_time applies to optimizer gd only (sgd and adam count epochs)");
+        long networks = (long)Alpha.Count * P.Count * Seeds;
+        if (networks > 100_000)
+            e.Add($"alpha × p × seeds gives {networks} networks; at most 100000 fit one batch");
+        return e;
+    }
+
+    private static void Positive(List<string> errors, string name, int value)
+    {
+        if (value < 1)
+            errors.Add($"{name} must be ≥ 1, got {value}");
+    }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using GpuPRelu.Devices;
+using GpuPRelu.IO;
+using GpuPRelu.Models;
+using GpuPRelu.Training;
+
+namespace GpuPRelu.Experiments;
+
+/// <summary>`gpuprelu train`: config → plan → data → one batch → training → training.csv, summary.csv,
+/// manifest.json and optionally networks.safetensors in the output folder.</summary>
+public static class TrainExperiment
+{
+    /// <summary>Runs a validated config on `device`, writing into `outDir` (which must exist). `load` starts from the
+    /// networks of a file instead of a fresh init. `log` receives one line per log point; `progress` the fraction done.
+    /// Returns the summary rows.</summary>
+    public static IReadOnlyList<SummaryRow> Run(TrainConfig config, ComputeDevice device, string outDir, bool save,
+        string? load = null, Action<string>? log = null, Action<double>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(device);
+        var plan = new TrainPlan(config);
+        var manifest = new RunManifest(outDir, "train", config, device.Description);
+        try
+        {
+            var theta = load is null
+                ? NetworkBatch.Initialize(plan.Shape, plan.Networks, config.Init, config.InitScale)
+                : LoadTheta(load, plan);
+            var (train, test) = plan.GenerateData();
+            manifest.EndPhase("data");
+
+            using var batch = new NetworkBatch(device, plan.Shape, plan.Networks, theta, plan.Centers(train));
+            var options = new TrainingOptions(config.Optimizer, config.Loss, config.Lr, config.ResolvedEpochs,
+                config.BatchSize, config.LogEvery);
+            var rows = new List<TrainingRow>();
+            var trainingCsv = Path.Combine(outDir, "training.csv");
+            var lastWrite = Stopwatch.StartNew();
+            var metrics = Trainer.Train(batch, train, test, options, (point, fraction) =>
+            {
+                rows.AddRange(point.Select(m => ToRow(plan, m)));
+                // rewrite the growing CSV at most every few seconds: partial results survive a failure
+                if (lastWrite.Elapsed.TotalSeconds > 5 || fraction >= 1)
+                {
+                    CsvOutput.Write(trainingCsv, rows);
+                    lastWrite.Restart();
+                }
+                log?.Invoke(Describe(point, plan));
+                progress?.Invoke(fraction);
+            }, cancel);
+            device.Accelerator.Synchronize();
+            manifest.EndPhase("train");
+
+            var last = metrics.Where(m => m.Epoch == options.Epochs).ToList();
+            var summary = last.Select(m => new SummaryRow(m.Network, plan.Networks[m.Network].P, plan.Networks[m.Network].Alpha,
+                plan.Networks[m.Network].Seed, m.Epoch, m.Step, m.FlowTime, m.Loss, m.TrainAccuracy, m.TestAccuracy, m.Diverged)).ToList();
+            CsvOutput.Write(Path.Combine(outDir, "summary.csv"), summary);
+            if (save)
+            {
+                NetworkFile.Write(Path.Combine(outDir, "networks.safetensors"), plan.Shape, batch.ThetaToHost(),
+                    config.Center ? batch.CentersToHost() : null, [.. plan.Networks.Select(n => n.P)], Metadata(plan));
+            }
+            manifest.Results["diverged_networks"] = summary.Count(s => s.Diverged);
+            manifest.Results["min_test_acc"] = summary.Where(s => !s.Diverged).Select(s => s.TestAcc).DefaultIfEmpty(double.NaN).Min();
+            manifest.EndPhase("write");
+            manifest.Finish("ok");
+            return summary;
+        }
+        catch (Exception ex)
+        {
+            manifest.Finish($"failed: {ex.Message}");
+            throw;
+        }
+    }
+
+    private static TrainingRow ToRow(TrainPlan plan, NetworkMetrics m)
+    {
+        var n = plan.Networks[m.Network];
+        return new TrainingRow(m.Network, n.P, n.Alpha, n.Seed, m.Epoch, m.Step, m.FlowTime, m.Loss, m.TrainAccuracy,
+            m.TestLoss, m.TestAccuracy, m.Diverged);
+    }
+
+    private static string Describe(IReadOnlyList<NetworkMetrics> point, TrainPlan plan)
+    {
+        var m0 = point[0];
+        var byP = point.GroupBy(m => plan.Networks[m.Network].P).Select(g => string.Create(CultureInfo.InvariantCulture,
+            $"p={g.Key:0.##}: loss {g.Average(m => m.Loss):0.####e+0} test_acc {g.Average(m => m.TestAccuracy):0.000}"));
+        int diverged = point.Count(m => m.Diverged);
+        return string.Create(CultureInfo.InvariantCulture, $"epoch {m0.Epoch} step {m0.Step} t={m0.FlowTime:0.###}  ")
+            + string.Join("  ", byP) + (diverged > 0 ? $"  diverged {diverged}" : "");
+    }
+
+    private static Dictionary<string, string> Metadata(TrainPlan plan) => new()
+    {
+        ["alpha"] = string.Join(",", plan.Networks.Select(n => n.Alpha.ToString("R", CultureInfo.InvariantCulture))),
+        ["seed"] = string.Join(",", plan.Networks.Select(n => n.Seed.ToString(CultureInfo.InvariantCulture))),
+    };
+
+    private static float[] LoadTheta(string path, TrainPlan plan)
+    {
+        var (shape, theta, _, p, _) = NetworkFile.Read(path);
+        if (shape != plan.Shape)
+            throw new InvalidDataException($"{Path.GetFileName(path)} holds {shape.Networks} networks of D {shape.Inputs}, H {shape.Hidden}, C {shape.Outputs}, bias {shape.HasBias}, normalize_input {shape.NormalizeInput}; "
+                + $"the config asks for {plan.Shape.Networks} networks of D {plan.Shape.Inputs}, H {plan.Shape.Hidden}, C {plan.Shape.Outputs}, bias {plan.Shape.HasBias}, normalize_input {plan.Shape.NormalizeInput}");
+        if (p is not null && !p.SequenceEqual(plan.Networks.Select(n => (double)(float)n.P)))
+            throw new InvalidDataException($"{Path.GetFileName(path)}: its p tensor ({string.Join(",", p)}) differs from the config's grid");
+        return theta;
+    }
+}

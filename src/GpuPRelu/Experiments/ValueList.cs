@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace GpuPRelu.Experiments;
+
+/// <summary>Lists of numbers as the CLI and the config files write them: "0.1,0.2,0.5" or "start:stop:count" for
+/// count evenly spaced values from start to stop inclusive (numpy's linspace).</summary>
+public static class ValueList
+{
+    /// <summary>count values from start to stop inclusive.</summary>
+    public static double[] Linspace(double start, double stop, int count) =>
+        count == 1 ? [start] : [.. Enumerable.Range(0, count).Select(i => start + (stop - start) * i / (count - 1))];
+
+    /// <summary>Parses a list; throws FormatException naming the field and the rule.</summary>
+    public static double[] Parse(string field, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split(':');
+        if (parts.Length == 3)
+        {
+            if (!TryNumber(parts[0], out var start) || !TryNumber(parts[1], out var stop)
+                || !int.TryParse(parts[2].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) || count < 1)
+                throw new FormatException($"{field}: '{text}' is not start:stop:count with numbers and an integer count ≥ 1");
+            return Linspace(start, stop, count);
+        }
+        if (parts.Length != 1)
+            throw new FormatException($"{field}: '{text}' must be a comma-separated list or start:stop:count");
+        var items = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new double[items.Length];
+        for (int i = 0; i < items.Length; i++)
+        {
+            if (!TryNumber(items[i], out values[i]))
+                throw new FormatException($"{field}: '{items[i]}' is not a number (lists are 'a,b,c' or 'start:stop:count')");
+        }
+        return values;
+    }
+
+    private static bool TryNumber(string s, out double value) =>
+        double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using GpuPRelu.Experiments;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace GpuPRelu.IO;
+
+/// <summary>Reads a YAML config: a mapping of snake_case keys to scalars or lists, applied field by field onto a config.</summary>
+public static class ConfigFile
+{
+    /// <summary>Applies the YAML text's keys onto `config`. Unknown keys, wrong types and malformed YAML throw
+    /// FormatException naming the source, the key (and line) and the rule.</summary>
+    public static TConfig Apply<TConfig>(TConfig config, string yaml, string source, IReadOnlyList<ConfigField<TConfig>> fields)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new FormatException($"{source}: malformed YAML at line {ex.Start.Line}: {ex.Message}", ex);
+        }
+        if (stream.Documents.Count == 0)
+            return config;
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new FormatException($"{source}: the top level must be a mapping of keys to values");
+        foreach (var (keyNode, valueNode) in root.Children)
+        {
+            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            var field = fields.FirstOrDefault(f => f.Key == key)
+                ?? throw new FormatException($"{source}: line {keyNode.Start.Line}: unknown key '{key}' (known: {string.Join(", ", fields.Select(f => f.Key))})");
+            string text = valueNode switch
+            {
+                YamlScalarNode s => s.Value ?? "",
+                YamlSequenceNode seq when seq.Children.All(c => c is YamlScalarNode) =>
+                    string.Join(",", seq.Children.Select(c => ((YamlScalarNode)c).Value)),
+                _ => throw new FormatException($"{source}: line {valueNode.Start.Line}: '{key}' must be a value or a list of values"),
+            };
+            try
+            {
+                config = field.Apply(config, text);
+            }
+            catch (FormatException ex)
+            {
+                throw new FormatException($"{source}: line {valueNode.Start.Line.ToString(CultureInfo.InvariantCulture)}: {ex.Message}", ex);
+            }
+        }
+        return config;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace GpuPRelu.IO;
+
+/// <summary>Tidy CSV output: one header, invariant culture, written atomically. Column names come from the row
+/// record's [Name] attributes (snake_case).</summary>
+public static class CsvOutput
+{
+    private static readonly CsvConfiguration Config = new(CultureInfo.InvariantCulture) { NewLine = "\n" };
+
+    /// <summary>Writes all rows to `path`, replacing it atomically.</summary>
+    public static void Write<TRow>(string path, IEnumerable<TRow> rows) =>
+        AtomicFile.Write(path, s =>
+        {
+            using var writer = new StreamWriter(s, leaveOpen: true);
+            using var csv = new CsvWriter(writer, Config);
+            csv.WriteRecords(rows);
+        });
+
+    /// <summary>Reads rows back (tests, tools).</summary>
+    public static List<TRow> Read<TRow>(string path)
+    {
+        using var reader = new StreamReader(path);
+        using var csv = new CsvReader(reader, Config);
+        return [.. csv.GetRecords<TRow>()];
+    }
+}

@@ -1,0 +1,87 @@
+using GpuPRelu.Devices;
+using GpuPRelu.Kernels;
+using GpuPRelu.Random;
+using ILGPU.Runtime;
+
+namespace GpuPRelu.Models;
+
+/// <summary>B pReLU networks of equal shape (D, H, C) in one set of device buffers: the packed parameters
+/// θ = [W (B·D·H) | V (B·H·C) | b (B·C)], each network's p and input center.</summary>
+public sealed class NetworkBatch : IDisposable
+{
+    /// <summary>Allocates the batch on the device from host arrays (θ packed as above, centers [B, D]).</summary>
+    public NetworkBatch(ComputeDevice device, BatchShape shape, IReadOnlyList<NetworkInfo> networks, float[] theta, float[] centers)
+    {
+        if (networks.Count != shape.Networks)
+            throw new ArgumentException($"{networks.Count} network descriptions for a batch of {shape.Networks}", nameof(networks));
+        if (theta.Length != shape.ParameterCount)
+            throw new ArgumentException($"theta has {theta.Length} values; the shape needs {shape.ParameterCount}", nameof(theta));
+        if (centers.Length != shape.Networks * shape.Inputs)
+            throw new ArgumentException($"centers has {centers.Length} values; the shape needs {shape.Networks * shape.Inputs}", nameof(centers));
+        Device = device;
+        Shape = shape with { Samples = 0 };
+        Networks = networks;
+        Theta = device.Accelerator.Allocate1D(theta);
+        P = device.Accelerator.Allocate1D([.. networks.Select(n => (float)n.P)]);
+        Center = device.Accelerator.Allocate1D(centers);
+    }
+
+    /// <summary>The device the buffers live on.</summary>
+    public ComputeDevice Device { get; }
+
+    /// <summary>B, D, H, C and the bias and input-normalization switches (Samples is 0 here).</summary>
+    public BatchShape Shape { get; }
+
+    /// <summary>One description per network, in batch order.</summary>
+    public IReadOnlyList<NetworkInfo> Networks { get; }
+
+    /// <summary>Packed parameters [W | V | b].</summary>
+    public MemoryBuffer1D<float, ILGPU.Stride1D.Dense> Theta { get; }
+
+    /// <summary>p of each network [B].</summary>
+    public MemoryBuffer1D<float, ILGPU.Stride1D.Dense> P { get; }
+
+    /// <summary>Input center of each network [B, D] (zeros when none).</summary>
+    public MemoryBuffer1D<float, ILGPU.Stride1D.Dense> Center { get; }
+
+    /// <summary>Initial packed parameters for the given networks, a pure function of each network's seed (so p = 1
+    /// and p = 3 networks with one seed start from the same weights).</summary>
+    public static float[] Initialize(BatchShape shape, IReadOnlyList<NetworkInfo> networks, InitKind init, double scale)
+    {
+        int B = shape.Networks, D = shape.Inputs, H = shape.Hidden, C = shape.Outputs;
+        var theta = new float[shape.ParameterCount];
+        double wBound = Math.Sqrt(6.0 / H), vBound = 1.0 / Math.Sqrt(H);
+        Parallel.For(0, B, b =>
+        {
+            long seed = networks[b].Seed;
+            for (int i = 0; i < D * H; i++)
+            {
+                theta[b * D * H + i] = (float)(init == InitKind.Gaussian
+                    ? scale * CounterRandom.Normal(seed, RandomPurpose.InitW, i)
+                    : wBound * (2 * CounterRandom.Uniform(seed, RandomPurpose.InitW, i) - 1));
+            }
+            for (int i = 0; i < H * C; i++)
+            {
+                theta[shape.VOffset + b * H * C + i] = (float)(init == InitKind.Gaussian
+                    ? scale * CounterRandom.Normal(seed, RandomPurpose.InitV, i)
+                    : vBound * (2 * CounterRandom.Uniform(seed, RandomPurpose.InitV, i) - 1));
+            }
+            for (int c = 0; c < C && shape.HasBias != 0 && init == InitKind.Kaiming; c++)
+                theta[shape.BiasOffset + b * C + c] = (float)(vBound * (2 * CounterRandom.Uniform(seed, RandomPurpose.InitBias, c) - 1));
+        });
+        return theta;
+    }
+
+    /// <summary>The packed parameters copied back to the host.</summary>
+    public float[] ThetaToHost() => Theta.GetAsArray1D();
+
+    /// <summary>The centers copied back to the host [B, D].</summary>
+    public float[] CentersToHost() => Center.GetAsArray1D();
+
+    public void Dispose()
+    {
+        Theta.Dispose();
+        P.Dispose();
+        Center.Dispose();
+    }
+}

@@ -1,0 +1,9 @@
+namespace GpuPRelu.Training;
+
+/// <summary>The training loss (DESIGN §1); the values are the LossGradient kernel's codes.</summary>
+public enum LossKind
+{
+    Exp = 0,
+    Logistic = 1,
+    CrossEntropy = 2,
+}

@@ -1,0 +1,10 @@
+namespace GpuPRelu.Training;
+
+/// <summary>Gd: full-batch gradient descent with a tiny step (gradient flow, DESIGN §1); Sgd: mini-batches reshuffled
+/// every epoch; Adam: PyTorch's defaults.</summary>
+public enum OptimizerKind
+{
+    Gd,
+    Sgd,
+    Adam,
+}

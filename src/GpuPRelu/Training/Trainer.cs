@@ -1,0 +1,125 @@
+using GpuPRelu.Data;
+using GpuPRelu.Kernels.Training;
+using GpuPRelu.Models;
+using GpuPRelu.Random;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuPRelu.Training;
+
+/// <summary>Trains every network of a batch together: each step is one launch sequence for the whole batch
+/// (gather, forward, loss, backward, update), with host work only for the shuffles and at log points.</summary>
+public static class Trainer
+{
+    /// <summary>Trains `net` in place on its data sets (network b reads trainSets[net.Networks[b].DataSet]) and
+    /// returns the metrics of every log point, epoch 0 (the initialization) included. `onLog` sees each log point's
+    /// rows as they are computed, with the fraction of the work done.</summary>
+    public static IReadOnlyList<NetworkMetrics> Train(NetworkBatch net, IReadOnlyList<DataSet> trainSets,
+        IReadOnlyList<DataSet> testSets, TrainingOptions options,
+        Action<IReadOnlyList<NetworkMetrics>, double>? onLog = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(options);
+        var acc = net.Device.Accelerator;
+        int[] setOf = [.. net.Networks.Select(n => n.DataSet)];
+        using var train = new DeviceData(acc, trainSets, setOf);
+        using var test = new DeviceData(acc, testSets, setOf);
+        int n = train.Samples;
+        int stepRows = options.Optimizer == OptimizerKind.Gd ? n : Math.Min(options.BatchSize, n);
+        using var ws = new Workspace(net, stepRows);
+        using var eval = new Workspace(net, Math.Min(options.EvalRows, Math.Max(n, test.Samples)));
+        using var order = acc.Allocate1D<int>((long)train.Sets * n);
+        using var m = acc.Allocate1D<float>(net.Shape.ParameterCount);
+        using var v = acc.Allocate1D<float>(net.Shape.ParameterCount);
+        m.MemSetToZero();
+        v.MemSetToZero();
+        long[] setSeed = [.. Enumerable.Range(0, train.Sets).Select(k => (long)net.Networks.First(x => x.DataSet == k).Seed)];
+
+        var all = new List<NetworkMetrics>();
+        var diverged = new bool[net.Shape.Networks];
+        long step = 0;
+        void Log(int epoch)
+        {
+            var rows = Evaluate(net, eval, train, test, options.Loss, epoch, step, step * options.LearningRate, diverged);
+            all.AddRange(rows);
+            onLog?.Invoke(rows, (double)epoch / options.Epochs);
+        }
+
+        Log(0);
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            var rowOrder = train.Identity.View;
+            if (options.Optimizer != OptimizerKind.Gd)
+            {
+                var perm = new int[train.Sets * n];
+                Parallel.For(0, train.Sets, k =>
+                    CounterRandom.Permutation(setSeed[k], RandomPurpose.Shuffle, epoch, n).CopyTo(perm, k * n));
+                order.CopyFromCPU(perm);
+                rowOrder = order.View;
+            }
+            for (int offset = 0; offset < n; offset += stepRows)
+            {
+                cancel.ThrowIfCancellationRequested();
+                int rows = Math.Min(stepRows, n - offset);
+                ws.ColumnNorms();
+                var s = ws.Forward(train, rowOrder, offset, rows, options.Loss, 1f / rows);
+                ws.Backward(s);
+                step++;
+                Update(net, ws, options, step, m.View, v.View);
+            }
+            if (epoch % options.LogEvery == 0 || epoch == options.Epochs)
+                Log(epoch);
+        }
+        return all;
+    }
+
+    private static void Update(NetworkBatch net, Workspace ws, TrainingOptions o, long step, ArrayView<float> m, ArrayView<float> v)
+    {
+        var k = net.Device.Kernels;
+        if (o.Optimizer != OptimizerKind.Adam)
+        {
+            k.Sgd((float)o.LearningRate, net.Theta.View, ws.DTheta.View);
+            return;
+        }
+        // PyTorch Adam defaults (β1 0.9, β2 0.999, ε 1e-8); bias corrections in float64 on the host
+        const double beta1 = 0.9, beta2 = 0.999;
+        var adam = new AdamStep((float)o.LearningRate, (float)beta1, (float)beta2, 1e-8f,
+            (float)(1 - Math.Pow(beta1, step)), (float)Math.Sqrt(1 - Math.Pow(beta2, step)));
+        k.Adam(adam, net.Theta.View, ws.DTheta.View, m, v);
+    }
+
+    private static List<NetworkMetrics> Evaluate(NetworkBatch net, Workspace eval, DeviceData train, DeviceData test,
+        LossKind loss, int epoch, long step, double flowTime, bool[] diverged)
+    {
+        eval.ColumnNorms();
+        var (trainLoss, trainAcc) = MeanLossAndAccuracy(eval, train, loss);
+        var (testLoss, testAcc) = MeanLossAndAccuracy(eval, test, loss);
+        var rows = new List<NetworkMetrics>(net.Shape.Networks);
+        for (int b = 0; b < net.Shape.Networks; b++)
+        {
+            diverged[b] |= !double.IsFinite(trainLoss[b]);
+            rows.Add(new NetworkMetrics(b, epoch, step, flowTime, trainLoss[b], trainAcc[b], testLoss[b], testAcc[b], diverged[b]));
+        }
+        return rows;
+    }
+
+    /// <summary>Mean loss and accuracy of every network over all rows of its data set, in chunks of the workspace's rows.</summary>
+    internal static (double[] Loss, double[] Accuracy) MeanLossAndAccuracy(Workspace ws, DeviceData data, LossKind loss)
+    {
+        int networks = (int)data.SetOf.Length;
+        var lossSum = new double[networks];
+        var correct = new double[networks];
+        for (int offset = 0; offset < data.Samples; offset += ws.Rows)
+        {
+            int rows = Math.Min(ws.Rows, data.Samples - offset);
+            var s = ws.Forward(data, data.Identity.View, offset, rows, loss, 1f);
+            var sums = ws.RowSums(s);
+            for (int b = 0; b < networks; b++)
+            {
+                lossSum[b] += sums[2 * b];
+                correct[b] += sums[2 * b + 1];
+            }
+        }
+        return ([.. lossSum.Select(x => x / data.Samples)], [.. correct.Select(x => x / data.Samples)]);
+    }
+}

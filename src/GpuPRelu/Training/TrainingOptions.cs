@@ -1,0 +1,12 @@
+namespace GpuPRelu.Training;
+
+/// <summary>How a batch is trained. Epochs counts passes over the data (for Gd: steps); metrics are recorded every
+/// LogEvery epochs and after the last. EvalRows bounds the rows evaluated per launch (memory).</summary>
+public sealed record TrainingOptions(
+    OptimizerKind Optimizer,
+    LossKind Loss,
+    double LearningRate,
+    int Epochs,
+    int BatchSize,
+    int LogEvery,
+    int EvalRows = 2048);

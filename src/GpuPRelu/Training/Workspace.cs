@@ -1,0 +1,97 @@
+using GpuPRelu.Kernels;
+using GpuPRelu.Kernels.Data;
+using GpuPRelu.Kernels.Training;
+using GpuPRelu.Models;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuPRelu.Training;
+
+/// <summary>The per-row intermediates of a forward and backward pass for up to Rows rows per network, and the step
+/// sequences over them: one launch sequence covers the whole batch of networks.</summary>
+internal sealed class Workspace : IDisposable
+{
+    private readonly NetworkBatch _net;
+    private readonly MemoryBuffer[] _owned;
+
+    public Workspace(NetworkBatch net, int rows)
+    {
+        _net = net;
+        Rows = rows;
+        var acc = net.Device.Accelerator;
+        var s = net.Shape;
+        long bm = (long)s.Networks * rows;
+        U = acc.Allocate1D<float>(bm * s.Inputs);
+        Ym = acc.Allocate1D<int>(bm);
+        Q = acc.Allocate1D<float>(bm);
+        Z = acc.Allocate1D<float>(bm * s.Hidden);
+        A = acc.Allocate1D<float>(bm * s.Hidden);
+        Gz = acc.Allocate1D<float>(bm * s.Hidden);
+        T = acc.Allocate1D<float>(bm * s.Hidden);
+        F = acc.Allocate1D<float>(bm * s.Outputs);
+        G = acc.Allocate1D<float>(bm * s.Outputs);
+        Loss = acc.Allocate1D<float>(bm);
+        Correct = acc.Allocate1D<float>(bm);
+        Sums = acc.Allocate1D<float>(2L * s.Networks);
+        R = acc.Allocate1D<float>((long)s.Networks * s.Hidden);
+        DTheta = acc.Allocate1D<float>(s.ParameterCount);
+        Q.MemSetToZero();
+        _owned = [U, Ym, Q, Z, A, Gz, T, F, G, Loss, Correct, Sums, R, DTheta];
+    }
+
+    public int Rows { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense> U { get; }
+    public MemoryBuffer1D<int, Stride1D.Dense> Ym { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense> Q { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense> Z { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense> A { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense> Gz { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense> T { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense> F { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense> G { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense> Loss { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense> Correct { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense> Sums { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense> R { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense> DTheta { get; }
+
+    /// <summary>‖w_j‖ of every neuron; call after each parameter update, before Forward.</summary>
+    public void ColumnNorms() => _net.Device.Kernels.ColumnNorms(_net.Shape, _net.Theta.View, R.View);
+
+    /// <summary>Gathers `rows` rows (from `offset` in `order`) of each network's data set, runs the forward pass and the
+    /// loss, leaving f, g = scale·∂loss/∂f, the per-row loss and correctness in the workspace.</summary>
+    public BatchShape Forward(DeviceData data, ArrayView<int> order, int offset, int rows, LossKind loss, float scale)
+    {
+        var k = _net.Device.Kernels;
+        var s = _net.Shape.WithSamples(rows);
+        k.Gather(s, new RowSelection(data.Samples, offset), data.X.View, data.Y.View, data.SetOf.View, order,
+            _net.Center.View, U.View, Ym.View);
+        if (s.NormalizeInput != 0)
+            k.InputNorms(s, U.View, Q.View);
+        k.Forward(s, U.View, _net.Theta.View, _net.P.View, R.View, Q.View, Z.View, A.View, F.View);
+        k.Loss(s, new LossSpec((int)loss, scale), F.View, Ym.View, G.View, Loss.View, Correct.View);
+        return s;
+    }
+
+    /// <summary>Back-propagates the g left by Forward into DTheta (and into the hidden intermediates Gz, T).</summary>
+    public void Backward(BatchShape s)
+    {
+        var k = _net.Device.Kernels;
+        k.OutputBackward(s, A.View, G.View, DTheta.View);
+        k.HiddenBackward(s, _net.Theta.View, _net.P.View, R.View, Q.View, Z.View, A.View, G.View, Gz.View, T.View);
+        k.WeightBackward(s, U.View, _net.Theta.View, _net.P.View, R.View, Gz.View, T.View, DTheta.View);
+    }
+
+    /// <summary>Per-network sums of loss and correct rows over the last Forward, copied to the host as [B, 2].</summary>
+    public float[] RowSums(BatchShape s)
+    {
+        _net.Device.Kernels.RowSums(s, Loss.View, Correct.View, Sums.View);
+        return Sums.GetAsArray1D();
+    }
+
+    public void Dispose()
+    {
+        foreach (var buffer in _owned)
+            buffer.Dispose();
+    }
+}
