@@ -1,0 +1,32 @@
+using GpuPRelu.Tests.Fixtures;
+using GpuPRelu.Tests.Reference.Network;
+using Xunit;
+
+namespace GpuPRelu.Tests.Kernels.Network;
+
+[Collection(DeviceGroup.Name)]
+public sealed class InputBackwardTests(DeviceFixture devices)
+{
+    [Theory]
+    [MemberData(nameof(Cases.Network), MemberType = typeof(Cases))]
+    public void MatchesReference(string device, int outputs, int bias, int normalize)
+    {
+        var dev = devices.Get(device);
+        var c = NetworkCase.Create(outputs, bias, normalize, hidden: 8);
+        var s = c.Shape;
+        var rng = new System.Random(c.Seed);
+        int cells = s.Networks * s.Samples * s.Hidden;
+        var (gz, t) = (NetworkCase.Normal(rng, cells, 1.0), NetworkCase.Normal(rng, cells, 1.0));
+        var u = NetworkCase.Wide(c.U);
+        var q = NetworkCase.Wide(NetworkCase.Narrow(InputNormsReference.Run(s, u)));
+        using var arrays = new DeviceArrays(dev.Accelerator);
+        var du = arrays.Zeros(u.Length);
+        dev.Kernels.InputBackward(s, arrays.Upload(c.U), arrays.Upload(c.Theta), arrays.Upload(c.P), arrays.Upload(q),
+            arrays.Upload(gz), arrays.Upload(t), du);
+        var expected = InputBackwardReference.Run(s, u, NetworkCase.Wide(c.Theta), NetworkCase.Wide(c.P), q,
+            NetworkCase.Wide(gz), NetworkCase.Wide(t));
+        // float32 sums of signed products: the error scales with the largest value
+        double atol = 1e-6 * expected.Max(Math.Abs);
+        Close.Assert(expected, DeviceArrays.Download(du), atol, what: $"du ({c})");
+    }
+}

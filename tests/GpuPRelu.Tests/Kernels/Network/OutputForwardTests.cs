@@ -1,0 +1,28 @@
+using GpuPRelu.Tests.Fixtures;
+using GpuPRelu.Tests.Reference.Network;
+using Xunit;
+
+namespace GpuPRelu.Tests.Kernels.Network;
+
+[Collection(DeviceGroup.Name)]
+public sealed class OutputForwardTests(DeviceFixture devices)
+{
+    [Theory]
+    [MemberData(nameof(Cases.Network), MemberType = typeof(Cases))]
+    public void MatchesReference(string device, int outputs, int bias, int normalize)
+    {
+        var dev = devices.Get(device);
+        var c = NetworkCase.Create(outputs, bias, normalize, hidden: 12);
+        var s = c.Shape;
+        var (theta, u) = (NetworkCase.Wide(c.Theta), NetworkCase.Wide(c.U));
+        var r = ColumnNormsReference.Run(s, theta);
+        var q = InputNormsReference.Run(s, u);
+        using var arrays = new DeviceArrays(dev.Accelerator);
+        int rows = s.Networks * s.Samples;
+        var (z, a, f) = (arrays.Zeros(rows * s.Hidden), arrays.Zeros(rows * s.Hidden), arrays.Zeros(rows * s.Outputs));
+        dev.Kernels.Forward(s, arrays.Upload(c.U), arrays.Upload(c.Theta), arrays.Upload(c.P), arrays.Upload(r), arrays.Upload(q), z, a, f);
+        // the output layer alone: f from the activations the kernel left in `a`
+        var expected = OutputForwardReference.Run(s, DeviceArrays.Download(a), theta);
+        Close.Assert(expected, DeviceArrays.Download(f), what: $"f ({c})");
+    }
+}

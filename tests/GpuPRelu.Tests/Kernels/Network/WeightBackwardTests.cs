@@ -1,0 +1,32 @@
+using GpuPRelu.Tests.Fixtures;
+using GpuPRelu.Tests.Reference.Network;
+using Xunit;
+
+namespace GpuPRelu.Tests.Kernels.Network;
+
+[Collection(DeviceGroup.Name)]
+public sealed class WeightBackwardTests(DeviceFixture devices)
+{
+    [Theory]
+    [MemberData(nameof(Cases.Network), MemberType = typeof(Cases))]
+    public void MatchesReference(string device, int outputs, int bias, int normalize)
+    {
+        var dev = devices.Get(device);
+        var c = NetworkCase.Create(outputs, bias, normalize, samples: 9);
+        var s = c.Shape;
+        var rng = new System.Random(c.Seed);
+        int cells = s.Networks * s.Samples * s.Hidden;
+        var (gz, t) = (NetworkCase.Normal(rng, cells, 1.0), NetworkCase.Normal(rng, cells, 1.0));
+        var theta = NetworkCase.Wide(c.Theta);
+        var r = NetworkCase.Wide(NetworkCase.Narrow(ColumnNormsReference.Run(s, theta)));
+        using var arrays = new DeviceArrays(dev.Accelerator);
+        var dTheta = arrays.Zeros(s.ParameterCount);
+        dev.Kernels.WeightBackward(s, arrays.Upload(c.U), arrays.Upload(c.Theta), arrays.Upload(c.P), arrays.Upload(r),
+            arrays.Upload(gz), arrays.Upload(t), dTheta);
+        var expected = WeightBackwardReference.Run(s, NetworkCase.Wide(c.U), theta, NetworkCase.Wide(c.P), r,
+            NetworkCase.Wide(gz), NetworkCase.Wide(t));
+        // float32 sums of signed products: the error scales with the largest value, not with each (possibly cancelled) sum
+        double atol = 1e-6 * expected.Max(Math.Abs);
+        Close.Assert(expected, DeviceArrays.Download(dTheta).AsSpan(0, expected.Length), atol, what: $"dW ({c})");
+    }
+}
