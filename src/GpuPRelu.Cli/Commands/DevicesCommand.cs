@@ -14,8 +14,12 @@ internal static class DevicesCommand
         {
             foreach (var (kind, name, memory, warp) in ComputeDevice.List())
             {
+                // the CPU accelerator reports long.MaxValue: it allocates from host memory
+                string size = kind == DeviceKind.Cpu
+                    ? $"host {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB"
+                    : $"{memory / (1024.0 * 1024 * 1024):0.0} GiB";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{kind.ToString().ToLowerInvariant(),-7} {name}  memory {memory / (1024.0 * 1024 * 1024):0.0} GiB  warp {warp}"));
+                    $"{kind.ToString().ToLowerInvariant(),-7} {name}  memory {size}  warp {warp}"));
             }
             return 0;
         });
