@@ -8,7 +8,7 @@ internal static class CommonOptions
 {
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "print stack traces of errors", Recursive = true };
 
-    public static Option<string> Device() => new("--device") { Description = "auto | cuda | opencl | cpu (auto: CUDA, then OpenCL, then CPU)", DefaultValueFactory = _ => "auto" };
+    public static Option<string> Device() => new("--device") { Description = "auto | cuda | opencl | cpu | ilgpu-cpu (auto: CUDA, then OpenCL, then the managed CPU path; ilgpu-cpu: ILGPU's CPU accelerator)", DefaultValueFactory = _ => "auto" };
 
     public static Option<string> Out(string fallback) => new("--out") { Description = "output folder", DefaultValueFactory = _ => fallback };
 
@@ -20,7 +20,8 @@ internal static class CommonOptions
         "cuda" => DeviceKind.Cuda,
         "opencl" => DeviceKind.OpenCL,
         "cpu" => DeviceKind.Cpu,
-        _ => throw new UsageException($"device: '{text}' is not one of auto, cuda, opencl, cpu"),
+        "ilgpu-cpu" => DeviceKind.IlgpuCpu,
+        _ => throw new UsageException($"device: '{text}' is not one of auto, cuda, opencl, cpu, ilgpu-cpu"),
     };
 
     /// <summary>Creates the output folder; refuses one that holds files unless overwrite.</summary>

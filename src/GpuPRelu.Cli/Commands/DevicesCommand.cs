@@ -15,11 +15,11 @@ internal static class DevicesCommand
             foreach (var (kind, name, memory, warp) in ComputeDevice.List())
             {
                 // the CPU accelerator reports long.MaxValue: it allocates from host memory
-                string size = kind == DeviceKind.Cpu
+                string size = kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu
                     ? $"host {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB"
                     : $"{memory / (1024.0 * 1024 * 1024):0.0} GiB";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{kind.ToString().ToLowerInvariant(),-7} {name}  memory {size}  warp {warp}"));
+                    $"{ComputeDevice.Name(kind),-9} {name}  memory {size}  warp {warp}"));
             }
             return 0;
         });

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using GpuPRelu.Devices.Managed;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
@@ -31,9 +32,14 @@ public sealed class ComputeDevice : IDisposable
     public DeviceKind Kind { get; }
 
     /// <summary>Human-readable name, e.g. "cuda: NVIDIA H100 80GB HBM3".</summary>
-    public string Description => $"{Kind.ToString().ToLowerInvariant()}: {Accelerator.Name}";
+    public string Description => Kind == DeviceKind.Cpu
+        ? $"cpu: managed Vector256 on {Environment.ProcessorCount} threads (fallback kernels on {Accelerator.Name})"
+        : $"{Name(Kind)}: {Accelerator.Name}";
 
-    internal KernelLaunchers Kernels => _kernels ??= new KernelLaunchers(Accelerator);
+    internal KernelLaunchers Kernels => _kernels ??= Kind == DeviceKind.Cpu ? new ManagedLaunchers(Accelerator) : new KernelLaunchers(Accelerator);
+
+    /// <summary>The command-line name of a kind: auto, cuda, opencl, cpu, ilgpu-cpu.</summary>
+    public static string Name(DeviceKind kind) => kind == DeviceKind.IlgpuCpu ? "ilgpu-cpu" : kind.ToString().ToLowerInvariant();
 
     /// <summary>Opens the requested device; Auto picks CUDA, then OpenCL, then the CPU accelerator.</summary>
     /// <exception cref="InvalidOperationException">The requested kind is not present on this machine.</exception>
@@ -48,8 +54,8 @@ public sealed class ComputeDevice : IDisposable
                 var device = FindDevice(context, candidate);
                 if (device is not null)
                 {
-                    var accelerator = candidate == DeviceKind.Cpu
-                        ? ((CPUDevice)device).CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel)
+                    var accelerator = device is CPUDevice cpu
+                        ? cpu.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel)
                         : device.CreateAccelerator(context);
                     return new ComputeDevice(context, accelerator, candidate);
                 }
@@ -62,15 +68,18 @@ public sealed class ComputeDevice : IDisposable
         }
         context.Dispose();
         throw new InvalidOperationException(
-            $"device '{kind.ToString().ToLowerInvariant()}' is not present on this machine; run 'gpuprelu devices' to list what is, or use --device cpu");
+            $"device '{Name(kind)}' is not present on this machine; run 'gpuprelu devices' to list what is, or use --device cpu");
     }
 
-    /// <summary>Every accelerator ILGPU finds: kind, name, memory in bytes, warp size.</summary>
+    /// <summary>Every accelerator ILGPU finds (kind, name, memory in bytes, warp size), then the managed CPU path.</summary>
     public static IReadOnlyList<(DeviceKind Kind, string Name, long MemoryBytes, int WarpSize)> List()
     {
         InstallCudaResolver();
         using var context = CreateContext();
-        return [.. context.Devices.Select(d => (KindOf(d), d.Name, d.MemorySize, d.WarpSize))];
+        var found = context.Devices.Select(d => (KindOf(d), d.Name, d.MemorySize, d.WarpSize)).ToList();
+        found.Add((DeviceKind.Cpu, $"managed Vector256, {Environment.ProcessorCount} threads", GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
+            System.Runtime.Intrinsics.Vector256<float>.Count));
+        return found;
     }
 
     /// <summary>True when a CUDA device can be opened here.</summary>
@@ -99,14 +108,15 @@ public sealed class ComputeDevice : IDisposable
             .EnableAlgorithms()
             .Optimize(OptimizationLevel.O2));
 
+    // the managed CPU path keeps an ILGPU CPU accelerator for its buffers and fallback kernels
     private static Device? FindDevice(Context context, DeviceKind kind) =>
-        context.Devices.FirstOrDefault(d => KindOf(d) == kind);
+        context.Devices.FirstOrDefault(d => KindOf(d) == (kind == DeviceKind.Cpu ? DeviceKind.IlgpuCpu : kind));
 
     private static DeviceKind KindOf(Device device) => device.AcceleratorType switch
     {
         AcceleratorType.Cuda => DeviceKind.Cuda,
         AcceleratorType.OpenCL => DeviceKind.OpenCL,
-        _ => DeviceKind.Cpu,
+        _ => DeviceKind.IlgpuCpu,
     };
 
     // ILGPU imports "cuda", which .NET probes as libcuda.so; driver-only Linux installs ship just libcuda.so.1,

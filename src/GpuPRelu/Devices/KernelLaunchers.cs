@@ -9,8 +9,10 @@ using ILGPU.Runtime;
 namespace GpuPRelu.Devices;
 
 /// <summary>The engine's kernels, loaded once per accelerator, with typed launch methods that size the grid
-/// from the shape. Views are trusted here: the engine that owns the buffers sized them from the same shape.</summary>
-internal sealed class KernelLaunchers
+/// from the shape. Views are trusted here: the engine that owns the buffers sized them from the same shape.
+/// This is the narrow device layer of DESIGN §4: Managed/ManagedLaunchers overrides the hot operations with
+/// vectorized CPU code on the same buffers.</summary>
+internal class KernelLaunchers
 {
     private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>> _columnNorms;
     private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>> _inputNorms;
@@ -55,48 +57,48 @@ internal sealed class KernelLaunchers
         _adam = accelerator.LoadAutoGroupedStreamKernel<Index1D, AdamStep, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(AdamUpdate.Kernel);
     }
 
-    public void ColumnNorms(BatchShape s, ArrayView<float> theta, ArrayView<float> r) =>
+    public virtual void ColumnNorms(BatchShape s, ArrayView<float> theta, ArrayView<float> r) =>
         _columnNorms(s.Networks * s.Hidden, s, theta, r);
 
-    public void InputNorms(BatchShape s, ArrayView<float> u, ArrayView<float> q) =>
+    public virtual void InputNorms(BatchShape s, ArrayView<float> u, ArrayView<float> q) =>
         _inputNorms(s.Networks * s.Samples, s, u, q);
 
-    public void Forward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> r,
+    public virtual void Forward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> r,
         ArrayView<float> q, ArrayView<float> z, ArrayView<float> a, ArrayView<float> f)
     {
         _forward(s.Networks * s.Samples * s.Hidden, s, u, theta, p, r, q, z, a);
         _output(s.Networks * s.Samples * s.Outputs, s, a, theta, f);
     }
 
-    public void OutputBackward(BatchShape s, ArrayView<float> a, ArrayView<float> g, ArrayView<float> dTheta) =>
+    public virtual void OutputBackward(BatchShape s, ArrayView<float> a, ArrayView<float> g, ArrayView<float> dTheta) =>
         _outputBackward(s.Networks * (s.Hidden + 1) * s.Outputs, s, a, g, dTheta);
 
-    public void HiddenBackward(BatchShape s, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> r, ArrayView<float> q,
+    public virtual void HiddenBackward(BatchShape s, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> r, ArrayView<float> q,
         ArrayView<float> z, ArrayView<float> a, ArrayView<float> g, ArrayView<float> gz, ArrayView<float> t) =>
         _hiddenBackward(s.Networks * s.Samples * s.Hidden, s, theta, p, r, q, z, a, g, gz, t);
 
-    public void WeightBackward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> r,
+    public virtual void WeightBackward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> r,
         ArrayView<float> gz, ArrayView<float> t, ArrayView<float> dTheta) =>
         _weightBackward(s.Networks * s.Inputs * s.Hidden, s, u, theta, p, r, gz, t, dTheta);
 
-    public void InputBackward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> q,
+    public virtual void InputBackward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> q,
         ArrayView<float> gz, ArrayView<float> t, ArrayView<float> du) =>
         _inputBackward(s.Networks * s.Samples * s.Inputs, s, u, theta, p, q, gz, t, du);
 
-    public void Gather(BatchShape s, RowSelection sel, ArrayView<float> x, ArrayView<int> y, ArrayView<int> set,
+    public virtual void Gather(BatchShape s, RowSelection sel, ArrayView<float> x, ArrayView<int> y, ArrayView<int> set,
         ArrayView<int> rows, ArrayView<float> center, ArrayView<float> u, ArrayView<int> ym) =>
         _gather(s.Networks * s.Samples * s.Inputs, s, sel, x, y, set, rows, center, u, ym);
 
-    public void Loss(BatchShape s, LossSpec spec, ArrayView<float> f, ArrayView<int> ym, ArrayView<float> g,
+    public virtual void Loss(BatchShape s, LossSpec spec, ArrayView<float> f, ArrayView<int> ym, ArrayView<float> g,
         ArrayView<float> loss, ArrayView<float> correct) =>
         _loss(s.Networks * s.Samples, s, spec, f, ym, g, loss, correct);
 
-    public void RowSums(BatchShape s, ArrayView<float> loss, ArrayView<float> correct, ArrayView<float> sums) =>
+    public virtual void RowSums(BatchShape s, ArrayView<float> loss, ArrayView<float> correct, ArrayView<float> sums) =>
         _rowSums(s.Networks, s, loss, correct, sums);
 
-    public void Sgd(float lr, ArrayView<float> theta, ArrayView<float> dTheta) =>
+    public virtual void Sgd(float lr, ArrayView<float> theta, ArrayView<float> dTheta) =>
         _sgd((int)theta.Length, lr, theta, dTheta);
 
-    public void Adam(AdamStep step, ArrayView<float> theta, ArrayView<float> dTheta, ArrayView<float> m, ArrayView<float> v) =>
+    public virtual void Adam(AdamStep step, ArrayView<float> theta, ArrayView<float> dTheta, ArrayView<float> m, ArrayView<float> v) =>
         _adam((int)theta.Length, step, theta, dTheta, m, v);
 }

@@ -12,8 +12,9 @@ public sealed class DeviceFixture : IDisposable
 
     private readonly Dictionary<string, ComputeDevice> _open = [];
 
-    /// <summary>The device kinds every kernel test runs on.</summary>
-    public static TheoryData<string> Devices => ["cpu", "cuda"];
+    /// <summary>The device kinds every kernel test runs on: ILGPU's CPU accelerator (the ILGPU kernels), the managed CPU
+    /// path (its vectorized operations, ILGPU kernels for the rest) and CUDA.</summary>
+    public static TheoryData<string> Devices => ["ilgpu-cpu", "cpu", "cuda"];
 
     public static bool CudaRequired => Environment.GetEnvironmentVariable(RequireCudaVariable) == "1";
 
@@ -27,6 +28,7 @@ public sealed class DeviceFixture : IDisposable
             var parsed = kind switch
             {
                 "cpu" => DeviceKind.Cpu,
+                "ilgpu-cpu" => DeviceKind.IlgpuCpu,
                 "cuda" => DeviceKind.Cuda,
                 _ => throw new ArgumentException($"unknown test device '{kind}'", nameof(kind)),
             };

@@ -3,13 +3,14 @@ using GpuPRelu.Kernels;
 namespace GpuPRelu.Tests.Fixtures;
 
 /// <summary>Fresh random inputs for the network kernels: one network per tested p, float32 values (what the kernels see)
-/// that the float64 references read widened. Seed goes into every failure message.</summary>
+/// that the float64 references read widened. Seed goes into every failure message. Default sizes exercise the managed
+/// path's blocks and tails: H 21 = one 16-wide vector block + 5, M and D 7 = one 4-row block + 3.</summary>
 internal sealed record NetworkCase(int Seed, BatchShape Shape, float[] Theta, float[] P, float[] U, int[] Ym)
 {
     /// <summary>The exponents every network test covers, one network each.</summary>
     public static readonly float[] Powers = [1f, 1.5f, 2f, 3f, 4f];
 
-    public static NetworkCase Create(int outputs, int bias, int normalize, int samples = 7, int inputs = 6, int hidden = 5)
+    public static NetworkCase Create(int outputs, int bias, int normalize, int samples = 7, int inputs = 7, int hidden = 21)
     {
         int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);

@@ -12,7 +12,7 @@ public sealed class ColumnNormsTests(DeviceFixture devices)
     public void MatchesReference(string device, int outputs, int bias, int normalize)
     {
         var dev = devices.Get(device);
-        var c = NetworkCase.Create(outputs, bias, normalize, hidden: 9);
+        var c = NetworkCase.Create(outputs, bias, normalize, hidden: 37);
         using var arrays = new DeviceArrays(dev.Accelerator);
         var r = arrays.Zeros(c.Shape.Networks * c.Shape.Hidden);
         dev.Kernels.ColumnNorms(c.Shape, arrays.Upload(c.Theta), r);

@@ -12,7 +12,7 @@ public sealed class InputBackwardTests(DeviceFixture devices)
     public void MatchesReference(string device, int outputs, int bias, int normalize)
     {
         var dev = devices.Get(device);
-        var c = NetworkCase.Create(outputs, bias, normalize, hidden: 8);
+        var c = NetworkCase.Create(outputs, bias, normalize, hidden: 18);
         var s = c.Shape;
         var rng = new System.Random(c.Seed);
         int cells = s.Networks * s.Samples * s.Hidden;

@@ -12,7 +12,7 @@ public sealed class OutputForwardTests(DeviceFixture devices)
     public void MatchesReference(string device, int outputs, int bias, int normalize)
     {
         var dev = devices.Get(device);
-        var c = NetworkCase.Create(outputs, bias, normalize, hidden: 12);
+        var c = NetworkCase.Create(outputs, bias, normalize, hidden: 40);
         var s = c.Shape;
         var (theta, u) = (NetworkCase.Wide(c.Theta), NetworkCase.Wide(c.U));
         var r = ColumnNormsReference.Run(s, theta);

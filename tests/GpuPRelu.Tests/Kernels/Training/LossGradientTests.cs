@@ -9,11 +9,19 @@ namespace GpuPRelu.Tests.Kernels.Training;
 [Collection(DeviceGroup.Name)]
 public sealed class LossGradientTests(DeviceFixture devices)
 {
-    public static TheoryData<string, int> Losses => new()
+    public static TheoryData<string, int> Losses
     {
-        { "cpu", 0 }, { "cpu", 1 }, { "cpu", 2 },
-        { "cuda", 0 }, { "cuda", 1 }, { "cuda", 2 },
-    };
+        get
+        {
+            var data = new TheoryData<string, int>();
+            foreach (var device in DeviceFixture.Devices)
+            {
+                for (int kind = 0; kind <= 2; kind++)
+                    data.Add((string)device.Data, kind);
+            }
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Losses))]

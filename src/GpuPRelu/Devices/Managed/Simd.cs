@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace GpuPRelu.Devices.Managed;
+
+/// <summary>Vector256 pieces of the managed CPU path: fused multiply-add, the pReLU power and horizontal sums.</summary>
+internal static class Simd
+{
+    public const int Width = 8; // floats per Vector256
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
+        Vector256.FusedMultiplyAdd(a, b, c);
+
+    /// <summary>ratio^k for an integer k ≥ 0 by repeated multiplication (k = p − 1 for p ∈ {1, 2, 3, …}).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Pow(Vector256<float> ratio, int k)
+    {
+        var y = Vector256<float>.One;
+        for (int i = 0; i < k; i++)
+            y *= ratio;
+        return y;
+    }
+
+    /// <summary>ratio^e for ratio ≥ 0, the scalar twin of the kernels' PReluMath.Pow (0^0 = 1).</summary>
+    public static float Pow(float ratio, float e)
+    {
+        if (e == 0f)
+            return 1f;
+        if (ratio <= 0f)
+            return 0f;
+        int k = (int)e;
+        if (k == e && k <= 8)
+        {
+            float y = ratio;
+            for (int i = 1; i < k; i++)
+                y *= ratio;
+            return y;
+        }
+        return MathF.Pow(ratio, e);
+    }
+
+    /// <summary>p − 1 as an integer when p is one of 1..9, else −1 (then the scalar Pow runs).</summary>
+    public static int IntegerExponent(float p)
+    {
+        float e = p - 1f;
+        int k = (int)e;
+        return k == e && k >= 0 && k <= 8 ? k : -1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> v) => Vector256.Sum(v);
+
+    /// <summary>Σ x[i]·y[i] over n floats.</summary>
+    public static unsafe float Dot(float* x, float* y, int n)
+    {
+        var acc0 = Vector256<float>.Zero;
+        var acc1 = Vector256<float>.Zero;
+        int i = 0;
+        for (; i + 2 * Width <= n; i += 2 * Width)
+        {
+            acc0 = Fma(Vector256.Load(x + i), Vector256.Load(y + i), acc0);
+            acc1 = Fma(Vector256.Load(x + i + Width), Vector256.Load(y + i + Width), acc1);
+        }
+        float sum = Sum(acc0 + acc1);
+        for (; i < n; i++)
+            sum += x[i] * y[i];
+        return sum;
+    }
+}
