@@ -1,10 +1,11 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Devices.Managed;
 
 /// <summary>The backward pass on the CPU: the same math as the kernels OutputBackward, HiddenBackward, WeightBackward and
-/// InputBackward (DESIGN §1 exact gradients), dW = Uᵀ·Gz as 4 × 16 Vector256 register blocks.</summary>
+/// InputBackward (DESIGN §1 exact gradients); dW = Uᵀ·G_z and dU = G_z·Wᵀ by the Gemm micro-kernel.</summary>
 internal static unsafe class ManagedBackward
 {
     public static void OutputBackward(BatchShape s, float* a, float* g, float* dTheta)
@@ -50,15 +51,38 @@ internal static unsafe class ManagedBackward
                     for (int j = 0; j < H; j++)
                         delta[j] += vt[(b * C + c) * H + j] * gc;
                 }
-                for (int j = 0; j < H; j++)
-                {
-                    float zz = z[row * H + j];
-                    float scale = ManagedForward.Scale(s, r[b * H + j], q[row]);
-                    gz[row * H + j] = zz > 0f ? delta[j] * pb * Simd.Pow(zz / scale, pb - 1f) : 0f;
-                    t[row * H + j] = delta[j] * a[row * H + j];
-                }
+                HiddenRow(s, z + row * H, a + row * H, delta, pb, r + b * H, q[row], gz + row * H, t + row * H);
             }
         });
+    }
+
+    /// <summary>gz = δ·p·(z/(r·q))^(p−1) for z &gt; 0 else 0, t = δ·a over one row; vectorized for integer p.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void HiddenRow(BatchShape s, float* z, float* a, float[] delta, float p, float* r, float qm, float* gz, float* t)
+    {
+        int H = s.Hidden, j = 0, k = Simd.IntegerExponent(p);
+        fixed (float* dp = delta)
+        {
+            if (k >= 0)
+            {
+                var qv = Vector256.Create(s.NormalizeInput != 0 ? qm : 1f);
+                var pv = Vector256.Create(p);
+                for (; j + Simd.Width <= H; j += Simd.Width)
+                {
+                    var zz = Vector256.Load(z + j);
+                    var dv = Vector256.Load(dp + j);
+                    var g = dv * pv * Simd.Pow(zz / (Vector256.Load(r + j) * qv), k);
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(zz, Vector256<float>.Zero), g, Vector256<float>.Zero).Store(gz + j);
+                    (dv * Vector256.Load(a + j)).Store(t + j);
+                }
+            }
+            for (; j < H; j++)
+            {
+                float zz = z[j], scale = ManagedForward.Scale(s, r[j], qm);
+                gz[j] = zz > 0f ? dp[j] * p * Simd.Pow(zz / scale, p - 1f) : 0f;
+                t[j] = dp[j] * a[j];
+            }
+        }
     }
 
     public static void WeightBackward(BatchShape s, float* u, float* theta, float* p, float* r, float* gz, float* t, float* dW)
@@ -73,107 +97,47 @@ internal static unsafe class ManagedBackward
                     radial[b * H + j] += t[((long)b * M + m) * H + j];
             }
         });
-        var tiles = Tiles.For(s.Networks, D);
-        Parallel.For(0, tiles.Count, task =>
-        {
-            var (b, begin, end) = tiles.Task(task);
-            float* ub = u + (long)b * M * D, gb = gz + (long)b * M * H;
-            float* wb = theta + (long)b * D * H, db = dW + (long)b * D * H;
-            for (int d = begin; d < end; d += 4)
+        // dW_b [D, H] = U_bᵀ·Gz_b: A(d, m) = u[m·D + d], B = Gz_b [M, H]
+        Gemm.Batched(s.Networks, D, Gemm.PackedLength(M, H),
+            (b, packed) => Gemm.Pack(gz + (long)b * M * H, H, 1, M, H, packed),
+            (b, packed, begin, end) =>
             {
-                int rows = Math.Min(4, end - d);
-                WeightBlock(M, D, H, ub, gb, d, rows, db);
-                for (int i = 0; i < rows; i++)
+                float* wb = theta + (long)b * D * H, db = dW + (long)b * D * H;
+                Gemm.Product(u + (long)b * M * D, 1, D, begin, end, M, packed, H, db, H);
+                for (int d = begin; d < end; d++)
                 {
                     for (int j = 0; j < H; j++)
                     {
                         float rj = r[b * H + j];
                         if (rj > 0f)
-                            db[(d + i) * H + j] += (1f - p[b]) / (rj * rj) * radial[b * H + j] * wb[(d + i) * H + j];
+                            db[d * H + j] += (1f - p[b]) / (rj * rj) * radial[b * H + j] * wb[d * H + j];
                     }
                 }
-            }
-        });
-    }
-
-    // dW[d..d+3, h..h+15] = Σ_m u[m, d..d+3] ⊗ gz[m, h..h+15]; missing rows repeat d and are not stored.
-    private static void WeightBlock(int M, int D, int H, float* u, float* gz, int d, int rows, float* dW)
-    {
-        int d1 = rows > 1 ? d + 1 : d, d2 = rows > 2 ? d + 2 : d, d3 = rows > 3 ? d + 3 : d;
-        int h = 0;
-        for (; h + 2 * Simd.Width <= H; h += 2 * Simd.Width)
-        {
-            Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default;
-            Vector256<float> a20 = default, a21 = default, a30 = default, a31 = default;
-            for (int m = 0; m < M; m++)
-            {
-                var g0 = Vector256.Load(gz + (long)m * H + h);
-                var g1 = Vector256.Load(gz + (long)m * H + h + Simd.Width);
-                float* um = u + (long)m * D;
-                var x = Vector256.Create(um[d]);
-                a00 = Simd.Fma(x, g0, a00);
-                a01 = Simd.Fma(x, g1, a01);
-                x = Vector256.Create(um[d1]);
-                a10 = Simd.Fma(x, g0, a10);
-                a11 = Simd.Fma(x, g1, a11);
-                x = Vector256.Create(um[d2]);
-                a20 = Simd.Fma(x, g0, a20);
-                a21 = Simd.Fma(x, g1, a21);
-                x = Vector256.Create(um[d3]);
-                a30 = Simd.Fma(x, g0, a30);
-                a31 = Simd.Fma(x, g1, a31);
-            }
-            float* o = dW + (long)d * H + h;
-            a00.Store(o);
-            a01.Store(o + Simd.Width);
-            if (rows > 1)
-            {
-                a10.Store(o + H);
-                a11.Store(o + H + Simd.Width);
-            }
-            if (rows > 2)
-            {
-                a20.Store(o + 2 * H);
-                a21.Store(o + 2 * H + Simd.Width);
-            }
-            if (rows > 3)
-            {
-                a30.Store(o + 3 * H);
-                a31.Store(o + 3 * H + Simd.Width);
-            }
-        }
-        for (; h < H; h++)
-        {
-            for (int i = 0; i < rows; i++)
-            {
-                float sum = 0f;
-                for (int m = 0; m < M; m++)
-                    sum += u[(long)m * D + d + i] * gz[(long)m * H + h];
-                dW[(long)(d + i) * H + h] = sum;
-            }
-        }
+            });
     }
 
     public static void InputBackward(BatchShape s, float* u, float* theta, float* p, float* q, float* gz, float* t, float* du)
     {
         int M = s.Samples, D = s.Inputs, H = s.Hidden;
-        var tiles = Tiles.For(s.Networks, M);
-        Parallel.For(0, tiles.Count, task =>
-        {
-            var (b, begin, end) = tiles.Task(task);
-            float* wb = theta + (long)b * D * H;
-            for (int m = begin; m < end; m++)
+        // dU_b [M, D] = Gz_b·W_bᵀ: A = Gz_b [M, H], B(j, d) = W_b[d·H + j]
+        Gemm.Batched(s.Networks, M, Gemm.PackedLength(H, D),
+            (b, packed) => Gemm.Pack(theta + (long)b * D * H, 1, H, H, D, packed),
+            (b, packed, begin, end) =>
             {
-                long row = (long)b * M + m;
-                float* gm = gz + row * H;
-                float radial = 0f;
-                for (int j = 0; j < H; j++)
-                    radial += t[row * H + j];
-                float qm = q[row];
-                float factor = s.NormalizeInput != 0 && qm > 0f ? (1f - p[b]) / (qm * qm) * radial : 0f;
-                for (int d = 0; d < D; d++)
-                    du[row * D + d] = Simd.Dot(gm, wb + (long)d * H, H) + factor * u[row * D + d];
-            }
-        });
+                long row0 = (long)b * M;
+                Gemm.Product(gz + row0 * H, H, 1, begin, end, H, packed, D, du + row0 * D, D);
+                if (s.NormalizeInput == 0)
+                    return;
+                for (int m = begin; m < end; m++)
+                {
+                    long row = row0 + m;
+                    float radial = 0f, qm = q[row];
+                    for (int j = 0; j < H; j++)
+                        radial += t[row * H + j];
+                    float factor = qm > 0f ? (1f - p[b]) / (qm * qm) * radial : 0f;
+                    for (int d = 0; d < D; d++)
+                        du[row * D + d] += factor * u[row * D + d];
+                }
+            });
     }
 }

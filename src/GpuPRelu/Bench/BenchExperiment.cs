@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using GpuPRelu.Devices;
+using GpuPRelu.Experiments;
+using GpuPRelu.IO;
+using GpuPRelu.Kernels;
+using GpuPRelu.Models;
+using GpuPRelu.Training;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuPRelu.Bench;
+
+/// <summary>`gpuprelu bench`: the device's measured FP32 peak (CPU devices), the batched matrix-product operations of
+/// a step at each configuration's sizes, and the configuration's training end to end; bench.csv and manifest.json.</summary>
+public static class BenchExperiment
+{
+    public static IReadOnlyList<BenchRow> Run(IReadOnlyList<BenchConfig> configs, ComputeDevice device, string outDir, int calls,
+        Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(configs);
+        ArgumentNullException.ThrowIfNull(device);
+        var manifest = new RunManifest(outDir, "bench", new { configs = configs.Select(c => c.Name), calls }, device.Description);
+        var rows = new List<BenchRow>();
+        string dev = ComputeDevice.Name(device.Kind);
+        // only a CPU's peak is measurable here; a GPU's is left to its data sheet (NaN fraction)
+        double peak = device.Kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu ? PeakProbe.MeasureGflops() : double.NaN;
+        rows.Add(new BenchRow("machine", dev, "fp32_fma_peak", $"{Environment.ProcessorCount} cores", 1, double.NaN, peak, "GFLOP/s", peak, 1));
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"measured FP32 FMA peak {peak:0.0} GFLOP/s"));
+        manifest.EndPhase("peak");
+        foreach (var config in configs)
+        {
+            rows.AddRange(Operations(config, device, dev, calls, peak, log));
+            if (config.Train is { } train)
+                rows.Add(Training(config, train, device, dev, peak, log));
+            CsvOutput.Write(Path.Combine(outDir, "bench.csv"), rows);
+            manifest.EndPhase(config.Name);
+        }
+        manifest.Finish("ok");
+        return rows;
+    }
+
+    private static IEnumerable<BenchRow> Operations(BenchConfig c, ComputeDevice device, string dev, int calls, double peak,
+        Action<string>? log)
+    {
+        var shape = new BatchShape(c.Networks, 0, c.Inputs, c.Hidden, 1, 0, 0);
+        var networks = Enumerable.Range(0, c.Networks).Select(b => new NetworkInfo(b, 1 + 2 * (b % 2), 0.1, b, 0)).ToList();
+        var theta = NetworkBatch.Initialize(shape, networks, InitKind.Kaiming, 1);
+        using var net = new NetworkBatch(device, shape, networks, theta, new float[c.Networks * c.Inputs]);
+        using var ws = new Workspace(net, c.Rows);
+        var s = shape.WithSamples(c.Rows);
+        var u = new float[(long)c.Networks * c.Rows * c.Inputs];
+        var rng = new System.Random(1);
+        for (long i = 0; i < u.Length; i++)
+            u[i] = (float)(rng.NextDouble() - 0.5);
+        ws.U.CopyFromCPU(u);
+        ws.G.MemSetToZero();
+        var k = device.Kernels;
+        ws.ColumnNorms();
+        double product = 2.0 * c.Networks * c.Rows * c.Inputs * c.Hidden; // flops of one U·W-sized product
+        string dims = $"B {c.Networks} M {c.Rows} D {c.Inputs} H {c.Hidden}";
+        var ops = new (string Name, Action Run)[]
+        {
+            ("forward", () => k.Forward(s, ws.U.View, net.Theta.View, net.P.View, ws.R.View, ws.Q.View, ws.Z.View, ws.A.View, ws.F.View)),
+            ("hidden_backward", () => k.HiddenBackward(s, net.Theta.View, net.P.View, ws.R.View, ws.Q.View, ws.Z.View, ws.A.View,
+                ws.G.View, ws.Gz.View, ws.T.View)),
+            ("weight_backward", () => k.WeightBackward(s, ws.U.View, net.Theta.View, net.P.View, ws.R.View, ws.Gz.View, ws.T.View,
+                ws.DTheta.View)),
+            ("input_backward", () => k.InputBackward(s, ws.U.View, net.Theta.View, net.P.View, ws.Q.View, ws.Gz.View, ws.T.View,
+                ws.DTheta.View.SubView(0, (long)c.Networks * c.Rows * c.Inputs))),
+        };
+        foreach (var (name, run) in ops)
+        {
+            run(); // warm-up: kernel compilation, first touch of the buffers
+            device.Accelerator.Synchronize();
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < calls; i++)
+                run();
+            device.Accelerator.Synchronize();
+            double seconds = clock.Elapsed.TotalSeconds / calls;
+            double flops = name == "hidden_backward" ? 0 : product;
+            double gflops = flops / seconds / 1e9;
+            log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{c.Name} {name}: {seconds * 1e3:0.###} ms, {gflops:0.0} GFLOP/s"));
+            yield return new BenchRow(c.Name, dev, name, dims, calls, seconds, 1 / seconds, "calls/s", gflops, gflops / peak);
+        }
+    }
+
+    private static BenchRow Training(BenchConfig c, TrainConfig config, ComputeDevice device, string dev, double peak, Action<string>? log)
+    {
+        var plan = new TrainPlan(config);
+        var (train, test) = plan.GenerateData();
+        var theta = NetworkBatch.Initialize(plan.Shape, plan.Networks, config.Init, config.InitScale);
+        using var net = new NetworkBatch(device, plan.Shape, plan.Networks, theta, plan.Centers(train));
+        var options = new TrainingOptions(config.Optimizer, config.Loss, config.Lr, config.ResolvedEpochs, config.BatchSize,
+            config.ResolvedEpochs);
+        var clock = Stopwatch.StartNew();
+        var log0 = Trainer.Train(net, train, test, options);
+        device.Accelerator.Synchronize();
+        double seconds = clock.Elapsed.TotalSeconds;
+        long steps = log0[^1].Step;
+        // two U·W-sized products per step: z = U·W and dW = Uᵀ·G_z (training needs no dU); evaluation not counted
+        double gflops = 2 * 2.0 * plan.Networks.Count * config.BatchSize * config.InputDim * config.Width * steps / seconds / 1e9;
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"{c.Name} training: {steps} steps of {plan.Networks.Count} networks in {seconds:0.00} s ({steps / seconds:0.0} steps/s, incl. evaluation)"));
+        return new BenchRow(c.Name, dev, "train_end_to_end", $"{plan.Networks.Count} networks, {config.ResolvedEpochs} epochs, n {config.NTrain}",
+            1, seconds, steps * plan.Networks.Count / seconds, "network-steps/s", gflops, gflops / peak);
+    }
+}
