@@ -1,4 +1,5 @@
 using GpuPRelu.Kernels;
+using GpuPRelu.Kernels.Attacks;
 using GpuPRelu.Kernels.Data;
 using GpuPRelu.Kernels.Network;
 using GpuPRelu.Kernels.Reductions;
@@ -33,6 +34,9 @@ internal class KernelLaunchers
     private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>> _rowSums;
     private readonly Action<Index1D, float, ArrayView<float>, ArrayView<float>> _sgd;
     private readonly Action<Index1D, AdamStep, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _adam;
+    private readonly Action<Index1D, BatchShape, PgdSpec, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<int>> _pgdStep;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>> _markBroken;
 
     public KernelLaunchers(Accelerator accelerator)
     {
@@ -55,6 +59,9 @@ internal class KernelLaunchers
         _rowSums = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Reductions.RowSums.Kernel);
         _sgd = accelerator.LoadAutoGroupedStreamKernel<Index1D, float, ArrayView<float>, ArrayView<float>>(SgdUpdate.Kernel);
         _adam = accelerator.LoadAutoGroupedStreamKernel<Index1D, AdamStep, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(AdamUpdate.Kernel);
+        _pgdStep = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, PgdSpec, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.PgdStep.Kernel);
+        _markBroken = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.MarkBroken.Kernel);
     }
 
     public virtual void ColumnNorms(BatchShape s, ArrayView<float> theta, ArrayView<float> r) =>
@@ -101,4 +108,11 @@ internal class KernelLaunchers
 
     public virtual void Adam(AdamStep step, ArrayView<float> theta, ArrayView<float> dTheta, ArrayView<float> m, ArrayView<float> v) =>
         _adam((int)theta.Length, step, theta, dTheta, m, v);
+
+    public virtual void PgdStep(BatchShape s, PgdSpec spec, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> du,
+        ArrayView<float> radius, ArrayView<float> center, ArrayView<int> broken) =>
+        _pgdStep(s.Networks * s.Samples, s, spec, u0, u, du, radius, center, broken);
+
+    public virtual void MarkBroken(ArrayView<float> correct, ArrayView<int> broken) =>
+        _markBroken((int)correct.Length, correct, broken);
 }

@@ -73,6 +73,24 @@ internal sealed class Workspace : IDisposable
         return s;
     }
 
+    /// <summary>Forward pass and loss on the rows already in U and Ym (attacks, evaluation of given points).</summary>
+    public void ForwardRows(BatchShape s, LossKind loss, float scale)
+    {
+        var k = _net.Device.Kernels;
+        if (s.NormalizeInput != 0)
+            k.InputNorms(s, U.View, Q.View);
+        k.Forward(s, U.View, _net.Theta.View, _net.P.View, R.View, Q.View, Z.View, A.View, F.View);
+        k.Loss(s, new LossSpec((int)loss, scale), F.View, Ym.View, G.View, Loss.View, Correct.View);
+    }
+
+    /// <summary>∂loss/∂u of every row of the last forward pass into `du` [B, M, D] (the input gradient attacks follow).</summary>
+    public void InputGradient(BatchShape s, ArrayView<float> du)
+    {
+        var k = _net.Device.Kernels;
+        k.HiddenBackward(s, _net.Theta.View, _net.P.View, R.View, Q.View, Z.View, A.View, G.View, Gz.View, T.View);
+        k.InputBackward(s, U.View, _net.Theta.View, _net.P.View, Q.View, Gz.View, T.View, du);
+    }
+
     /// <summary>Back-propagates the g left by Forward into DTheta (and into the hidden intermediates Gz, T).</summary>
     public void Backward(BatchShape s)
     {

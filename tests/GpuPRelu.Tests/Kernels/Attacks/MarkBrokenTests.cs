@@ -1,0 +1,24 @@
+using GpuPRelu.Tests.Fixtures;
+using GpuPRelu.Tests.Reference.Attacks;
+using Xunit;
+
+namespace GpuPRelu.Tests.Kernels.Attacks;
+
+[Collection(DeviceGroup.Name)]
+public sealed class MarkBrokenTests(DeviceFixture devices)
+{
+    [Theory]
+    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
+    public void MatchesReference(string device)
+    {
+        var dev = devices.Get(device);
+        int seed = System.Random.Shared.Next();
+        var rng = new System.Random(seed);
+        var correct = Enumerable.Range(0, 101).Select(_ => (float)rng.Next(2)).ToArray();
+        var broken = Enumerable.Range(0, 101).Select(_ => rng.Next(2)).ToArray();
+        using var arrays = new DeviceArrays(dev.Accelerator);
+        var view = arrays.Upload(broken);
+        dev.Kernels.MarkBroken(arrays.Upload(correct), view);
+        Assert.Equal(MarkBrokenReference.Run(NetworkCase.Wide(correct), broken), DeviceArrays.Download(view));
+    }
+}
