@@ -6,5 +6,6 @@ var root = new RootCommand("gpuprelu: batches of two-layer polynomial-ReLU netwo
 root.Options.Add(CommonOptions.Verbose);
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(AttackCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 return Runner.Invoke(root, args);

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using GpuPRelu.Attacks;
+using GpuPRelu.Devices;
+using GpuPRelu.Experiments;
+using GpuPRelu.Models;
+
+namespace GpuPRelu.Cli.Commands;
+
+/// <summary>`gpuprelu attack`: robust accuracy of saved networks or of the ideal classifiers over a grid of radii.</summary>
+internal static class AttackCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("attack", "attack saved networks (--network) or the ideal classifiers (--model F|Fp) on synthetic test data");
+        var network = new Option<FileInfo>("--network") { Description = "networks.safetensors (from train --save, or a PyTorch state dict)" };
+        var model = new Option<string>("--model") { Description = "F or Fp: the ideal classifiers of the data's centers" };
+        var p = new Option<string>("--p") { Description = "degrees of F^(p), list (3)" };
+        var inputDim = new Option<string>("--input-dim") { Description = "D of the data (the network file's by default; 100 for --model)" };
+        var subclasses = new Option<string>("--subclasses") { Description = "K (10)" };
+        var positive = new Option<string>("--positive-subclasses") { Description = "K1 (6)" };
+        var randomCenters = new Option<bool>("--random-centers") { Description = "random orthonormal centers instead of e_1..e_K" };
+        var alpha = new Option<string>("--alpha") { Description = "α of the data when the network file does not record it (0.01)" };
+        var seed = new Option<string>("--seed") { Description = "seed of the data when the network file does not record it (0)" };
+        var n = new Option<string>("--n") { Description = "test points per network (1000)" };
+        var norm = new Option<string>("--norm") { Description = "l2 | linf (l2)" };
+        var attack = new Option<string>("--attack") { Description = "pgd (pgd)" };
+        var radii = new Option<string>("--radii") { Description = "increasing radii, list or start:stop:count (0:1.5:15)" };
+        var steps = new Option<string>("--steps") { Description = "PGD steps (2000, the paper's)" };
+        var stepSize = new Option<string>("--step-size") { Description = "PGD step (0.1, the paper's)" };
+        var box = new Option<string>("--box") { Description = "lo,hi: keep inputs in a box (none)" };
+        var minRadius = new Option<bool>("--min-radius") { Description = "write min_radius.csv (exact radii of each point; --model only)" };
+        var device = CommonOptions.Device();
+        var output = CommonOptions.Out("runs/attack");
+        var overwrite = CommonOptions.Overwrite();
+        foreach (var o in new Option[] { network, model, p, inputDim, subclasses, positive, randomCenters, alpha, seed, n, norm, attack,
+            radii, steps, stepSize, box, minRadius, device, output, overwrite })
+            command.Options.Add(o);
+
+        command.SetAction(parse =>
+        {
+            string? Text(Option<string> o) => parse.GetValue(o);
+            var cfg = new AttackConfig
+            {
+                NetworkFile = parse.GetValue(network)?.FullName,
+                Model = Text(model) is { } m ? FieldParsers.Choice("model", m, ("F", IdealKind.F), ("Fp", IdealKind.Fp)) : null,
+                RandomCenters = parse.GetValue(randomCenters),
+                MinRadius = parse.GetValue(minRadius),
+            };
+            cfg = Text(p) is { } pt ? cfg with { P = ValueList.Parse("p", pt) } : cfg;
+            cfg = Text(inputDim) is { } dt ? cfg with { InputDim = FieldParsers.Count("input_dim", dt) } : cfg;
+            cfg = Text(subclasses) is { } kt ? cfg with { Subclasses = FieldParsers.Count("subclasses", kt) } : cfg;
+            cfg = Text(positive) is { } k1 ? cfg with { PositiveSubclasses = FieldParsers.Count("positive_subclasses", k1) } : cfg;
+            cfg = Text(alpha) is { } at ? cfg with { Alpha = FieldParsers.Number("alpha", at) } : cfg;
+            cfg = Text(seed) is { } st ? cfg with { Seed = FieldParsers.Count("seed", st) } : cfg;
+            cfg = Text(n) is { } nt ? cfg with { N = FieldParsers.Count("n", nt) } : cfg;
+            cfg = Text(norm) is { } no ? cfg with { Norm = FieldParsers.Choice("norm", no, ("l2", AttackNorm.L2), ("linf", AttackNorm.Linf)) } : cfg;
+            cfg = Text(attack) is { } ak ? cfg with { Attack = ak.Trim().ToLowerInvariant() } : cfg;
+            cfg = Text(radii) is { } rt ? cfg with { Radii = ValueList.Parse("radii", rt) } : cfg;
+            cfg = Text(steps) is { } sp ? cfg with { Steps = FieldParsers.Count("steps", sp) } : cfg;
+            cfg = Text(stepSize) is { } ss ? cfg with { StepSize = FieldParsers.Number("step_size", ss) } : cfg;
+            if (Text(box) is { } bx)
+            {
+                var parts = bx.Split(',');
+                if (parts.Length != 2)
+                    throw new UsageException($"box must be lo,hi, got '{bx}'");
+                cfg = cfg with { BoxLo = FieldParsers.Number("box", parts[0]), BoxHi = FieldParsers.Number("box", parts[1]) };
+            }
+            var errors = cfg.Validate();
+            if (errors.Count > 0)
+                throw new UsageException(errors);
+            if (cfg.NetworkFile is { } path && !File.Exists(path))
+                throw new UsageException($"network: file '{path}' does not exist");
+            var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
+            var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
+            using var dev = ComputeDevice.Open(kind);
+            Console.WriteLine($"device {dev.Description}");
+            AttackExperiment.Run(cfg, dev, outDir, Console.WriteLine);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outDir}"));
+            return 0;
+        });
+        return command;
+    }
+}

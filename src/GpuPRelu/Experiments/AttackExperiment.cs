@@ -1,0 +1,135 @@
+using System.Globalization;
+using GpuPRelu.Attacks;
+using GpuPRelu.Data;
+using GpuPRelu.Devices;
+using GpuPRelu.IO;
+using GpuPRelu.Models;
+using GpuPRelu.Training;
+
+namespace GpuPRelu.Experiments;
+
+/// <summary>`gpuprelu attack`: one batch of models (saved networks or ideal classifiers) × radii × test points attacked
+/// together; robust_accuracy.csv (plus exact/certified curves of ideal classifiers), min_radius.csv on request, manifest.</summary>
+public static class AttackExperiment
+{
+    public static IReadOnlyList<RobustAccuracyRow> Run(AttackConfig config, ComputeDevice device, string outDir, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(device);
+        var manifest = new RunManifest(outDir, "attack", config, device.Description);
+        try
+        {
+            var (shape, theta, centers, infos, names) = Models(config);
+            int D = shape.Inputs;
+            // each network's test data: its own α and seed, the test stream of the training generator
+            var mu = infos.Select(n => SubclassData.Centers(D, config.Subclasses, config.RandomCenters, n.Seed)).ToList();
+            var points = infos.Select((n, b) => SubclassData.Generate(mu[b], D, config.Subclasses, config.PositiveSubclasses, n.Alpha,
+                config.N, n.Seed, test: true)).ToList();
+            manifest.EndPhase("data");
+            using var net = new NetworkBatch(device, shape, infos, theta, centers);
+            var loss = shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy;
+            var options = new PgdOptions(config.Norm, config.Steps, config.StepSize, loss, config.BoxLo, config.BoxHi);
+            var robust = Pgd.Run(net, points, config.Radii, options);
+            manifest.EndPhase("attack");
+
+            string norm = config.Norm == AttackNorm.L2 ? "l2" : "linf";
+            var rows = new List<RobustAccuracyRow>();
+            for (int b = 0; b < infos.Count; b++)
+            {
+                bool diverged = !Finite(theta, shape, b);
+                if (diverged)
+                    log?.Invoke($"{names[b]}: parameters are NaN or infinite; its robust accuracy is reported as NaN");
+                for (int r = 0; r < config.Radii.Count; r++)
+                {
+                    double acc = diverged ? double.NaN : robust[b][r].Count(x => x) / (double)config.N;
+                    rows.Add(new(names[b], infos[b].P, infos[b].Alpha, infos[b].Seed, norm, config.Attack, config.Radii[r], acc, config.N));
+                }
+            }
+            if (config.Model is { } kind)
+                rows.AddRange(ExactCurves(config, kind, infos, names, mu, points, outDir));
+            CsvOutput.Write(Path.Combine(outDir, "robust_accuracy.csv"), rows);
+            foreach (var g in rows.GroupBy(r => (r.Network, r.Attack)))
+            {
+                log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"{g.Key.Network} {g.Key.Attack}: robust_acc {string.Join(" ", g.Select(r => $"{r.Radius:0.##}:{r.RobustAcc:0.00}"))}"));
+            }
+            manifest.EndPhase("write");
+            manifest.Finish("ok");
+            return rows;
+        }
+        catch (Exception ex)
+        {
+            manifest.Finish($"failed: {ex.Message}");
+            throw;
+        }
+    }
+
+    private static (Kernels.BatchShape, float[], float[], List<NetworkInfo>, List<string>) Models(AttackConfig c)
+    {
+        if (c.NetworkFile is { } file)
+        {
+            var (shape, theta, centers, p, meta) = IO.NetworkFile.Read(file);
+            if (c.InputDim is { } d && d != shape.Inputs)
+                throw new InvalidDataException($"{Path.GetFileName(file)} holds networks of input dimension {shape.Inputs}; the data has input_dim {d}");
+            var alpha = Recorded(meta, "alpha", shape.Networks, file);
+            var seed = Recorded(meta, "seed", shape.Networks, file);
+            var infos = Enumerable.Range(0, shape.Networks).Select(b => new NetworkInfo(b, p?[b] ?? 1, alpha?[b] ?? c.Alpha,
+                (int)(seed?[b] ?? c.Seed), b)).ToList();
+            return (shape, theta, centers, infos, [.. infos.Select(n => n.Index.ToString(CultureInfo.InvariantCulture))]);
+        }
+        var kind = c.Model!.Value;
+        int D = c.InputDim ?? 100;
+        var ps = kind == IdealKind.F ? [1.0] : c.P;
+        var mu = SubclassData.Centers(D, c.Subclasses, c.RandomCenters, c.Seed);
+        var (s, th) = IdealClassifier.Parameters(kind, D, c.Subclasses, c.PositiveSubclasses, [.. ps.Select(_ => mu)]);
+        var list = ps.Select((p, b) => new NetworkInfo(b, p, c.Alpha, c.Seed, b)).ToList();
+        var names = ps.Select(p => kind == IdealKind.F ? "F" : string.Create(CultureInfo.InvariantCulture, $"F^({p:0.##})")).ToList();
+        return (s, th, new float[ps.Count * D], list, names);
+    }
+
+    private static double[]? Recorded(IReadOnlyDictionary<string, string> meta, string key, int networks, string file)
+    {
+        if (!meta.TryGetValue(key, out var text))
+            return null;
+        var values = text.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        return values.Length == networks ? values
+            : throw new InvalidDataException($"{Path.GetFileName(file)}: metadata '{key}' has {values.Length} values for {networks} networks");
+    }
+
+    private static bool Finite(float[] theta, Kernels.BatchShape s, int b)
+    {
+        int D = s.Inputs, H = s.Hidden, C = s.Outputs;
+        bool ok = theta.AsSpan(b * D * H, D * H).ToArray().All(float.IsFinite);
+        ok &= theta.AsSpan(s.VOffset + b * H * C, H * C).ToArray().All(float.IsFinite);
+        return ok && theta.AsSpan(s.BiasOffset + b * C, C).ToArray().All(float.IsFinite);
+    }
+
+    private static List<RobustAccuracyRow> ExactCurves(AttackConfig c, IdealKind kind, List<NetworkInfo> infos, List<string> names,
+        List<double[]> mu, List<DataSet> points, string outDir)
+    {
+        var rows = new List<RobustAccuracyRow>();
+        var radiusRows = new List<MinRadiusRow>();
+        int D = points[0].Inputs;
+        for (int b = 0; b < infos.Count; b++)
+        {
+            var lower = new double[c.N];
+            for (int i = 0; i < c.N; i++)
+            {
+                var x = points[b].X.AsSpan(i * D, D);
+                int label = points[b].Y[i];
+                var (lo, hi) = kind == IdealKind.F
+                    ? (RobustRadius.F(x, mu[b], c.Subclasses, c.PositiveSubclasses, label), RobustRadius.F(x, mu[b], c.Subclasses, c.PositiveSubclasses, label))
+                    : RobustRadius.Fp(x, mu[b], c.Subclasses, c.PositiveSubclasses, infos[b].P, label);
+                lower[i] = lo;
+                radiusRows.Add(new MinRadiusRow(names[b], infos[b].P, i, label, lo, hi));
+            }
+            // robust at r ⟺ r < radius; for F^(p) from the certified lower bound
+            string attack = kind == IdealKind.F ? "exact" : "certified";
+            foreach (var r in c.Radii)
+                rows.Add(new(names[b], infos[b].P, infos[b].Alpha, infos[b].Seed, "l2", attack, r, lower.Count(x => x > r) / (double)c.N, c.N));
+        }
+        if (c.MinRadius)
+            CsvOutput.Write(Path.Combine(outDir, "min_radius.csv"), radiusRows);
+        return rows;
+    }
+}
