@@ -29,12 +29,14 @@ internal static class AttackCommand
         var steps = new Option<string>("--steps") { Description = "PGD steps (2000, the paper's)" };
         var stepSize = new Option<string>("--step-size") { Description = "PGD step (0.1, the paper's)" };
         var box = new Option<string>("--box") { Description = "lo,hi: keep inputs in a box (none)" };
+        var randomStart = new Option<bool>("--random-start") { Description = "start the first run at a random point of the ball (default: zero, the paper's)" };
+        var restarts = new Option<string>("--restarts") { Description = "runs per point; runs after the first start at random points and attack only what is still robust (1)" };
         var minRadius = new Option<bool>("--min-radius") { Description = "write min_radius.csv (exact radii of each point; --model only)" };
         var device = CommonOptions.Device();
         var output = CommonOptions.Out("runs/attack");
         var overwrite = CommonOptions.Overwrite();
         foreach (var o in new Option[] { network, model, p, inputDim, subclasses, positive, randomCenters, alpha, seed, n, norm, attack,
-            radii, steps, stepSize, box, minRadius, device, output, overwrite })
+            radii, steps, stepSize, box, randomStart, restarts, minRadius, device, output, overwrite })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -46,7 +48,9 @@ internal static class AttackCommand
                 Model = Text(model) is { } m ? FieldParsers.Choice("model", m, ("F", IdealKind.F), ("Fp", IdealKind.Fp)) : null,
                 RandomCenters = parse.GetValue(randomCenters),
                 MinRadius = parse.GetValue(minRadius),
+                RandomStart = parse.GetValue(randomStart),
             };
+            cfg = Text(restarts) is { } rs ? cfg with { Restarts = FieldParsers.Count("restarts", rs) } : cfg;
             cfg = Text(p) is { } pt ? cfg with { P = ValueList.Parse("p", pt) } : cfg;
             cfg = Text(inputDim) is { } dt ? cfg with { InputDim = FieldParsers.Count("input_dim", dt) } : cfg;
             cfg = Text(subclasses) is { } kt ? cfg with { Subclasses = FieldParsers.Count("subclasses", kt) } : cfg;

@@ -27,7 +27,10 @@ public static class Pgd
         int chunk = Math.Max(1, Math.Min(n, maxRowsPerChunk / Math.Max(1, R)));
         var centers = net.CentersToHost();
         for (int first = 0; first < n; first += chunk)
-            RunChunk(net, points, radii, options, centers, first, Math.Min(chunk, n - first), robust);
+        {
+            for (int run = 0; run < options.Restarts; run++)
+                RunChunk(net, points, radii, options, centers, first, Math.Min(chunk, n - first), robust, run);
+        }
         // monotone in the radius: broken at r ⇒ broken at every r' > r
         foreach (var perRadius in robust)
         {
@@ -41,7 +44,7 @@ public static class Pgd
     }
 
     private static void RunChunk(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, PgdOptions o,
-        float[] centers, int first, int m, bool[][][] robust)
+        float[] centers, int first, int m, bool[][][] robust, int run)
     {
         int B = net.Shape.Networks, D = net.Shape.Inputs, R = radii.Count, M = R * m;
         var acc = net.Device.Accelerator;
@@ -67,11 +70,22 @@ public static class Pgd
         }
         using var ws = new Workspace(net, M);
         using var clean = acc.Allocate1D(u0);
+        var start = o.RandomStart || run > 0 ? RandomStart(o, u0, centers, radius, B, M, D, first, m, run) : u0;
         using var du = acc.Allocate1D<float>(u0.Length);
         using var radiusBuffer = acc.Allocate1D(radius);
         using var broken = acc.Allocate1D<int>(B * M);
-        broken.MemSetToZero();
-        ws.U.CopyFromCPU(u0);
+        // a later run attacks only what every earlier run left robust
+        var known = new int[B * M];
+        for (int b = 0; b < B && run > 0; b++)
+        {
+            for (int r = 0; r < R; r++)
+            {
+                for (int i = 0; i < m; i++)
+                    known[b * M + r * m + i] = robust[b][r][first + i] ? 0 : 1;
+            }
+        }
+        broken.CopyFromCPU(known);
+        ws.U.CopyFromCPU(start);
         ws.Ym.CopyFromCPU(ym);
         ws.ColumnNorms();
         var spec = new PgdSpec((int)o.Norm, (float)o.StepSize, o.BoxLo is null ? 0 : 1, (float)(o.BoxLo ?? 0), (float)(o.BoxHi ?? 0));
@@ -93,5 +107,38 @@ public static class Pgd
                     robust[b][r][first + i] = flags[b * M + r * m + i] == 0;
             }
         }
+    }
+
+    /// <summary>u0 + δ with δ uniform in the row's ball (l2: radius ε·U(0,1) along a Gaussian direction, as torchattacks;
+    /// l∞: U[−ε, ε] per coordinate), then clipped into the box; keyed by (seed, point, radius, run, coordinate).</summary>
+    private static float[] RandomStart(PgdOptions o, float[] u0, float[] centers, float[] radius, int B, int M, int D, int first,
+        int m, int run)
+    {
+        var u = (float[])u0.Clone();
+        Parallel.For(0, B * M, row =>
+        {
+            int b = row / M, within = row % M, r = within / m, i = within % m;
+            long key = (((long)b * 1_000_003 + first + i) * 1_009 + r) * 1_013 + run; // unique per (network, point, radius, run)
+            double eps = radius[within], norm = 0;
+            var delta = new double[D];
+            for (int d = 0; d < D; d++)
+            {
+                delta[d] = o.Norm == AttackNorm.L2
+                    ? Random.CounterRandom.Normal(o.Seed, Random.RandomPurpose.AttackStart, key * D + d)
+                    : eps * (2 * Random.CounterRandom.Uniform(o.Seed, Random.RandomPurpose.AttackStart, key * D + d) - 1);
+                norm += delta[d] * delta[d];
+            }
+            double scale = o.Norm == AttackNorm.L2
+                ? eps * Random.CounterRandom.Uniform(o.Seed, Random.RandomPurpose.AttackStart, -1 - key) / Math.Max(Math.Sqrt(norm), 1e-12)
+                : 1;
+            for (int d = 0; d < D; d++)
+            {
+                double x = u0[(long)row * D + d] + scale * delta[d];
+                if (o.BoxLo is { } lo && o.BoxHi is { } hi)
+                    x = Math.Clamp(x + centers[b * D + d], lo, hi) - centers[b * D + d];
+                u[(long)row * D + d] = (float)x;
+            }
+        });
+        return u;
     }
 }

@@ -25,6 +25,8 @@ public sealed record AttackConfig
     public double? BoxLo { get; init; }
     public double? BoxHi { get; init; }
     public bool MinRadius { get; init; }
+    public bool RandomStart { get; init; }
+    public int Restarts { get; init; } = 1;
 
     /// <summary>Every rule the config breaks, naming the field.</summary>
     public IReadOnlyList<string> Validate()
@@ -50,7 +52,7 @@ public sealed record AttackConfig
             e.Add($"radii must be ≥ 0 and finite, got {r}");
         if (Radii.Count == 0 || Radii.Zip(Radii.Skip(1)).Any(pair => pair.Second <= pair.First))
             e.Add("radii must be a non-empty increasing list");
-        e.AddRange(new PgdOptions(Norm, Steps, StepSize, Training.LossKind.Exp, BoxLo, BoxHi).Validate());
+        e.AddRange(new PgdOptions(Norm, Steps, StepSize, Training.LossKind.Exp, BoxLo, BoxHi, RandomStart, Restarts).Validate());
         return e;
     }
 }

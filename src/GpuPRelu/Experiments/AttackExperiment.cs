@@ -28,7 +28,8 @@ public static class AttackExperiment
             manifest.EndPhase("data");
             using var net = new NetworkBatch(device, shape, infos, theta, centers);
             var loss = shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy;
-            var options = new PgdOptions(config.Norm, config.Steps, config.StepSize, loss, config.BoxLo, config.BoxHi);
+            var options = new PgdOptions(config.Norm, config.Steps, config.StepSize, loss, config.BoxLo, config.BoxHi,
+                config.RandomStart, config.Restarts, config.Seed);
             var robust = Pgd.Run(net, points, config.Radii, options);
             manifest.EndPhase("attack");
 

@@ -112,4 +112,24 @@ public sealed class PgdTests(DeviceFixture devices)
         var (from, to) = label == 1 ? (0, K1) : (K1, K);
         return Math.Sqrt(Enumerable.Range(from, to - from).Sum(k => Math.Pow(Coordinate(d => mu[k * D + d]), 2)));
     }
+
+    [Fact]
+    public void RandomRestartsFindAttacksTheZeroStartMisses()
+    {
+        // F's cheaper attack goes through the other class's ReLU, whose gradient is 0 where it is inactive: zero-start PGD
+        // misses it; random starts in the ball activate it for some points, and each restart keeps what earlier ones broke
+        const int D = 12, K = 4, K1 = 2, n = 60;
+        var mu = SubclassData.Centers(D, K, random: false, 3);
+        var data = SubclassData.Generate(mu, D, K, K1, 0.5, n, 3, test: true);
+        var (shape, theta) = IdealClassifier.Parameters(IdealKind.F, D, K, K1, [mu]);
+        using var net = new NetworkBatch(devices.Get("cpu"), shape, [new NetworkInfo(0, 1, 0.5, 3, 0)], theta, new float[D]);
+        double[] radii = [0.6];
+        var zero = Pgd.Run(net, [data], radii, new PgdOptions(AttackNorm.L2, 60, 0.03, LossKind.Exp))[0][0];
+        var restarted = Pgd.Run(net, [data], radii, new PgdOptions(AttackNorm.L2, 60, 0.03, LossKind.Exp, Restarts: 8, Seed: 5))[0][0];
+        int exactlyRobust = Enumerable.Range(0, n).Count(i => RobustRadius.F(data.X.AsSpan(i * D, D), mu, K, K1, data.Y[i]) > 0.6);
+        Assert.All(Enumerable.Range(0, n), i => Assert.True(zero[i] || !restarted[i], $"point {i}: broken from zero, robust with restarts"));
+        Assert.True(restarted.Count(r => r) < zero.Count(r => r),
+            $"restarts left {restarted.Count(r => r)} robust, zero start {zero.Count(r => r)} (exact: {exactlyRobust})");
+        Assert.True(restarted.Count(r => r) >= exactlyRobust);
+    }
 }
