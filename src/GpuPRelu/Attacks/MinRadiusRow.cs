@@ -3,7 +3,7 @@ using CsvHelper.Configuration.Attributes;
 namespace GpuPRelu.Attacks;
 
 /// <summary>A row of min_radius.csv: one test point of an ideal classifier, its label and the bracket of its minimal l2
-/// adversarial radius (equal ends for F).</summary>
+/// adversarial radius (equal ends where exact: F, and F^(p) for p ≥ 2).</summary>
 public sealed record MinRadiusRow(
     [property: Name("network")] string Network,
     [property: Name("p")] double P,

@@ -12,7 +12,7 @@ namespace GpuPRelu.Attacks;
 /// on n coordinates); the worst split (Cauchy–Schwarz) leaves the sign unchanged for r &lt; (P − N)/√(c₊² + c₋²).
 /// Upper (attained): the best attack that lowers one own-class coordinate to t and raises one other-class coordinate
 /// just enough, minimized over t by a grid and golden-section refinement of a continuous 1-D cost, over all pairs.
-/// For p ≥ 2 and points near one center the two coincide to a few 1e-3.</summary>
+/// For p ≥ 2 and points near one center the two coincide to a few 1e-3; FpExact gives the exact value for p ≥ 2.</summary>
 public static class RobustRadius
 {
     /// <summary>Exact radius of F at x (label 1 positive, 0 negative).</summary>
@@ -36,16 +36,7 @@ public static class RobustRadius
     public static (double Lower, double Upper) Fp(ReadOnlySpan<float> x, double[] centers, int subclasses, int positive, double p,
         int label)
     {
-        int D = x.Length, K = subclasses;
-        var s = new double[K];
-        for (int k = 0; k < K; k++)
-        {
-            for (int d = 0; d < D; d++)
-                s[k] += centers[k * D + d] * x[d];
-        }
-        // own class first: the point's class coordinates, then the others
-        var own = (label == 1 ? s[..positive] : s[positive..]).ToArray();
-        var other = (label == 1 ? s[positive..] : s[..positive]).ToArray();
+        var (own, other) = Split(x, centers, subclasses, positive, label);
         double P = Norm(own, p), N = Norm(other, p);
         if (Math.Pow(P, p) - Math.Pow(N, p) <= 0)
             return (0, 0);
@@ -60,6 +51,30 @@ public static class RobustRadius
                 upper = Math.Min(upper, PairAttack(own, other, i, j, p));
         }
         return (Math.Min(lower, upper), upper);
+    }
+
+    /// <summary>Exact radius of F^(p) at x for p ≥ 2 (0 when x is misclassified): the KKT search of FpRadius, whose
+    /// comment proves that its candidate set contains the minimizer.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">p &lt; 2 (the search relies on h_μ' being non-increasing).</exception>
+    public static double FpExact(ReadOnlySpan<float> x, double[] centers, int subclasses, int positive, double p, int label)
+    {
+        if (!(p >= 2) || double.IsInfinity(p))
+            throw new ArgumentOutOfRangeException(nameof(p), p, "the exact radius of F^(p) needs p ≥ 2; for 1 ≤ p < 2 use the bracket Fp");
+        var (own, other) = Split(x, centers, subclasses, positive, label);
+        return FpRadius.Solve(own, other, p);
+    }
+
+    // s_k = ⟨μ_k, x⟩, own class first
+    private static (double[] Own, double[] Other) Split(ReadOnlySpan<float> x, double[] centers, int subclasses, int positive, int label)
+    {
+        int D = x.Length, K = subclasses;
+        var s = new double[K];
+        for (int k = 0; k < K; k++)
+        {
+            for (int d = 0; d < D; d++)
+                s[k] += centers[k * D + d] * x[d];
+        }
+        return label == 1 ? (s[..positive], s[positive..]) : (s[positive..], s[..positive]);
     }
 
     private static double Norm(double[] v, double p) => Math.Pow(v.Sum(x => Math.Pow(Math.Max(x, 0), p)), 1 / p);

@@ -97,6 +97,8 @@ public static class AttackExperiment
             : throw new InvalidDataException($"{Path.GetFileName(file)}: metadata '{key}' has {values.Length} values for {networks} networks");
     }
 
+    private static (double, double) Twice(double r) => (r, r);
+
     private static bool Finite(float[] theta, Kernels.BatchShape s, int b)
     {
         int D = s.Inputs, H = s.Hidden, C = s.Outputs;
@@ -114,18 +116,21 @@ public static class AttackExperiment
         for (int b = 0; b < infos.Count; b++)
         {
             var lower = new double[c.N];
-            for (int i = 0; i < c.N; i++)
+            var upper = new double[c.N];
+            // F, and F^(p) for p ≥ 2, have exact radii; for 1 ≤ p < 2 F^(p) keeps its certified bracket
+            bool exact = kind == IdealKind.F || infos[b].P >= 2;
+            Parallel.For(0, c.N, i =>
             {
                 var x = points[b].X.AsSpan(i * D, D);
                 int label = points[b].Y[i];
-                var (lo, hi) = kind == IdealKind.F
-                    ? (RobustRadius.F(x, mu[b], c.Subclasses, c.PositiveSubclasses, label), RobustRadius.F(x, mu[b], c.Subclasses, c.PositiveSubclasses, label))
+                (lower[i], upper[i]) = kind == IdealKind.F ? Twice(RobustRadius.F(x, mu[b], c.Subclasses, c.PositiveSubclasses, label))
+                    : exact ? Twice(RobustRadius.FpExact(x, mu[b], c.Subclasses, c.PositiveSubclasses, infos[b].P, label))
                     : RobustRadius.Fp(x, mu[b], c.Subclasses, c.PositiveSubclasses, infos[b].P, label);
-                lower[i] = lo;
-                radiusRows.Add(new MinRadiusRow(names[b], infos[b].P, i, label, lo, hi));
-            }
-            // robust at r ⟺ r < radius; for F^(p) from the certified lower bound
-            string attack = kind == IdealKind.F ? "exact" : "certified";
+            });
+            for (int i = 0; i < c.N; i++)
+                radiusRows.Add(new MinRadiusRow(names[b], infos[b].P, i, points[b].Y[i], lower[i], upper[i]));
+            // robust at r ⟺ r < radius (a point on the boundary counts as misclassified); certified: the lower bound
+            string attack = exact ? "exact" : "certified";
             foreach (var r in c.Radii)
                 rows.Add(new(names[b], infos[b].P, infos[b].Alpha, infos[b].Seed, "l2", attack, r, lower.Count(x => x > r) / (double)c.N, c.N));
         }

@@ -53,7 +53,7 @@ public sealed class AttackCommandTests : IDisposable
         double Acc(string attack, string radius) =>
             double.Parse(rows.Single(r => r[5] == attack && r[6] == radius)[7], CultureInfo.InvariantCulture);
         // clean points near orthonormal centers: all correct at 0, all robust at 0.3 < √2/2, none at 1.2 > 1 (= ‖μ_k‖)
-        foreach (var attack in new[] { "pgd", "certified" })
+        foreach (var attack in new[] { "pgd", "exact" })
         {
             Assert.Equal(1.0, Acc(attack, "0"));
             Assert.Equal(1.0, Acc(attack, "0.3"));
