@@ -50,4 +50,14 @@ public sealed class CenterDirections
         1 => "mu_bar_neg",
         _ => $"mu_{i - 1}",
     };
+
+    /// <summary>Index of a direction from its CSV name, the inverse of Name.</summary>
+    public static int IndexOf(string name) => name switch
+    {
+        "mu_bar_pos" => 0,
+        "mu_bar_neg" => 1,
+        _ when name.StartsWith("mu_", StringComparison.Ordinal)
+            && int.TryParse(name.AsSpan(3), System.Globalization.CultureInfo.InvariantCulture, out int k) && k >= 1 => k + 1,
+        _ => throw new FormatException($"'{name}' is not a center name (mu_bar_pos, mu_bar_neg or mu_k with k ≥ 1)"),
+    };
 }

@@ -46,7 +46,7 @@ public static class TrainExperiment
                 }
                 log?.Invoke(Describe(point, plan));
                 progress?.Invoke(fraction);
-            }, cancel);
+            }, cancel: cancel);
             device.Accelerator.Synchronize();
             manifest.EndPhase("train");
 

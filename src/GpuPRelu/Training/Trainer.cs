@@ -13,10 +13,12 @@ public static class Trainer
 {
     /// <summary>Trains `net` in place on its data sets (network b reads trainSets[net.Networks[b].DataSet]) and
     /// returns the metrics of every log point, epoch 0 (the initialization) included. `onLog` sees each log point's
-    /// rows as they are computed, with the fraction of the work done.</summary>
+    /// rows as they are computed, with the fraction of the work done. `onStep` sees (epoch, step, flow time) before the
+    /// first step (step 0) and after every update, when θ holds that step's parameters (snapshots, NeuronDynamics).</summary>
     public static IReadOnlyList<NetworkMetrics> Train(NetworkBatch net, IReadOnlyList<DataSet> trainSets,
         IReadOnlyList<DataSet> testSets, TrainingOptions options,
-        Action<IReadOnlyList<NetworkMetrics>, double>? onLog = null, CancellationToken cancel = default)
+        Action<IReadOnlyList<NetworkMetrics>, double>? onLog = null, Action<int, long, double>? onStep = null,
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(options);
@@ -46,6 +48,7 @@ public static class Trainer
         }
 
         Log(0);
+        onStep?.Invoke(0, 0, 0);
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var rowOrder = train.Identity.View;
@@ -66,6 +69,7 @@ public static class Trainer
                 ws.Backward(s);
                 step++;
                 Update(net, ws, options, step, m.View, v.View);
+                onStep?.Invoke(epoch, step, step * options.LearningRate);
             }
             if (epoch % options.LogEvery == 0 || epoch == options.Epochs)
                 Log(epoch);

@@ -173,6 +173,17 @@ public sealed class NeuronAlignmentTests(DeviceFixture devices)
             [new NetworkInfo(0, 1, 0.1, 0, 0)], [new CenterDirections(mu, 5, 3, 1)], new AlignmentOptions()));
     }
 
+    [Fact]
+    public void CenterNamesRoundTrip()
+    {
+        int K = System.Random.Shared.Next(2, 40);
+        for (int i = 0; i < K + 2; i++)
+            Assert.Equal(i, CenterDirections.IndexOf(CenterDirections.Name(i)));
+        Assert.Equal("mu_1", CenterDirections.Name(2));
+        Assert.Throws<FormatException>(() => CenterDirections.IndexOf("mu_0"));
+        Assert.Throws<FormatException>(() => CenterDirections.IndexOf("nu_3"));
+    }
+
     private static readonly int[] Planted = [0, 1, 2, 6];
     private static readonly int[] PlantedSubclass = [0, 2];
     private static readonly int[] PlantedAverage = [1, 6];
