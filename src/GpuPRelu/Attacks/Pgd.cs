@@ -20,23 +20,14 @@ public static class Pgd
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(radii);
         ArgumentNullException.ThrowIfNull(options);
-        int B = net.Shape.Networks, D = net.Shape.Inputs, R = radii.Count, n = points[0].Samples;
-        if (points.Count != B || points.Any(p => p.Inputs != D || p.Samples != n))
-            throw new ArgumentException($"need {B} point sets of {n} points with D {D}, one per network", nameof(points));
-        var robust = Enumerable.Range(0, B).Select(_ => Enumerable.Range(0, R).Select(_ => new bool[n]).ToArray()).ToArray();
-        int chunk = Math.Max(1, Math.Min(n, maxRowsPerChunk / Math.Max(1, R)));
+        AttackRows.Check(net, points, radii);
+        int B = net.Shape.Networks, R = radii.Count, n = points[0].Samples;
+        var robust = AttackRows.Allocate(B, R, n);
+        int chunk = AttackRows.ChunkSize(n, R, maxRowsPerChunk);
         var centers = net.CentersToHost();
         for (int first = 0; first < n; first += chunk)
             RunChunk(net, points, radii, options, centers, first, Math.Min(chunk, n - first), robust);
-        // monotone in the radius: broken at r ⇒ broken at every r' > r
-        foreach (var perRadius in robust)
-        {
-            for (int r = 1; r < R; r++)
-            {
-                for (int i = 0; i < n; i++)
-                    perRadius[r][i] &= perRadius[r - 1][i];
-            }
-        }
+        AttackRows.MakeMonotone(robust);
         return robust;
     }
 
@@ -47,24 +38,7 @@ public static class Pgd
         var acc = net.Device.Accelerator;
         var k = net.Device.Kernels;
         var s = net.Shape.WithSamples(M);
-        // rows radius-major within a network: row = r·m + i
-        var u0 = new float[(long)B * M * D];
-        var ym = new int[B * M];
-        var radius = new float[M];
-        for (int b = 0; b < B; b++)
-        {
-            for (int r = 0; r < R; r++)
-            {
-                for (int i = 0; i < m; i++)
-                {
-                    long row = (long)b * M + r * m + i;
-                    ym[row] = points[b].Y[first + i];
-                    radius[r * m + i] = (float)radii[r];
-                    for (int d = 0; d < D; d++)
-                        u0[row * D + d] = points[b].X[(long)(first + i) * D + d] - centers[b * D + d];
-                }
-            }
-        }
+        var (u0, ym, radius) = AttackRows.Build(B, D, points, radii, centers, first, m);
         using var ws = new Workspace(net, M);
         using var clean = acc.Allocate1D(u0);
         using var du = acc.Allocate1D<float>(u0.Length);
@@ -79,19 +53,12 @@ public static class Pgd
         {
             ws.ForwardRows(s, o.Loss, 1f);
             k.MarkBroken(ws.Correct.View.SubView(0, (long)B * M), broken.View);
+            net.Device.AttackKernels.SpreadBroken(s, m, broken.View);
             if (step == o.Steps)
                 break;
             ws.InputGradient(s, du.View);
             k.PgdStep(s, spec, clean.View, ws.U.View, du.View, radiusBuffer.View, net.Center.View, broken.View);
         }
-        var flags = broken.GetAsArray1D();
-        for (int b = 0; b < B; b++)
-        {
-            for (int r = 0; r < R; r++)
-            {
-                for (int i = 0; i < m; i++)
-                    robust[b][r][first + i] = flags[b * M + r * m + i] == 0;
-            }
-        }
+        AttackRows.Scatter(broken.GetAsArray1D(), R, first, m, robust);
     }
 }

@@ -14,6 +14,8 @@ public sealed record PgdOptions(AttackNorm Norm, int Steps, double StepSize, Los
             e.Add($"steps must be ≥ 1, got {Steps}");
         if (!(StepSize > 0) || double.IsInfinity(StepSize))
             e.Add($"step_size must be > 0 and finite, got {StepSize}");
+        if (Norm == AttackNorm.L1)
+            e.Add("norm l1 is not available for PGD; use l2 or linf");
         if (BoxLo is { } lo && BoxHi is { } hi && !(lo < hi))
             e.Add($"box must be lo,hi with lo < hi, got {lo},{hi}");
         return e;
