@@ -30,13 +30,14 @@ internal static class AttackCommand
         var steps = new Option<string>("--steps") { Description = "PGD steps or APGD iterations per restart (2000, the paper's, for pgd; 100 for APGD)" };
         var stepSize = new Option<string>("--step-size") { Description = "PGD step (0.1, the paper's; APGD adapts its own from 2ε)" };
         var restarts = new Option<string>("--restarts") { Description = "APGD restarts, each on the points still robust (1)" };
+        var randomStart = new Option<bool>("--random-start") { Description = "pgd: start in the ball at random instead of the clean point (APGD always does)" };
         var box = new Option<string>("--box") { Description = "lo,hi: keep inputs in a box (none)" };
         var minRadius = new Option<bool>("--min-radius") { Description = "write min_radius.csv (exact radii of each point; --model only)" };
         var device = CommonOptions.Device();
         var output = CommonOptions.Out("runs/attack");
         var overwrite = CommonOptions.Overwrite();
         foreach (var o in new Option[] { network, model, p, inputDim, subclasses, positive, randomCenters, alpha, seed, n, norm, attack,
-            radii, steps, stepSize, restarts, box, minRadius, device, output, overwrite })
+            radii, steps, stepSize, restarts, randomStart, box, minRadius, device, output, overwrite })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -48,6 +49,7 @@ internal static class AttackCommand
                 Model = Text(model) is { } m ? FieldParsers.Choice("model", m, ("F", IdealKind.F), ("Fp", IdealKind.Fp)) : null,
                 RandomCenters = parse.GetValue(randomCenters),
                 MinRadius = parse.GetValue(minRadius),
+                RandomStart = parse.GetValue(randomStart),
             };
             cfg = Text(p) is { } pt ? cfg with { P = ValueList.Parse("p", pt) } : cfg;
             cfg = Text(inputDim) is { } dt ? cfg with { InputDim = FieldParsers.Count("input_dim", dt) } : cfg;

@@ -75,7 +75,7 @@ public static class Apgd
         {
             if (restart > 0 && broken.GetAsArray1D().All(x => x != 0))
                 break;
-            ws.U.CopyFromCPU(Start(o, u0, radius, centers, B, M, m, D, first, restart, box));
+            ws.U.CopyFromCPU(Start(o, u0, radius, centers, B, m, D, first, restart));
             Evaluate(net, ws, s, o.Loss, du.View);
             ak.ApgdUpdate(s, true, ws.Loss.View, ws.Correct.View, ws.U.View, du.View, uPrev.View, uBest.View, duBest.View, state.View,
                 radiusBuffer.View, broken.View);
@@ -114,42 +114,23 @@ public static class Apgd
 
     /// <summary>Start rows (research/attacks.md §2.2 step 1): l∞ u0 + ε·t/(‖t‖∞ + 1e-12), t uniform in [−1, 1)^D; l2
     /// u0 + ε·t/(‖t‖₂ + 1e-12), t standard normal; then the box. Without RandomStart, the clean rows.</summary>
-    private static float[] Start(ApgdOptions o, float[] u0, float[] radius, float[] centers, int B, int M, int m, int D, int first,
-        int restart, (int Has, float Lo, float Hi) box)
+    private static float[] Start(ApgdOptions o, float[] u0, float[] radius, float[] centers, int B, int m, int D, int first, int restart)
     {
-        var u = (float[])u0.Clone();
         if (!o.RandomStart)
-            return u;
-        var t = new double[D];
-        for (int b = 0; b < B; b++)
+            return (float[])u0.Clone();
+        (double, double)? box = o.BoxLo is { } lo ? (lo, o.BoxHi!.Value) : null;
+        return AttackRows.Start(u0, radius, centers, box, B, m, D, first, (b, point) =>
         {
-            for (int i = 0; i < m; i++)
+            long key = AttackRows.StartKey(restart, B, b, point) * D;
+            var t = new double[D];
+            for (int d = 0; d < D; d++)
             {
-                // keyed by (restart, network, point): the same direction at every radius and in any chunking
-                long key = (((long)restart * B + b) << 24) + first + i;
-                double norm = 0;
-                for (int d = 0; d < D; d++)
-                {
-                    t[d] = o.Norm == AttackNorm.L2
-                        ? CounterRandom.Normal(o.Seed, RandomPurpose.AttackStart, key * D + d)
-                        : 2 * CounterRandom.Uniform(o.Seed, RandomPurpose.AttackStart, key * D + d) - 1;
-                    norm = o.Norm == AttackNorm.L2 ? norm + t[d] * t[d] : Math.Max(norm, Math.Abs(t[d]));
-                }
-                norm = (o.Norm == AttackNorm.L2 ? Math.Sqrt(norm) : norm) + 1e-12;
-                for (int r = 0; r < M / m; r++)
-                {
-                    long row = (long)b * M + r * m + i;
-                    double eps = radius[r * m + i];
-                    for (int d = 0; d < D; d++)
-                    {
-                        double x = u0[row * D + d] + eps * t[d] / norm;
-                        if (box.Has != 0)
-                            x = Math.Clamp(x + centers[b * D + d], box.Lo, box.Hi) - centers[b * D + d];
-                        u[row * D + d] = (float)x;
-                    }
-                }
+                t[d] = o.Norm == AttackNorm.L2
+                    ? CounterRandom.Normal(o.Seed, RandomPurpose.AttackStart, key + d)
+                    : 2 * CounterRandom.Uniform(o.Seed, RandomPurpose.AttackStart, key + d) - 1;
             }
-        }
-        return u;
+            double norm = (o.Norm == AttackNorm.L2 ? Math.Sqrt(t.Sum(v => v * v)) : t.Max(Math.Abs)) + 1e-12;
+            return [.. t.Select(v => v / norm)];
+        });
     }
 }

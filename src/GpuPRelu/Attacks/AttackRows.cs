@@ -76,4 +76,36 @@ internal static class AttackRows
             }
         }
     }
+
+    /// <summary>Start rows u = u0 + ε·δ(b, i) for every radius, then clipped into the box [lo, hi] on u + center (when
+    /// `box` is set): `direction(b, point)` gives the unit-radius offset of network b's point (global index), so a start
+    /// is the same at every radius and in any chunking.</summary>
+    public static float[] Start(float[] u0, float[] radius, float[] centers, (double Lo, double Hi)? box, int networks, int m, int inputs,
+        int first, Func<int, int, double[]> direction)
+    {
+        int D = inputs, M = radius.Length;
+        var u = (float[])u0.Clone();
+        for (int b = 0; b < networks; b++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                var t = direction(b, first + i);
+                for (int r = 0; r < M / m; r++)
+                {
+                    long row = (long)b * M + r * m + i;
+                    for (int d = 0; d < D; d++)
+                    {
+                        double x = u0[row * D + d] + radius[r * m + i] * t[d];
+                        if (box is { } bx)
+                            x = Math.Clamp(x + centers[b * D + d], bx.Lo, bx.Hi) - centers[b * D + d];
+                        u[row * D + d] = (float)x;
+                    }
+                }
+            }
+        }
+        return u;
+    }
+
+    /// <summary>The counter-random key of (restart, network, point): starts are independent across them.</summary>
+    public static long StartKey(int restart, int networks, int network, int point) => (((long)restart * networks + network) << 24) + point;
 }

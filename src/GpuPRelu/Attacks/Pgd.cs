@@ -1,6 +1,7 @@
 using GpuPRelu.Data;
 using GpuPRelu.Kernels.Attacks;
 using GpuPRelu.Models;
+using GpuPRelu.Random;
 using GpuPRelu.Training;
 using ILGPU;
 using ILGPU.Runtime;
@@ -48,10 +49,19 @@ public static class Pgd
         ws.U.CopyFromCPU(u0);
         ws.Ym.CopyFromCPU(ym);
         ws.ColumnNorms();
-        var spec = new PgdSpec((int)o.Norm, (float)o.StepSize, o.BoxLo is null ? 0 : 1, (float)(o.BoxLo ?? 0), (float)(o.BoxHi ?? 0));
+        var spec = new PgdSpec((int)o.Norm, (float)o.StepSize, o.BoxLo is null ? 0 : 1, (float)(o.BoxLo ?? 0), (float)(o.BoxHi ?? 0),
+            (float)o.Guard);
+        if (o.RandomStart)
+        {
+            // misclassified clean points are broken whatever the start
+            ws.ForwardRows(s, o.Loss, 1f);
+            k.MarkBroken(ws.Correct.View.SubView(0, (long)B * M), broken.View);
+            ws.U.CopyFromCPU(Start(o, u0, radius, centers, B, m, D, first));
+        }
         for (int step = 0; ; step++)
         {
-            ws.ForwardRows(s, o.Loss, 1f);
+            // the loss as a mean over the reference batch: its gradient carries 1/RefBatch, which matters against the guard
+            ws.ForwardRows(s, o.Loss, (float)(1.0 / o.RefBatch));
             k.MarkBroken(ws.Correct.View.SubView(0, (long)B * M), broken.View);
             net.Device.AttackKernels.SpreadBroken(s, m, broken.View);
             if (step == o.Steps)
@@ -60,5 +70,27 @@ public static class Pgd
             k.PgdStep(s, spec, clean.View, ws.U.View, du.View, radiusBuffer.View, net.Center.View, broken.View);
         }
         AttackRows.Scatter(broken.GetAsArray1D(), R, first, m, robust);
+    }
+
+    /// <summary>TA's random start (research/attacks.md §1): l∞ δ uniform in [−ε, ε]^D; l2 δ = ε·r·t/‖t‖₂ with t standard
+    /// normal and r uniform in (0, 1) per point (a uniform radius, not volume-uniform); then the box.</summary>
+    private static float[] Start(PgdOptions o, float[] u0, float[] radius, float[] centers, int B, int m, int D, int first)
+    {
+        (double, double)? box = o.BoxLo is { } lo ? (lo, o.BoxHi!.Value) : null;
+        return AttackRows.Start(u0, radius, centers, box, B, m, D, first, (b, point) =>
+        {
+            long key = AttackRows.StartKey(0, B, b, point) * (D + 1);
+            var t = new double[D];
+            for (int d = 0; d < D; d++)
+            {
+                t[d] = o.Norm == AttackNorm.L2
+                    ? CounterRandom.Normal(o.Seed, RandomPurpose.AttackStart, key + d)
+                    : 2 * CounterRandom.Uniform(o.Seed, RandomPurpose.AttackStart, key + d) - 1;
+            }
+            if (o.Norm != AttackNorm.L2)
+                return t;
+            double scale = CounterRandom.Uniform(o.Seed, RandomPurpose.AttackStart, key + D) / Math.Sqrt(t.Sum(v => v * v));
+            return [.. t.Select(v => v * scale)];
+        });
     }
 }

@@ -23,6 +23,7 @@ public sealed record AttackConfig
     public int? Steps { get; init; }
     public double? StepSize { get; init; }
     public int Restarts { get; init; } = 1;
+    public bool RandomStart { get; init; }
     public double? BoxLo { get; init; }
     public double? BoxHi { get; init; }
     public bool MinRadius { get; init; }
@@ -69,8 +70,10 @@ public sealed record AttackConfig
     /// <summary>Steps or iterations: as given, else the paper's 2000 for pgd and AutoAttack's 100 for APGD.</summary>
     public int ResolvedSteps => Steps ?? (IsApgd ? 100 : 2000);
 
-    /// <summary>The PGD attack of this config (step size as given, else the paper's 0.1).</summary>
-    public PgdOptions ToPgd(Training.LossKind loss) => new(Norm, ResolvedSteps, StepSize ?? 0.1, loss, BoxLo, BoxHi);
+    /// <summary>The PGD attack of this config as the paper runs it (step size as given, else 0.1; the loss a mean over the
+    /// N test points; l2 direction g/(‖g‖ + 1e-7)), from the clean point or a random start.</summary>
+    public PgdOptions ToPgd(Training.LossKind loss) => new(Norm, ResolvedSteps, StepSize ?? 0.1, loss, BoxLo, BoxHi, RandomStart,
+        RefBatch: Math.Max(1, N), Guard: 1e-7, Seed);
 
     /// <summary>The APGD attack of this config (random starts seeded by the config's seed).</summary>
     public ApgdOptions ToApgd() => new(Norm, Attack == "apgd-dlr" ? ApgdLoss.Dlr : ApgdLoss.CrossEntropy, ResolvedSteps,
