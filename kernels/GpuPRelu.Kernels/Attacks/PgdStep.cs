@@ -3,13 +3,13 @@ using ILGPU.Algorithms;
 
 namespace GpuPRelu.Kernels.Attacks;
 
-/// <summary>One PGD step's constants: Norm 2 (l2) or 0 (l∞), the step size, and an optional box [Lo, Hi] on the input
-/// x = u + center (HasBox 0 or 1).</summary>
-public readonly record struct PgdSpec(int Norm, float Step, int HasBox, float Lo, float Hi);
+/// <summary>One PGD step's constants: Norm 2 (l2) or 0 (l∞), the step size, an optional box [Lo, Hi] on the input
+/// x = u + center (HasBox 0 or 1), and the guard of the l2 direction g/(‖g‖₂ + Guard) (1e-7 in the paper, 1e-10 in TA).</summary>
+public readonly record struct PgdSpec(int Norm, float Step, int HasBox, float Lo, float Hi, float Guard);
 
 // Reference: tests/GpuPRelu.Tests/Reference/Attacks/PgdStepReference.cs
 
-/// <summary>Projected gradient ascent on the loss for every attacked row (research/attacks.md §PGD): δ ← δ + η·g/‖g‖₂
+/// <summary>Projected gradient ascent on the loss for every attacked row (research/attacks.md §PGD): δ ← δ + η·g/(‖g‖₂ + guard)
 /// (l2) or δ ← δ + η·sign(g) (l∞), then projection onto the ball of the row's radius (l2: scale by min(1, ε/‖δ‖₂); l∞:
 /// clip to [−ε, ε]), then clipping of x into the box; rows already broken stay where they are. Rows are radius-major
 /// within a network (row = r·n + i). Index over B·M (M = R·n rows).</summary>
@@ -33,7 +33,7 @@ public static class PgdStep
         float g2 = 0f;
         for (int d = 0; d < D; d++)
             g2 += du[row0 + d] * du[row0 + d];
-        float gScale = spec.Step / XMath.Max(XMath.Sqrt(g2), 1e-12f);
+        float gScale = spec.Step / (XMath.Sqrt(g2) + spec.Guard);
         // the norm of the stepped δ, for the l2 projection
         float n2 = 0f;
         for (int d = 0; d < D; d++)

@@ -3,6 +3,7 @@ using System.Globalization;
 using GpuPRelu.Attacks;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;
+using GpuPRelu.IO;
 using GpuPRelu.Models;
 
 namespace GpuPRelu.Cli.Commands;
@@ -23,20 +24,20 @@ internal static class AttackCommand
         var alpha = new Option<string>("--alpha") { Description = "α of the data when the network file does not record it (0.01)" };
         var seed = new Option<string>("--seed") { Description = "seed of the data when the network file does not record it (0)" };
         var n = new Option<string>("--n") { Description = "test points per network (1000)" };
-        var norm = new Option<string>("--norm") { Description = "l2 | linf (l2)" };
-        var attack = new Option<string>("--attack") { Description = "pgd (pgd)" };
+        var norm = new Option<string>("--norm") { Description = "l2 | linf | l1 (l2; l1 is not available yet and is refused)" };
+        var attack = new Option<string>("--attack") { Description = "pgd | apgd-ce | apgd-dlr (pgd)" };
         var radii = new Option<string>("--radii") { Description = "increasing radii, list or start:stop:count (0:1.5:15)" };
-        var steps = new Option<string>("--steps") { Description = "PGD steps (2000, the paper's)" };
-        var stepSize = new Option<string>("--step-size") { Description = "PGD step (0.1, the paper's)" };
+        var steps = new Option<string>("--steps") { Description = "PGD steps or APGD iterations per restart (2000, the paper's, for pgd; 100 for APGD)" };
+        var stepSize = new Option<string>("--step-size") { Description = "PGD step (0.1, the paper's; APGD adapts its own from 2ε)" };
+        var restarts = new Option<string>("--restarts") { Description = "APGD restarts, each on the points still robust (1)" };
+        var randomStart = new Option<bool>("--random-start") { Description = "pgd: start in the ball at random instead of the clean point (APGD always does)" };
         var box = new Option<string>("--box") { Description = "lo,hi: keep inputs in a box (none)" };
-        var randomStart = new Option<bool>("--random-start") { Description = "start the first run at a random point of the ball (default: zero, the paper's)" };
-        var restarts = new Option<string>("--restarts") { Description = "runs per point; runs after the first start at random points and attack only what is still robust (1)" };
         var minRadius = new Option<bool>("--min-radius") { Description = "write min_radius.csv (exact radii of each point; --model only)" };
         var device = CommonOptions.Device();
         var output = CommonOptions.Out("runs/attack");
         var overwrite = CommonOptions.Overwrite();
         foreach (var o in new Option[] { network, model, p, inputDim, subclasses, positive, randomCenters, alpha, seed, n, norm, attack,
-            radii, steps, stepSize, box, randomStart, restarts, minRadius, device, output, overwrite })
+            radii, steps, stepSize, restarts, randomStart, box, minRadius, device, output, overwrite })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -50,7 +51,6 @@ internal static class AttackCommand
                 MinRadius = parse.GetValue(minRadius),
                 RandomStart = parse.GetValue(randomStart),
             };
-            cfg = Text(restarts) is { } rs ? cfg with { Restarts = FieldParsers.Count("restarts", rs) } : cfg;
             cfg = Text(p) is { } pt ? cfg with { P = ValueList.Parse("p", pt) } : cfg;
             cfg = Text(inputDim) is { } dt ? cfg with { InputDim = FieldParsers.Count("input_dim", dt) } : cfg;
             cfg = Text(subclasses) is { } kt ? cfg with { Subclasses = FieldParsers.Count("subclasses", kt) } : cfg;
@@ -58,11 +58,12 @@ internal static class AttackCommand
             cfg = Text(alpha) is { } at ? cfg with { Alpha = FieldParsers.Number("alpha", at) } : cfg;
             cfg = Text(seed) is { } st ? cfg with { Seed = FieldParsers.Count("seed", st) } : cfg;
             cfg = Text(n) is { } nt ? cfg with { N = FieldParsers.Count("n", nt) } : cfg;
-            cfg = Text(norm) is { } no ? cfg with { Norm = FieldParsers.Choice("norm", no, ("l2", AttackNorm.L2), ("linf", AttackNorm.Linf)) } : cfg;
+            cfg = Text(norm) is { } no ? cfg with { Norm = FieldParsers.Choice("norm", no, ("l2", AttackNorm.L2), ("linf", AttackNorm.Linf), ("l1", AttackNorm.L1)) } : cfg;
             cfg = Text(attack) is { } ak ? cfg with { Attack = ak.Trim().ToLowerInvariant() } : cfg;
             cfg = Text(radii) is { } rt ? cfg with { Radii = ValueList.Parse("radii", rt) } : cfg;
             cfg = Text(steps) is { } sp ? cfg with { Steps = FieldParsers.Count("steps", sp) } : cfg;
             cfg = Text(stepSize) is { } ss ? cfg with { StepSize = FieldParsers.Number("step_size", ss) } : cfg;
+            cfg = Text(restarts) is { } rs ? cfg with { Restarts = FieldParsers.Count("restarts", rs) } : cfg;
             if (Text(box) is { } bx)
             {
                 var parts = bx.Split(',');
@@ -75,6 +76,9 @@ internal static class AttackCommand
                 throw new UsageException(errors);
             if (cfg.NetworkFile is { } path && !File.Exists(path))
                 throw new UsageException($"network: file '{path}' does not exist");
+            // what needs the networks' shape (input dimension, classes for DLR) is checked before the output folder exists
+            if (cfg.NetworkFile is { } file && cfg.ValidateModel(NetworkFile.Read(file).Shape, file) is { Count: > 0 } modelErrors)
+                throw new UsageException(modelErrors);
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
             using var dev = ComputeDevice.Open(kind);

@@ -1,6 +1,7 @@
 using GpuPRelu.Data;
 using GpuPRelu.Kernels.Attacks;
 using GpuPRelu.Models;
+using GpuPRelu.Random;
 using GpuPRelu.Training;
 using ILGPU;
 using ILGPU.Runtime;
@@ -20,125 +21,76 @@ public static class Pgd
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(radii);
         ArgumentNullException.ThrowIfNull(options);
-        int B = net.Shape.Networks, D = net.Shape.Inputs, R = radii.Count, n = points[0].Samples;
-        if (points.Count != B || points.Any(p => p.Inputs != D || p.Samples != n))
-            throw new ArgumentException($"need {B} point sets of {n} points with D {D}, one per network", nameof(points));
-        var robust = Enumerable.Range(0, B).Select(_ => Enumerable.Range(0, R).Select(_ => new bool[n]).ToArray()).ToArray();
-        int chunk = Math.Max(1, Math.Min(n, maxRowsPerChunk / Math.Max(1, R)));
+        AttackRows.Check(net, points, radii);
+        int B = net.Shape.Networks, R = radii.Count, n = points[0].Samples;
+        var robust = AttackRows.Allocate(B, R, n);
+        int chunk = AttackRows.ChunkSize(n, R, maxRowsPerChunk);
         var centers = net.CentersToHost();
         for (int first = 0; first < n; first += chunk)
-        {
-            for (int run = 0; run < options.Restarts; run++)
-                RunChunk(net, points, radii, options, centers, first, Math.Min(chunk, n - first), robust, run);
-        }
-        // monotone in the radius: broken at r ⇒ broken at every r' > r
-        foreach (var perRadius in robust)
-        {
-            for (int r = 1; r < R; r++)
-            {
-                for (int i = 0; i < n; i++)
-                    perRadius[r][i] &= perRadius[r - 1][i];
-            }
-        }
+            RunChunk(net, points, radii, options, centers, first, Math.Min(chunk, n - first), robust);
+        AttackRows.MakeMonotone(robust);
         return robust;
     }
 
     private static void RunChunk(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, PgdOptions o,
-        float[] centers, int first, int m, bool[][][] robust, int run)
+        float[] centers, int first, int m, bool[][][] robust)
     {
         int B = net.Shape.Networks, D = net.Shape.Inputs, R = radii.Count, M = R * m;
         var acc = net.Device.Accelerator;
         var k = net.Device.Kernels;
         var s = net.Shape.WithSamples(M);
-        // rows radius-major within a network: row = r·m + i
-        var u0 = new float[(long)B * M * D];
-        var ym = new int[B * M];
-        var radius = new float[M];
-        for (int b = 0; b < B; b++)
-        {
-            for (int r = 0; r < R; r++)
-            {
-                for (int i = 0; i < m; i++)
-                {
-                    long row = (long)b * M + r * m + i;
-                    ym[row] = points[b].Y[first + i];
-                    radius[r * m + i] = (float)radii[r];
-                    for (int d = 0; d < D; d++)
-                        u0[row * D + d] = points[b].X[(long)(first + i) * D + d] - centers[b * D + d];
-                }
-            }
-        }
+        var (u0, ym, radius) = AttackRows.Build(B, D, points, radii, centers, first, m);
         using var ws = new Workspace(net, M);
         using var clean = acc.Allocate1D(u0);
-        var start = o.RandomStart || run > 0 ? RandomStart(o, u0, centers, radius, B, M, D, first, m, run) : u0;
         using var du = acc.Allocate1D<float>(u0.Length);
         using var radiusBuffer = acc.Allocate1D(radius);
         using var broken = acc.Allocate1D<int>(B * M);
-        // a later run attacks only what every earlier run left robust
-        var known = new int[B * M];
-        for (int b = 0; b < B && run > 0; b++)
-        {
-            for (int r = 0; r < R; r++)
-            {
-                for (int i = 0; i < m; i++)
-                    known[b * M + r * m + i] = robust[b][r][first + i] ? 0 : 1;
-            }
-        }
-        broken.CopyFromCPU(known);
-        ws.U.CopyFromCPU(start);
+        broken.MemSetToZero();
+        ws.U.CopyFromCPU(u0);
         ws.Ym.CopyFromCPU(ym);
         ws.ColumnNorms();
-        var spec = new PgdSpec((int)o.Norm, (float)o.StepSize, o.BoxLo is null ? 0 : 1, (float)(o.BoxLo ?? 0), (float)(o.BoxHi ?? 0));
-        for (int step = 0; ; step++)
+        var spec = new PgdSpec((int)o.Norm, (float)o.StepSize, o.BoxLo is null ? 0 : 1, (float)(o.BoxLo ?? 0), (float)(o.BoxHi ?? 0),
+            (float)o.Guard);
+        if (o.RandomStart)
         {
+            // misclassified clean points are broken whatever the start
             ws.ForwardRows(s, o.Loss, 1f);
             k.MarkBroken(ws.Correct.View.SubView(0, (long)B * M), broken.View);
+            ws.U.CopyFromCPU(Start(o, u0, radius, centers, B, m, D, first));
+        }
+        for (int step = 0; ; step++)
+        {
+            // the loss as a mean over the reference batch: its gradient carries 1/RefBatch, which matters against the guard
+            ws.ForwardRows(s, o.Loss, (float)(1.0 / o.RefBatch));
+            k.MarkBroken(ws.Correct.View.SubView(0, (long)B * M), broken.View);
+            net.Device.AttackKernels.SpreadBroken(s, m, broken.View);
             if (step == o.Steps)
                 break;
             ws.InputGradient(s, du.View);
             k.PgdStep(s, spec, clean.View, ws.U.View, du.View, radiusBuffer.View, net.Center.View, broken.View);
         }
-        var flags = broken.GetAsArray1D();
-        for (int b = 0; b < B; b++)
-        {
-            for (int r = 0; r < R; r++)
-            {
-                for (int i = 0; i < m; i++)
-                    robust[b][r][first + i] = flags[b * M + r * m + i] == 0;
-            }
-        }
+        AttackRows.Scatter(broken.GetAsArray1D(), R, first, m, robust);
     }
 
-    /// <summary>u0 + δ with δ uniform in the row's ball (l2: radius ε·U(0,1) along a Gaussian direction, as torchattacks;
-    /// l∞: U[−ε, ε] per coordinate), then clipped into the box; keyed by (seed, point, radius, run, coordinate).</summary>
-    private static float[] RandomStart(PgdOptions o, float[] u0, float[] centers, float[] radius, int B, int M, int D, int first,
-        int m, int run)
+    /// <summary>TA's random start (research/attacks.md §1): l∞ δ uniform in [−ε, ε]^D; l2 δ = ε·r·t/‖t‖₂ with t standard
+    /// normal and r uniform in (0, 1) per point (a uniform radius, not volume-uniform); then the box.</summary>
+    private static float[] Start(PgdOptions o, float[] u0, float[] radius, float[] centers, int B, int m, int D, int first)
     {
-        var u = (float[])u0.Clone();
-        Parallel.For(0, B * M, row =>
+        (double, double)? box = o.BoxLo is { } lo ? (lo, o.BoxHi!.Value) : null;
+        return AttackRows.Start(u0, radius, centers, box, B, m, D, first, (b, point) =>
         {
-            int b = row / M, within = row % M, r = within / m, i = within % m;
-            long key = (((long)b * 1_000_003 + first + i) * 1_009 + r) * 1_013 + run; // unique per (network, point, radius, run)
-            double eps = radius[within], norm = 0;
-            var delta = new double[D];
+            long key = AttackRows.StartKey(0, B, b, point) * (D + 1);
+            var t = new double[D];
             for (int d = 0; d < D; d++)
             {
-                delta[d] = o.Norm == AttackNorm.L2
-                    ? Random.CounterRandom.Normal(o.Seed, Random.RandomPurpose.AttackStart, key * D + d)
-                    : eps * (2 * Random.CounterRandom.Uniform(o.Seed, Random.RandomPurpose.AttackStart, key * D + d) - 1);
-                norm += delta[d] * delta[d];
+                t[d] = o.Norm == AttackNorm.L2
+                    ? CounterRandom.Normal(o.Seed, RandomPurpose.AttackStart, key + d)
+                    : 2 * CounterRandom.Uniform(o.Seed, RandomPurpose.AttackStart, key + d) - 1;
             }
-            double scale = o.Norm == AttackNorm.L2
-                ? eps * Random.CounterRandom.Uniform(o.Seed, Random.RandomPurpose.AttackStart, -1 - key) / Math.Max(Math.Sqrt(norm), 1e-12)
-                : 1;
-            for (int d = 0; d < D; d++)
-            {
-                double x = u0[(long)row * D + d] + scale * delta[d];
-                if (o.BoxLo is { } lo && o.BoxHi is { } hi)
-                    x = Math.Clamp(x + centers[b * D + d], lo, hi) - centers[b * D + d];
-                u[(long)row * D + d] = (float)x;
-            }
+            if (o.Norm != AttackNorm.L2)
+                return t;
+            double scale = CounterRandom.Uniform(o.Seed, RandomPurpose.AttackStart, key + D) / Math.Sqrt(t.Sum(v => v * v));
+            return [.. t.Select(v => v * scale)];
         });
-        return u;
     }
 }

@@ -14,6 +14,7 @@ public sealed class ComputeDevice : IDisposable
 {
     private static int _resolverInstalled;
     private KernelLaunchers? _kernels;
+    private AttackLaunchers? _attackKernels;
 
     private ComputeDevice(Context context, Accelerator accelerator, DeviceKind kind)
     {
@@ -37,6 +38,9 @@ public sealed class ComputeDevice : IDisposable
         : $"{Name(Kind)}: {Accelerator.Name}";
 
     internal KernelLaunchers Kernels => _kernels ??= Kind == DeviceKind.Cpu ? new ManagedLaunchers(Accelerator) : new KernelLaunchers(Accelerator);
+
+    // loaded on first use, so opening a device for training does not compile the APGD kernels
+    internal AttackLaunchers AttackKernels => _attackKernels ??= new AttackLaunchers(Accelerator);
 
     /// <summary>The command-line name of a kind: auto, cuda, opencl, cpu, ilgpu-cpu.</summary>
     public static string Name(DeviceKind kind) => kind == DeviceKind.IlgpuCpu ? "ilgpu-cpu" : kind.ToString().ToLowerInvariant();

@@ -20,13 +20,13 @@ public sealed record AttackConfig
     public AttackNorm Norm { get; init; } = AttackNorm.L2;
     public string Attack { get; init; } = "pgd";
     public IReadOnlyList<double> Radii { get; init; } = Experiments.ValueList.Linspace(0, 1.5, 15);
-    public int Steps { get; init; } = 2000;
-    public double StepSize { get; init; } = 0.1;
+    public int? Steps { get; init; }
+    public double? StepSize { get; init; }
+    public int Restarts { get; init; } = 1;
+    public bool RandomStart { get; init; }
     public double? BoxLo { get; init; }
     public double? BoxHi { get; init; }
     public bool MinRadius { get; init; }
-    public bool RandomStart { get; init; }
-    public int Restarts { get; init; } = 1;
 
     /// <summary>Every rule the config breaks, naming the field.</summary>
     public IReadOnlyList<string> Validate()
@@ -34,8 +34,16 @@ public sealed record AttackConfig
         var e = new List<string>();
         if ((NetworkFile is null) == (Model is null))
             e.Add("give exactly one of network (a .safetensors file) and model (F or Fp)");
-        if (Attack != "pgd")
-            e.Add($"attack must be pgd (APGD is not in this version), got {Attack}");
+        if (Attack is not ("pgd" or "apgd-ce" or "apgd-dlr"))
+            e.Add($"attack must be pgd, apgd-ce or apgd-dlr, got {Attack}");
+        if (IsApgd && StepSize is not null)
+            e.Add("step_size applies to pgd only (APGD starts at 2ε and adapts its step)");
+        if (!IsApgd && Restarts != 1)
+            e.Add($"restarts applies to apgd-ce and apgd-dlr only (pgd starts at the clean point), got {Restarts}");
+        if (Restarts < 1)
+            e.Add($"restarts must be ≥ 1, got {Restarts}");
+        if (Attack == "apgd-dlr" && Model is not null)
+            e.Add("attack apgd-dlr needs ≥ 3 classes; the ideal classifiers F and F^(p) are binary (one output): use apgd-ce or pgd");
         if (InputDim is < 1)
             e.Add($"input_dim must be ≥ 1, got {InputDim}");
         if (PositiveSubclasses < 1 || PositiveSubclasses >= Subclasses)
@@ -52,7 +60,35 @@ public sealed record AttackConfig
             e.Add($"radii must be ≥ 0 and finite, got {r}");
         if (Radii.Count == 0 || Radii.Zip(Radii.Skip(1)).Any(pair => pair.Second <= pair.First))
             e.Add("radii must be a non-empty increasing list");
-        e.AddRange(new PgdOptions(Norm, Steps, StepSize, Training.LossKind.Exp, BoxLo, BoxHi, RandomStart, Restarts).Validate());
+        e.AddRange(IsApgd ? ToApgd().Validate(3) : ToPgd(Training.LossKind.Exp).Validate());
+        return e;
+    }
+
+    /// <summary>True for the APGD attacks (apgd-ce, apgd-dlr).</summary>
+    public bool IsApgd => Attack.StartsWith("apgd", StringComparison.Ordinal);
+
+    /// <summary>Steps or iterations: as given, else the paper's 2000 for pgd and AutoAttack's 100 for APGD.</summary>
+    public int ResolvedSteps => Steps ?? (IsApgd ? 100 : 2000);
+
+    /// <summary>The PGD attack of this config as the paper runs it (step size as given, else 0.1; the loss a mean over the
+    /// N test points; l2 direction g/(‖g‖ + 1e-7)), from the clean point or a random start.</summary>
+    public PgdOptions ToPgd(Training.LossKind loss) => new(Norm, ResolvedSteps, StepSize ?? 0.1, loss, BoxLo, BoxHi, RandomStart,
+        RefBatch: Math.Max(1, N), Guard: 1e-7, Seed);
+
+    /// <summary>The APGD attack of this config (random starts seeded by the config's seed).</summary>
+    public ApgdOptions ToApgd() => new(Norm, Attack == "apgd-dlr" ? ApgdLoss.Dlr : ApgdLoss.CrossEntropy, ResolvedSteps,
+        Restarts, RandomStart: true, BoxLo, BoxHi, Seed);
+
+    /// <summary>The rules that need the model's shape (read from the network file before any work): the input dimension
+    /// of the data and the classes DLR needs.</summary>
+    public IReadOnlyList<string> ValidateModel(Kernels.BatchShape shape, string file)
+    {
+        var e = new List<string>();
+        if (InputDim is { } d && d != shape.Inputs)
+            e.Add($"{Path.GetFileName(file)} holds networks of input dimension {shape.Inputs}; the data has input_dim {d}");
+        int classes = Math.Max(2, shape.Outputs);
+        if (IsApgd)
+            e.AddRange(ToApgd().Validate(classes).Where(m => m.Contains("classes", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
         return e;
     }
 }

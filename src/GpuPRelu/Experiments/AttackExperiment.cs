@@ -27,13 +27,12 @@ public static class AttackExperiment
                 config.N, n.Seed, test: true)).ToList();
             manifest.EndPhase("data");
             using var net = new NetworkBatch(device, shape, infos, theta, centers);
-            var loss = shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy;
-            var options = new PgdOptions(config.Norm, config.Steps, config.StepSize, loss, config.BoxLo, config.BoxHi,
-                config.RandomStart, config.Restarts, config.Seed);
-            var robust = Pgd.Run(net, points, config.Radii, options);
+            var robust = config.IsApgd
+                ? Apgd.Run(net, points, config.Radii, config.ToApgd())
+                : Pgd.Run(net, points, config.Radii, config.ToPgd(shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy));
             manifest.EndPhase("attack");
 
-            string norm = config.Norm == AttackNorm.L2 ? "l2" : "linf";
+            string norm = config.Norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
             var rows = new List<RobustAccuracyRow>();
             for (int b = 0; b < infos.Count; b++)
             {
@@ -70,8 +69,8 @@ public static class AttackExperiment
         if (c.NetworkFile is { } file)
         {
             var (shape, theta, centers, p, meta) = IO.NetworkFile.Read(file);
-            if (c.InputDim is { } d && d != shape.Inputs)
-                throw new InvalidDataException($"{Path.GetFileName(file)} holds networks of input dimension {shape.Inputs}; the data has input_dim {d}");
+            if (c.ValidateModel(shape, file) is { Count: > 0 } errors)
+                throw new InvalidDataException(string.Join("; ", errors));
             var alpha = Recorded(meta, "alpha", shape.Networks, file);
             var seed = Recorded(meta, "seed", shape.Networks, file);
             var infos = Enumerable.Range(0, shape.Networks).Select(b => new NetworkInfo(b, p?[b] ?? 1, alpha?[b] ?? c.Alpha,

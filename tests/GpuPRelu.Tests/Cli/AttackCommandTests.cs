@@ -1,4 +1,6 @@
 using System.Globalization;
+using GpuPRelu.IO;
+using GpuPRelu.Kernels;
 using GpuPRelu.Tests.Fixtures;
 using Xunit;
 
@@ -17,7 +19,10 @@ public sealed class AttackCommandTests : IDisposable
     [InlineData("--radii", "-0.1,0.2", "radii")]
     [InlineData("--radii", "0.3,0.2", "increasing")]
     [InlineData("--steps", "0", "steps")]
-    [InlineData("--attack", "apgd-dlr", "attack")]
+    [InlineData("--attack", "apgd-dlr", "attack apgd-dlr needs ≥ 3 classes")]
+    [InlineData("--attack", "fgsm", "attack must be pgd, apgd-ce or apgd-dlr")]
+    [InlineData("--norm", "l1", "norm l1")]
+    [InlineData("--restarts", "3", "restarts applies to apgd")]
     [InlineData("--box", "1,0", "box")]
     public void RefusesBadAttackSettingsBeforeWork(string flag, string value, string named)
     {
@@ -60,5 +65,71 @@ public sealed class AttackCommandTests : IDisposable
             Assert.Equal(0.0, Acc(attack, "1.2"));
         }
         Assert.Equal(41, File.ReadAllLines(Path.Combine(Out("fp"), "min_radius.csv")).Length);
+    }
+
+    [Theory]
+    [InlineData("--steps", "0", "steps must be ≥ 1")]
+    [InlineData("--restarts", "0", "restarts must be ≥ 1")]
+    [InlineData("--step-size", "0.1", "step_size applies to pgd only")]
+    [InlineData("--radii", "-0.5", "radii must be ≥ 0")]
+    public void RefusesBadApgdSettingsBeforeWork(string flag, string value, string named)
+    {
+        var (code, _, err) = Gpuprelu.Run("attack", "--model", "Fp", "--attack", "apgd-ce", "--device", "cpu", flag, value, "--out", Out("bad"));
+        Assert.Equal(2, code);
+        Assert.Contains(named, err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Out("bad")));
+    }
+
+    [Fact]
+    public void RefusesDlrOnABinaryNetworkFileBeforeWork()
+    {
+        var shape = new BatchShape(1, 0, 12, 3, 1, 0, 0);
+        NetworkFile.Write(Out("binary.safetensors"), shape, new float[shape.ParameterCount], null, [1.0]);
+        var (code, _, err) = Gpuprelu.Run("attack", "--network", Out("binary.safetensors"), "--attack", "apgd-dlr", "--subclasses", "4",
+            "--positive-subclasses", "2", "--device", "cpu", "--out", Out("dlr"));
+        Assert.Equal(2, code);
+        Assert.Contains("apgd-dlr needs ≥ 3 classes", err, StringComparison.Ordinal);
+        Assert.Contains("binary.safetensors", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Out("dlr")));
+    }
+
+    [Fact]
+    public void ReportsANaNNetworkAndAttacksTheOthers()
+    {
+        // two networks of 3 classes, the second with a NaN weight: it is reported and its accuracy is NaN; the first is attacked
+        int seed = System.Random.Shared.Next();
+        var rng = new System.Random(seed);
+        var shape = new BatchShape(2, 0, 12, 6, 3, 1, 0);
+        var theta = NetworkCase.Normal(rng, shape.ParameterCount, 0.5);
+        theta[shape.VOffset + shape.Hidden * shape.Outputs + 1] = float.NaN;
+        NetworkFile.Write(Out("nan.safetensors"), shape, theta, null, [1.0, 2.0]);
+        var (code, stdout, err) = Gpuprelu.Run("attack", "--network", Out("nan.safetensors"), "--attack", "apgd-dlr", "--norm", "linf",
+            "--subclasses", "4", "--positive-subclasses", "2", "--n", "10", "--radii", "0,0.1", "--steps", "10", "--device", "cpu",
+            "--out", Out("nan"));
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("NaN", stdout, StringComparison.Ordinal);
+        var rows = File.ReadAllLines(Path.Combine(Out("nan"), "robust_accuracy.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows.Where(r => r[0] == "1"), r => Assert.Equal("NaN", r[7]));
+        Assert.All(rows.Where(r => r[0] == "0"), r => Assert.True(double.Parse(r[7], CultureInfo.InvariantCulture) is >= 0 and <= 1));
+        Assert.All(rows, r => Assert.Equal("apgd-dlr", r[5]));
+    }
+
+    [Fact]
+    public void ApgdCurveOfAnIdealClassifierNeverFallsBelowItsExactCurve()
+    {
+        var (code, stdout, err) = Gpuprelu.Run("attack", "--model", "Fp", "--p", "3", "--input-dim", "20", "--subclasses", "4",
+            "--positive-subclasses", "2", "--alpha", "0.3", "--n", "30", "--radii", "0:1.2:7", "--attack", "apgd-ce", "--steps", "30",
+            "--restarts", "2", "--min-radius", "--device", "cpu", "--out", Out("apgd"));
+        Assert.True(code == 0, err + stdout);
+        var rows = File.ReadAllLines(Path.Combine(Out("apgd"), "robust_accuracy.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        double Acc(string attack, string radius) =>
+            double.Parse(rows.Single(r => r[5] == attack && r[6] == radius)[7], CultureInfo.InvariantCulture);
+        var radii = rows.Where(r => r[5] == "exact").Select(r => r[6]).ToList();
+        Assert.Equal(7, radii.Count);
+        // an attack can only break points at or beyond their exact radius: its robust accuracy is never below the exact one
+        foreach (var r in radii)
+            Assert.True(Acc("apgd-ce", r) >= Acc("exact", r), $"radius {r}: apgd-ce {Acc("apgd-ce", r)} < exact {Acc("exact", r)}");
+        Assert.Equal(0.0, Acc("apgd-ce", "1.2"));
     }
 }

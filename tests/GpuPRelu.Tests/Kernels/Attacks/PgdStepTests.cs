@@ -42,7 +42,8 @@ public sealed class PgdStepTests(DeviceFixture devices)
         var radius = Enumerable.Range(0, s.Samples).Select(m => (float)(0.05 + 0.05 * m)).ToArray();
         var center = NetworkCase.Normal(rng, s.Networks * s.Inputs, 0.2);
         var broken = Enumerable.Range(0, s.Networks * s.Samples).Select(_ => rng.Next(4) == 0 ? 1 : 0).ToArray();
-        var spec = new PgdSpec(norm, 0.07f, box, -0.25f, 0.3f);
+        // a guard comparable to ‖g‖ (the paper's 1e-7 against a mean-reduced gradient) so the reference checks where it enters
+        var spec = new PgdSpec(norm, 0.07f, box, -0.25f, 0.3f, 0.5f);
         using var arrays = new DeviceArrays(dev.Accelerator);
         var uView = arrays.Upload(u);
         dev.Kernels.PgdStep(s, spec, arrays.Upload(u0), uView, arrays.Upload(du), arrays.Upload(radius), arrays.Upload(center),

@@ -3,7 +3,7 @@ using GpuPRelu.Kernels.Attacks;
 
 namespace GpuPRelu.Tests.Reference.Attacks;
 
-/// <summary>One PGD step per row in float64 (research/attacks.md §PGD): δ + η·g/‖g‖₂ (l2) or δ + η·sign(g) (l∞), projection
+/// <summary>One PGD step per row in float64 (research/attacks.md §PGD): δ + η·g/(‖g‖₂ + guard) (l2) or δ + η·sign(g) (l∞), projection
 /// onto the row's ball, clipping of x = u + center into the box; broken rows unchanged.</summary>
 internal static class PgdStepReference
 {
@@ -22,7 +22,7 @@ internal static class PgdStepReference
                 double eps = radius[m], gNorm = 0, dNorm = 0;
                 for (int d = 0; d < D; d++)
                     gNorm += du[row * D + d] * du[row * D + d];
-                gNorm = Math.Max(Math.Sqrt(gNorm), 1e-12);
+                gNorm = Math.Sqrt(gNorm) + spec.Guard;
                 var delta = new double[D];
                 for (int d = 0; d < D; d++)
                 {

@@ -1,0 +1,136 @@
+using GpuPRelu.Data;
+using GpuPRelu.Kernels.Attacks;
+using GpuPRelu.Kernels.Training;
+using GpuPRelu.Models;
+using GpuPRelu.Random;
+using GpuPRelu.Training;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuPRelu.Attacks;
+
+/// <summary>Batched APGD-CE / APGD-DLR, l∞ and l2 (research/attacks.md §2): every network × radius × point in one launch
+/// sequence per iteration, all per-row state on the device. A point is non-robust when misclassified clean, at its start or
+/// at any iterate of any restart; broken rows stop, are not restarted, and count as broken at every larger radius.
+/// Random starts depend on (seed, restart, network, point) only, so they are the same at every radius and in any chunking.</summary>
+public static class Apgd
+{
+    /// <summary>robust[b][r][i]: point i of network b's set survives radius radii[r] (radii ascending).</summary>
+    public static bool[][][] Run(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, ApgdOptions options,
+        int maxRowsPerChunk = 1 << 16) => Run(net, points, radii, options, maxRowsPerChunk, trace: null);
+
+    /// <summary>As Run; `trace` receives the rows u [B, M, D] (centered) after the start (iteration −1) and after every
+    /// iteration of every restart (tests follow the trajectory step by step).</summary>
+    internal static bool[][][] Run(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, ApgdOptions options,
+        int maxRowsPerChunk, Action<int, int, float[]>? trace)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(radii);
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate(Math.Max(2, net.Shape.Outputs));
+        if (errors.Count > 0)
+            throw new ArgumentException(string.Join("; ", errors), nameof(options));
+        AttackRows.Check(net, points, radii);
+        int B = net.Shape.Networks, R = radii.Count, n = points[0].Samples;
+        var robust = AttackRows.Allocate(B, R, n);
+        int chunk = AttackRows.ChunkSize(n, R, maxRowsPerChunk);
+        var centers = net.CentersToHost();
+        for (int first = 0; first < n; first += chunk)
+            RunChunk(net, points, radii, options, centers, first, Math.Min(chunk, n - first), robust, trace);
+        AttackRows.MakeMonotone(robust);
+        return robust;
+    }
+
+    private static void RunChunk(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, ApgdOptions o,
+        float[] centers, int first, int m, bool[][][] robust, Action<int, int, float[]>? trace)
+    {
+        int B = net.Shape.Networks, D = net.Shape.Inputs, R = radii.Count, M = R * m;
+        var acc = net.Device.Accelerator;
+        var k = net.Device.Kernels;
+        var ak = net.Device.AttackKernels;
+        var s = net.Shape.WithSamples(M);
+        var (u0, ym, radius) = AttackRows.Build(B, D, points, radii, centers, first, m);
+        using var ws = new Workspace(net, M);
+        using var clean = acc.Allocate1D(u0);
+        using var du = acc.Allocate1D<float>(u0.Length);
+        using var uPrev = acc.Allocate1D<float>(u0.Length);
+        using var uBest = acc.Allocate1D<float>(u0.Length);
+        using var duBest = acc.Allocate1D<float>(u0.Length);
+        using var state = acc.Allocate1D<float>((long)B * M * ApgdState.Width);
+        using var radiusBuffer = acc.Allocate1D(radius);
+        using var broken = acc.Allocate1D<int>(B * M);
+        broken.MemSetToZero();
+        ws.Ym.CopyFromCPU(ym);
+        ws.ColumnNorms();
+        var box = (Has: o.BoxLo is not null ? 1 : 0, Lo: (float)(o.BoxLo ?? 0), Hi: (float)(o.BoxHi ?? 0));
+        var checkpoints = o.Checkpoints().ToDictionary(c => c.Iteration, c => c.Window);
+
+        // clean points: misclassified ones are broken at every radius and never attacked
+        ws.U.CopyFromCPU(u0);
+        Evaluate(net, ws, s, o.Loss, du.View);
+        k.MarkBroken(ws.Correct.View.SubView(0, (long)B * M), broken.View);
+        ak.SpreadBroken(s, m, broken.View);
+        for (int restart = 0; restart < o.Restarts; restart++)
+        {
+            if (restart > 0 && broken.GetAsArray1D().All(x => x != 0))
+                break;
+            ws.U.CopyFromCPU(Start(o, u0, radius, centers, B, m, D, first, restart));
+            Evaluate(net, ws, s, o.Loss, du.View);
+            ak.ApgdUpdate(s, true, ws.Loss.View, ws.Correct.View, ws.U.View, du.View, uPrev.View, uBest.View, duBest.View, state.View,
+                radiusBuffer.View, broken.View);
+            ak.SpreadBroken(s, m, broken.View);
+            trace?.Invoke(restart, -1, ws.U.GetAsArray1D());
+            for (int i = 0; i < o.Iterations; i++)
+            {
+                var spec = new ApgdSpec((int)o.Norm, i > 0 ? 0.75f : 1f, box.Has, box.Lo, box.Hi);
+                ak.ApgdStep(s, spec, clean.View, ws.U.View, uPrev.View, du.View, state.View, radiusBuffer.View, net.Center.View, broken.View);
+                Evaluate(net, ws, s, o.Loss, du.View);
+                ak.ApgdUpdate(s, false, ws.Loss.View, ws.Correct.View, ws.U.View, du.View, uPrev.View, uBest.View, duBest.View, state.View,
+                    radiusBuffer.View, broken.View);
+                ak.SpreadBroken(s, m, broken.View);
+                if (checkpoints.TryGetValue(i, out int window))
+                    ak.ApgdCheckpoint(s, (float)(o.Rho * window), ws.U.View, du.View, uBest.View, duBest.View, state.View, broken.View);
+                trace?.Invoke(restart, i, ws.U.GetAsArray1D());
+            }
+        }
+        AttackRows.Scatter(broken.GetAsArray1D(), R, first, m, robust);
+    }
+
+    // logits, the attack's loss and correctness, and ∂loss/∂u of every row (AA sums the losses: scale 1)
+    private static void Evaluate(NetworkBatch net, Workspace ws, Kernels.BatchShape s, ApgdLoss loss, ArrayView<float> du)
+    {
+        ws.Logits(s);
+        if (loss == ApgdLoss.Dlr)
+            net.Device.AttackKernels.DlrLoss(s, ws.F.View, ws.Ym.View, ws.G.View, ws.Loss.View, ws.Correct.View);
+        else
+        {
+            // one output: the two-logit cross-entropy of [0, f] is the logistic loss
+            var kind = s.Outputs == 1 ? LossKind.Logistic : LossKind.CrossEntropy;
+            net.Device.Kernels.Loss(s, new LossSpec((int)kind, 1f), ws.F.View, ws.Ym.View, ws.G.View, ws.Loss.View, ws.Correct.View);
+        }
+        ws.InputGradient(s, du);
+    }
+
+    /// <summary>Start rows (research/attacks.md §2.2 step 1): l∞ u0 + ε·t/(‖t‖∞ + 1e-12), t uniform in [−1, 1)^D; l2
+    /// u0 + ε·t/(‖t‖₂ + 1e-12), t standard normal; then the box. Without RandomStart, the clean rows.</summary>
+    private static float[] Start(ApgdOptions o, float[] u0, float[] radius, float[] centers, int B, int m, int D, int first, int restart)
+    {
+        if (!o.RandomStart)
+            return (float[])u0.Clone();
+        (double, double)? box = o.BoxLo is { } lo ? (lo, o.BoxHi!.Value) : null;
+        return AttackRows.Start(u0, radius, centers, box, B, m, D, first, (b, point) =>
+        {
+            long key = AttackRows.StartKey(restart, B, b, point) * D;
+            var t = new double[D];
+            for (int d = 0; d < D; d++)
+            {
+                t[d] = o.Norm == AttackNorm.L2
+                    ? CounterRandom.Normal(o.Seed, RandomPurpose.AttackStart, key + d)
+                    : 2 * CounterRandom.Uniform(o.Seed, RandomPurpose.AttackStart, key + d) - 1;
+            }
+            double norm = (o.Norm == AttackNorm.L2 ? Math.Sqrt(t.Sum(v => v * v)) : t.Max(Math.Abs)) + 1e-12;
+            return [.. t.Select(v => v / norm)];
+        });
+    }
+}

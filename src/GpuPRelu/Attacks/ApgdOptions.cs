@@ -1,0 +1,46 @@
+namespace GpuPRelu.Attacks;
+
+/// <summary>The loss APGD ascends: cross-entropy (logistic for one output) or DLR (≥ 3 classes).</summary>
+public enum ApgdLoss
+{
+    CrossEntropy,
+    Dlr,
+}
+
+/// <summary>An APGD attack as AutoAttack runs it (research/attacks.md §2): norm, loss, iterations per run (100), restarts
+/// (each only on the points still robust), random start on the sphere / in the cube (false: start at the clean point),
+/// an optional box [BoxLo, BoxHi] on the input, the seed of the starts and the oscillation threshold ρ (0.75).</summary>
+public sealed record ApgdOptions(AttackNorm Norm, ApgdLoss Loss, int Iterations = 100, int Restarts = 1, bool RandomStart = true,
+    double? BoxLo = null, double? BoxHi = null, int Seed = 0, double Rho = 0.75)
+{
+    /// <summary>Every rule the options break, naming the field; `classes` is the models' number of outputs' classes.</summary>
+    public IReadOnlyList<string> Validate(int classes)
+    {
+        var e = new List<string>();
+        if (Iterations < 1)
+            e.Add($"steps must be ≥ 1, got {Iterations}");
+        if (Restarts < 1)
+            e.Add($"restarts must be ≥ 1, got {Restarts}");
+        if (BoxLo is { } lo && BoxHi is { } hi && !(lo < hi))
+            e.Add($"box must be lo,hi with lo < hi, got {lo},{hi}");
+        if (!(Rho > 0 && Rho < 1))
+            e.Add($"rho must be in (0, 1), got {Rho}");
+        if (Loss == ApgdLoss.Dlr && classes < 3)
+            e.Add($"attack apgd-dlr needs ≥ 3 classes (its loss ranks the top three logits); the model has {classes}; use apgd-ce");
+        if (Norm == AttackNorm.L1)
+            e.Add("norm l1 is not available for APGD in this version; use l2 or linf");
+        return e;
+    }
+
+    /// <summary>The checkpoint schedule for N iterations: the first window ⌊0.22N⌋, shrinking by ⌊0.03N⌋ down to ⌊0.06N⌋
+    /// (each at least 1): the (0-based) iterations after which a checkpoint runs, with that window's length.</summary>
+    public IEnumerable<(int Iteration, int Window)> Checkpoints()
+    {
+        int k = Math.Max((int)(0.22 * Iterations), 1), min = Math.Max((int)(0.06 * Iterations), 1), dec = Math.Max((int)(0.03 * Iterations), 1);
+        for (int i = k - 1; i < Iterations; i += k)
+        {
+            yield return (i, k);
+            k = Math.Max(k - dec, min);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using GpuPRelu.Data;
+using GpuPRelu.Models;
+
+namespace GpuPRelu.Attacks;
+
+/// <summary>The row layout every batched attack shares: per network, M = R·m rows radius-major (row = r·m + i) for a chunk
+/// of m points starting at `first`; points enter centered (u = x − center). Also the result: robust[b][r][i], made monotone
+/// in the radius.</summary>
+internal static class AttackRows
+{
+    /// <summary>Refuses point sets that do not fit the batch: one set per network, equal sizes, the networks' D.</summary>
+    public static void Check(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii)
+    {
+        int B = net.Shape.Networks, D = net.Shape.Inputs;
+        if (points.Count != B || points.Any(p => p.Inputs != D || p.Samples != points[0].Samples))
+            throw new ArgumentException($"need {B} point sets of equal size with D {D}, one per network", nameof(points));
+        if (radii.Count == 0 || radii.Any(r => !(r >= 0) || double.IsInfinity(r)) || radii.Zip(radii.Skip(1)).Any(q => q.Second <= q.First))
+            throw new ArgumentException("radii must be a non-empty increasing list of finite values ≥ 0", nameof(radii));
+    }
+
+    /// <summary>Empty result arrays [B][R][n].</summary>
+    public static bool[][][] Allocate(int networks, int radii, int points) =>
+        Enumerable.Range(0, networks).Select(_ => Enumerable.Range(0, radii).Select(_ => new bool[points]).ToArray()).ToArray();
+
+    /// <summary>Points per chunk so that R·m rows stay within `maxRows`.</summary>
+    public static int ChunkSize(int points, int radii, int maxRows) => Math.Max(1, Math.Min(points, maxRows / Math.Max(1, radii)));
+
+    /// <summary>Centered clean rows u0 [B, M, D], labels [B, M] and the radius of each row [M] for points first..first+m−1.</summary>
+    public static (float[] U0, int[] Labels, float[] Radius) Build(int networks, int inputs, IReadOnlyList<DataSet> points,
+        IReadOnlyList<double> radii, float[] centers, int first, int m)
+    {
+        int B = networks, D = inputs, R = radii.Count, M = R * m;
+        var u0 = new float[(long)B * M * D];
+        var ym = new int[B * M];
+        var radius = new float[M];
+        for (int b = 0; b < B; b++)
+        {
+            for (int r = 0; r < R; r++)
+            {
+                for (int i = 0; i < m; i++)
+                {
+                    long row = (long)b * M + r * m + i;
+                    ym[row] = points[b].Y[first + i];
+                    radius[r * m + i] = (float)radii[r];
+                    for (int d = 0; d < D; d++)
+                        u0[row * D + d] = points[b].X[(long)(first + i) * D + d] - centers[b * D + d];
+                }
+            }
+        }
+        return (u0, ym, radius);
+    }
+
+    /// <summary>Copies a chunk's broken flags [B, M] into robust[b][r][first + i].</summary>
+    public static void Scatter(int[] broken, int radii, int first, int m, bool[][][] robust)
+    {
+        int M = radii * m;
+        for (int b = 0; b < robust.Length; b++)
+        {
+            for (int r = 0; r < radii; r++)
+            {
+                for (int i = 0; i < m; i++)
+                    robust[b][r][first + i] = broken[b * M + r * m + i] == 0;
+            }
+        }
+    }
+
+    /// <summary>Monotone in the radius: broken at r ⇒ broken at every r' &gt; r.</summary>
+    public static void MakeMonotone(bool[][][] robust)
+    {
+        foreach (var perRadius in robust)
+        {
+            for (int r = 1; r < perRadius.Length; r++)
+            {
+                for (int i = 0; i < perRadius[r].Length; i++)
+                    perRadius[r][i] &= perRadius[r - 1][i];
+            }
+        }
+    }
+
+    /// <summary>Start rows u = u0 + ε·δ(b, i) for every radius, then clipped into the box [lo, hi] on u + center (when
+    /// `box` is set): `direction(b, point)` gives the unit-radius offset of network b's point (global index), so a start
+    /// is the same at every radius and in any chunking.</summary>
+    public static float[] Start(float[] u0, float[] radius, float[] centers, (double Lo, double Hi)? box, int networks, int m, int inputs,
+        int first, Func<int, int, double[]> direction)
+    {
+        int D = inputs, M = radius.Length;
+        var u = (float[])u0.Clone();
+        for (int b = 0; b < networks; b++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                var t = direction(b, first + i);
+                for (int r = 0; r < M / m; r++)
+                {
+                    long row = (long)b * M + r * m + i;
+                    for (int d = 0; d < D; d++)
+                    {
+                        double x = u0[row * D + d] + radius[r * m + i] * t[d];
+                        if (box is { } bx)
+                            x = Math.Clamp(x + centers[b * D + d], bx.Lo, bx.Hi) - centers[b * D + d];
+                        u[row * D + d] = (float)x;
+                    }
+                }
+            }
+        }
+        return u;
+    }
+
+    /// <summary>The counter-random key of (restart, network, point): starts are independent across them.</summary>
+    public static long StartKey(int restart, int networks, int network, int point) => (((long)restart * networks + network) << 24) + point;
+}

@@ -1,0 +1,55 @@
+using GpuPRelu.Kernels;
+using GpuPRelu.Kernels.Attacks;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuPRelu.Devices;
+
+/// <summary>The APGD kernels (and the radius-monotonicity kernel), loaded once per accelerator on first use, with typed
+/// launch methods sized from the shape. On the managed CPU path they run as ILGPU kernels on the CPU accelerator's
+/// buffers; a managed launcher synchronizes before its own code touches them.</summary>
+internal sealed class AttackLaunchers
+{
+    private readonly Action<Index1D, BatchShape, ApgdSpec, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>> _step;
+    private readonly Action<Index1D, BatchShape, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>> _update;
+    private readonly Action<Index1D, BatchShape, float, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<int>> _checkpoint;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _dlr;
+    private readonly Action<Index1D, BatchShape, int, ArrayView<int>> _spread;
+
+    public AttackLaunchers(Accelerator accelerator)
+    {
+        _step = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ApgdSpec, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.ApgdStep.Kernel);
+        _update = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, int, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.ApgdUpdate.Kernel);
+        _checkpoint = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, float, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.ApgdCheckpoint.Kernel);
+        _dlr = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>>(Kernels.Attacks.DlrLoss.Kernel);
+        _spread = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, int, ArrayView<int>>(Kernels.Attacks.SpreadBroken.Kernel);
+    }
+
+    public void ApgdStep(BatchShape s, ApgdSpec spec, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> uPrev, ArrayView<float> du,
+        ArrayView<float> state, ArrayView<float> radius, ArrayView<float> center, ArrayView<int> broken) =>
+        _step(s.Networks * s.Samples, s, spec, u0, u, uPrev, du, state, radius, center, broken);
+
+    public void ApgdUpdate(BatchShape s, bool start, ArrayView<float> loss, ArrayView<float> correct, ArrayView<float> u, ArrayView<float> du,
+        ArrayView<float> uPrev, ArrayView<float> uBest, ArrayView<float> duBest, ArrayView<float> state, ArrayView<float> radius,
+        ArrayView<int> broken) =>
+        _update(s.Networks * s.Samples, s, start ? 1 : 0, loss, correct, u, du, uPrev, uBest, duBest, state, radius, broken);
+
+    public void ApgdCheckpoint(BatchShape s, float threshold, ArrayView<float> u, ArrayView<float> du, ArrayView<float> uBest,
+        ArrayView<float> duBest, ArrayView<float> state, ArrayView<int> broken) =>
+        _checkpoint(s.Networks * s.Samples, s, threshold, u, du, uBest, duBest, state, broken);
+
+    public void DlrLoss(BatchShape s, ArrayView<float> f, ArrayView<int> ym, ArrayView<float> g, ArrayView<float> loss,
+        ArrayView<float> correct) =>
+        _dlr(s.Networks * s.Samples, s, f, ym, g, loss, correct);
+
+    /// <summary>Marks broken every row whose point is broken at a smaller radius; `points` = n rows per radius.</summary>
+    public void SpreadBroken(BatchShape s, int points, ArrayView<int> broken) =>
+        _spread(s.Networks * points, s, points, broken);
+}
