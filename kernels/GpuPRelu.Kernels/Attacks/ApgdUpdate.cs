@@ -5,8 +5,9 @@ namespace GpuPRelu.Kernels.Attacks;
 // Reference: tests/GpuPRelu.Tests/Reference/Attacks/ApgdUpdateReference.cs
 
 /// <summary>APGD bookkeeping after the loss and gradient at the new u (research/attacks.md §2.2 steps 2, c, d, e): a
-/// misclassified row becomes broken (and is never attacked again); otherwise, at the start (Start = 1) η = 2ε, best =
-/// checkpoint best = L, previous loss 0, no increases, "reduced" = 1, u_best = u_prev = u, g_best = g; at later iterations
+/// misclassified row becomes broken (and is never attacked again); otherwise, at the start (Start = 1) η = etaScale·ε (2 for
+/// l∞ and l2, 1 for l1), best = checkpoint best = L, previous loss 0, no increases, "reduced" = 1, topk 0.2, previous
+/// sparsity D, u_best = u_prev = u, g_best = g; at later iterations
 /// the best point moves when L &gt; L_best (strict), and [L &gt; L_prev] is added to the window's increases. Index over B·M.</summary>
 public static class ApgdUpdate
 {
@@ -14,6 +15,7 @@ public static class ApgdUpdate
         Index1D i,
         BatchShape s,
         int start,
+        float etaScale,
         ArrayView<float> loss,    // [B, M]
         ArrayView<float> correct, // [B, M]
         ArrayView<float> u,       // [B, M, D]
@@ -36,7 +38,9 @@ public static class ApgdUpdate
         float l = loss[i];
         if (start != 0)
         {
-            state[st + ApgdState.Eta] = 2f * radius[i % s.Samples];
+            state[st + ApgdState.Eta] = etaScale * radius[i % s.Samples];
+            state[st + ApgdState.TopK] = 0.2f;
+            state[st + ApgdState.SparsityOld] = D;
             state[st + ApgdState.LossBest] = l;
             state[st + ApgdState.LossBestCheckpoint] = l;
             state[st + ApgdState.LossPrev] = 0f;

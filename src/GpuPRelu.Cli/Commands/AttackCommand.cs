@@ -24,7 +24,7 @@ internal static class AttackCommand
         var alpha = new Option<string>("--alpha") { Description = "α of the data when the network file does not record it (0.01)" };
         var seed = new Option<string>("--seed") { Description = "seed of the data when the network file does not record it (0)" };
         var n = new Option<string>("--n") { Description = "test points per network (1000)" };
-        var norm = new Option<string>("--norm") { Description = "l2 | linf | l1 (l2; l1 is not available yet and is refused)" };
+        var norm = new Option<string>("--norm") { Description = "l2 | linf | l1 (l2; l1 for APGD in a --box only)" };
         var attack = new Option<string>("--attack") { Description = "pgd | apgd-ce | apgd-dlr (pgd)" };
         var radii = new Option<string>("--radii") { Description = "increasing radii, list or start:stop:count (0:1.5:15)" };
         var steps = new Option<string>("--steps") { Description = "PGD steps or APGD iterations per restart (2000, the paper's, for pgd; 100 for APGD)" };

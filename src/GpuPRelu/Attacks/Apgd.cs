@@ -9,7 +9,8 @@ using ILGPU.Runtime;
 
 namespace GpuPRelu.Attacks;
 
-/// <summary>Batched APGD-CE / APGD-DLR, l∞ and l2 (research/attacks.md §2): every network × radius × point in one launch
+/// <summary>Batched APGD-CE / APGD-DLR, l∞ and l2 (research/attacks.md §2) and l1 in a box (§3, one run per restart; not
+/// AutoAttack's 3ε-2ε-ε schedule of its standard l1): every network × radius × point in one launch
 /// sequence per iteration, all per-row state on the device. A point is non-robust when misclassified clean, at its start or
 /// at any iterate of any restart; broken rows stop, are not restarted, and count as broken at every larger radius.
 /// Random starts depend on (seed, restart, network, point) only, so they are the same at every radius and in any chunking.</summary>
@@ -65,6 +66,7 @@ public static class Apgd
         ws.ColumnNorms();
         var box = (Has: o.BoxLo is not null ? 1 : 0, Lo: (float)(o.BoxLo ?? 0), Hi: (float)(o.BoxHi ?? 0));
         var checkpoints = o.Checkpoints().ToDictionary(c => c.Iteration, c => c.Window);
+        bool l1 = o.Norm == AttackNorm.L1;
 
         // clean points: misclassified ones are broken at every radius and never attacked
         ws.U.CopyFromCPU(u0);
@@ -77,19 +79,26 @@ public static class Apgd
                 break;
             ws.U.CopyFromCPU(Start(o, u0, radius, centers, B, m, D, first, restart));
             Evaluate(net, ws, s, o.Loss, du.View);
-            ak.ApgdUpdate(s, true, ws.Loss.View, ws.Correct.View, ws.U.View, du.View, uPrev.View, uBest.View, duBest.View, state.View,
+            ak.ApgdUpdate(s, true, l1 ? 1f : 2f, ws.Loss.View, ws.Correct.View, ws.U.View, du.View, uPrev.View, uBest.View, duBest.View, state.View,
                 radiusBuffer.View, broken.View);
             ak.SpreadBroken(s, m, broken.View);
             trace?.Invoke(restart, -1, ws.U.GetAsArray1D());
             for (int i = 0; i < o.Iterations; i++)
             {
-                var spec = new ApgdSpec((int)o.Norm, i > 0 ? 0.75f : 1f, box.Has, box.Lo, box.Hi);
-                ak.ApgdStep(s, spec, clean.View, ws.U.View, uPrev.View, du.View, state.View, radiusBuffer.View, net.Center.View, broken.View);
+                if (l1)
+                    ak.ApgdL1Step(s, new L1Box(box.Has, box.Lo, box.Hi), clean.View, ws.U.View, du.View, state.View, radiusBuffer.View, net.Center.View, broken.View);
+                else
+                {
+                    var spec = new ApgdSpec((int)o.Norm, i > 0 ? 0.75f : 1f, box.Has, box.Lo, box.Hi);
+                    ak.ApgdStep(s, spec, clean.View, ws.U.View, uPrev.View, du.View, state.View, radiusBuffer.View, net.Center.View, broken.View);
+                }
                 Evaluate(net, ws, s, o.Loss, du.View);
-                ak.ApgdUpdate(s, false, ws.Loss.View, ws.Correct.View, ws.U.View, du.View, uPrev.View, uBest.View, duBest.View, state.View,
+                ak.ApgdUpdate(s, false, 0f, ws.Loss.View, ws.Correct.View, ws.U.View, du.View, uPrev.View, uBest.View, duBest.View, state.View,
                     radiusBuffer.View, broken.View);
                 ak.SpreadBroken(s, m, broken.View);
-                if (checkpoints.TryGetValue(i, out int window))
+                if (checkpoints.TryGetValue(i, out int window) && l1)
+                    ak.ApgdL1Checkpoint(s, clean.View, ws.U.View, du.View, uBest.View, duBest.View, state.View, radiusBuffer.View, broken.View);
+                else if (checkpoints.TryGetValue(i, out window))
                     ak.ApgdCheckpoint(s, (float)(o.Rho * window), ws.U.View, du.View, uBest.View, duBest.View, state.View, broken.View);
                 trace?.Invoke(restart, i, ws.U.GetAsArray1D());
             }
@@ -118,6 +127,8 @@ public static class Apgd
     {
         if (!o.RandomStart)
             return (float[])u0.Clone();
+        if (o.Norm == AttackNorm.L1)
+            return L1Start(o, u0, radius, centers, B, m, D, first, restart);
         (double, double)? box = o.BoxLo is { } lo ? (lo, o.BoxHi!.Value) : null;
         return AttackRows.Start(u0, radius, centers, box, B, m, D, first, (b, point) =>
         {
@@ -132,5 +143,29 @@ public static class Apgd
             double norm = (o.Norm == AttackNorm.L2 ? Math.Sqrt(t.Sum(v => v * v)) : t.Max(Math.Abs)) + 1e-12;
             return [.. t.Select(v => v / norm)];
         });
+    }
+
+    /// <summary>l1 start (research/attacks.md §3): u0 + Π(t), t standard normal, Π onto the row's l1 ball ∩ box.</summary>
+    private static float[] L1Start(ApgdOptions o, float[] u0, float[] radius, float[] centers, int B, int m, int D, int first, int restart)
+    {
+        var u = (float[])u0.Clone();
+        int M = radius.Length;
+        for (int b = 0; b < B; b++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                long key = AttackRows.StartKey(restart, B, b, first + i) * D;
+                var t = Enumerable.Range(0, D).Select(d => CounterRandom.Normal(o.Seed, RandomPurpose.AttackStart, key + d)).ToArray();
+                for (int r = 0; r < M / m; r++)
+                {
+                    long row = (long)b * M + r * m + i;
+                    var x0 = Enumerable.Range(0, D).Select(d => (double)u0[row * D + d] + centers[b * D + d]).ToArray();
+                    var delta = L1Projection.Project(t, x0, o.BoxLo!.Value, o.BoxHi!.Value, radius[r * m + i]);
+                    for (int d = 0; d < D; d++)
+                        u[row * D + d] = (float)(u0[row * D + d] + delta[d]);
+                }
+            }
+        }
+        return u;
     }
 }

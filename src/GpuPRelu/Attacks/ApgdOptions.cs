@@ -27,15 +27,24 @@ public sealed record ApgdOptions(AttackNorm Norm, ApgdLoss Loss, int Iterations 
             e.Add($"rho must be in (0, 1), got {Rho}");
         if (Loss == ApgdLoss.Dlr && classes < 3)
             e.Add($"attack apgd-dlr needs ≥ 3 classes (its loss ranks the top three logits); the model has {classes}; use apgd-ce");
-        if (Norm == AttackNorm.L1)
-            e.Add("norm l1 is not available for APGD in this version; use l2 or linf");
+        if (Norm == AttackNorm.L1 && BoxLo is null)
+            e.Add("norm l1 APGD needs a box (box lo,hi): its sparse step and projection assume a bounded domain, as AutoAttack's [0, 1]");
         return e;
     }
 
-    /// <summary>The checkpoint schedule for N iterations: the first window ⌊0.22N⌋, shrinking by ⌊0.03N⌋ down to ⌊0.06N⌋
-    /// (each at least 1): the (0-based) iterations after which a checkpoint runs, with that window's length.</summary>
+    /// <summary>The checkpoint schedule for N iterations: l∞ and l2 have a first window ⌊0.22N⌋, shrinking by ⌊0.03N⌋ down
+    /// to ⌊0.06N⌋ (each at least 1); l1 a fixed one of ⌊0.04N⌋. The (0-based) iterations after which a checkpoint runs, with
+    /// that window's length.</summary>
     public IEnumerable<(int Iteration, int Window)> Checkpoints()
     {
+        if (Norm == AttackNorm.L1)
+        {
+            // l1: a fixed window of max(⌊0.04N⌋, 1) (research/attacks.md §3)
+            int w = Math.Max((int)(0.04 * Iterations), 1);
+            for (int i = w - 1; i < Iterations; i += w)
+                yield return (i, w);
+            yield break;
+        }
         int k = Math.Max((int)(0.22 * Iterations), 1), min = Math.Max((int)(0.06 * Iterations), 1), dec = Math.Max((int)(0.03 * Iterations), 1);
         for (int i = k - 1; i < Iterations; i += k)
         {

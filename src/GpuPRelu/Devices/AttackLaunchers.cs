@@ -12,8 +12,12 @@ internal sealed class AttackLaunchers
 {
     private readonly Action<Index1D, BatchShape, ApgdSpec, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>> _step;
-    private readonly Action<Index1D, BatchShape, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+    private readonly Action<Index1D, BatchShape, int, float, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>> _update;
+    private readonly Action<Index1D, BatchShape, L1Box, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<int>> _l1Step;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>> _l1Checkpoint;
     private readonly Action<Index1D, BatchShape, float, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<int>> _checkpoint;
     private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _dlr;
@@ -23,8 +27,12 @@ internal sealed class AttackLaunchers
     {
         _step = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ApgdSpec, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.ApgdStep.Kernel);
-        _update = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, int, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        _update = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, int, float, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.ApgdUpdate.Kernel);
+        _l1Step = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, L1Box, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.ApgdL1Step.Kernel);
+        _l1Checkpoint = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.ApgdL1Checkpoint.Kernel);
         _checkpoint = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, float, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.ApgdCheckpoint.Kernel);
         _dlr = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<float>,
@@ -36,14 +44,22 @@ internal sealed class AttackLaunchers
         ArrayView<float> state, ArrayView<float> radius, ArrayView<float> center, ArrayView<int> broken) =>
         _step(s.Networks * s.Samples, s, spec, u0, u, uPrev, du, state, radius, center, broken);
 
-    public void ApgdUpdate(BatchShape s, bool start, ArrayView<float> loss, ArrayView<float> correct, ArrayView<float> u, ArrayView<float> du,
+    public void ApgdUpdate(BatchShape s, bool start, float etaScale, ArrayView<float> loss, ArrayView<float> correct, ArrayView<float> u, ArrayView<float> du,
         ArrayView<float> uPrev, ArrayView<float> uBest, ArrayView<float> duBest, ArrayView<float> state, ArrayView<float> radius,
         ArrayView<int> broken) =>
-        _update(s.Networks * s.Samples, s, start ? 1 : 0, loss, correct, u, du, uPrev, uBest, duBest, state, radius, broken);
+        _update(s.Networks * s.Samples, s, start ? 1 : 0, etaScale, loss, correct, u, du, uPrev, uBest, duBest, state, radius, broken);
 
     public void ApgdCheckpoint(BatchShape s, float threshold, ArrayView<float> u, ArrayView<float> du, ArrayView<float> uBest,
         ArrayView<float> duBest, ArrayView<float> state, ArrayView<int> broken) =>
         _checkpoint(s.Networks * s.Samples, s, threshold, u, du, uBest, duBest, state, broken);
+
+    public void ApgdL1Step(BatchShape s, L1Box box, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> du, ArrayView<float> state,
+        ArrayView<float> radius, ArrayView<float> center, ArrayView<int> broken) =>
+        _l1Step(s.Networks * s.Samples, s, box, u0, u, du, state, radius, center, broken);
+
+    public void ApgdL1Checkpoint(BatchShape s, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> du, ArrayView<float> uBest,
+        ArrayView<float> duBest, ArrayView<float> state, ArrayView<float> radius, ArrayView<int> broken) =>
+        _l1Checkpoint(s.Networks * s.Samples, s, u0, u, du, uBest, duBest, state, radius, broken);
 
     public void DlrLoss(BatchShape s, ArrayView<float> f, ArrayView<int> ym, ArrayView<float> g, ArrayView<float> loss,
         ArrayView<float> correct) =>

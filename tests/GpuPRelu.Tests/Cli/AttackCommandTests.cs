@@ -71,6 +71,7 @@ public sealed class AttackCommandTests : IDisposable
     [InlineData("--steps", "0", "steps must be ≥ 1")]
     [InlineData("--restarts", "0", "restarts must be ≥ 1")]
     [InlineData("--step-size", "0.1", "step_size applies to pgd only")]
+    [InlineData("--norm", "l1", "l1 APGD needs a box")]
     [InlineData("--radii", "-0.5", "radii must be ≥ 0")]
     public void RefusesBadApgdSettingsBeforeWork(string flag, string value, string named)
     {

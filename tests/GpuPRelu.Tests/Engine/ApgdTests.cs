@@ -182,6 +182,59 @@ public sealed class ApgdTests(DeviceFixture devices)
 
     [Theory]
     [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
+    public void L1BracketsTheExactMarginOfALinearClassifierInTheUnitBox(string device)
+    {
+        int seed = System.Random.Shared.Next();
+        var rng = new System.Random(seed);
+        const int D = 12, C = 3, n = 8;
+        var a = new double[C, D];
+        for (int c = 0; c < C; c++)
+        {
+            for (int d = 0; d < D; d++)
+                a[c, d] = rng.NextDouble() * 2 - 1;
+        }
+        var x = new float[n * D];
+        var y = new int[n];
+        var margin = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            do
+            {
+                for (int d = 0; d < D; d++)
+                    x[i * D + d] = (float)rng.NextDouble();
+                var f = Enumerable.Range(0, C).Select(c => Enumerable.Range(0, D).Sum(d => a[c, d] * x[i * D + d])).ToArray();
+                y[i] = Array.IndexOf(f, f.Max());
+                // exact l1 margin in [0, 1]^D: per rival class a fractional knapsack, the largest |a_y − a_c| coordinates first,
+                // each moved as far as the box lets it
+                margin[i] = Enumerable.Range(0, C).Where(c => c != y[i]).Min(c =>
+                {
+                    double gap = f[y[i]] - f[c], cost = 0;
+                    foreach (int d in Enumerable.Range(0, D).OrderByDescending(d => Math.Abs(a[y[i], d] - a[c, d])))
+                    {
+                        double w = a[y[i], d] - a[c, d], room = w > 0 ? x[i * D + d] : 1 - x[i * D + d];
+                        double used = Math.Min(room, gap / Math.Abs(w));
+                        (cost, gap) = (cost + used, gap - used * Math.Abs(w));
+                        if (gap <= 1e-12)
+                            return cost;
+                    }
+                    return double.PositiveInfinity;
+                });
+            }
+            while (!(margin[i] is > 0.05 and < 2));
+        }
+        using var net = Linear(device, a, new double[C]);
+        double[] radii = [.. margin.Select(m => 0.97 * m).Concat(margin.Select(m => 2 * m)).Order()];
+        var options = new ApgdOptions(AttackNorm.L1, ApgdLoss.CrossEntropy, Iterations: 100, Restarts: 3, BoxLo: 0, BoxHi: 1, Seed: seed);
+        var robust = Apgd.Run(net, [new DataSet(x, y, n, D, C)], radii, options)[0];
+        for (int i = 0; i < n; i++)
+        {
+            Assert.True(robust[Array.IndexOf(radii, 0.97 * margin[i])][i], $"point {i} broken below its l1 margin {margin[i]} (seed {seed})");
+            Assert.False(robust[Array.IndexOf(radii, 2 * margin[i])][i], $"point {i} robust at twice its l1 margin {margin[i]} (seed {seed})");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
     public void NeverBreaksAPointInsideTheExactRadiusOfTheIdealClassifiers(string device)
     {
         int seed = System.Random.Shared.Next(1000);
@@ -221,13 +274,17 @@ public sealed class ApgdTests(DeviceFixture devices)
         var options = new ApgdOptions(AttackNorm.Linf, ApgdLoss.Dlr);
         Assert.Contains(options.Validate(2), e => e.Contains("apgd-dlr needs ≥ 3 classes", StringComparison.Ordinal));
         Assert.Empty(options.Validate(3));
-        Assert.Contains(new ApgdOptions(AttackNorm.L1, ApgdLoss.CrossEntropy).Validate(10), e => e.Contains("l1", StringComparison.Ordinal));
+        Assert.Contains(new ApgdOptions(AttackNorm.L1, ApgdLoss.CrossEntropy).Validate(10), e => e.Contains("l1 APGD needs a box", StringComparison.Ordinal));
+        Assert.Empty(new ApgdOptions(AttackNorm.L1, ApgdLoss.CrossEntropy, BoxLo: 0, BoxHi: 1).Validate(10));
         Assert.Contains(new ApgdOptions(AttackNorm.L2, ApgdLoss.CrossEntropy, Iterations: 0).Validate(10), e => e.Contains("steps", StringComparison.Ordinal));
     }
 
     [Fact]
     public void CheckpointScheduleMatchesAutoAttack()
     {
+        // l1: every ⌊0.04·100⌋ = 4 iterations
+        Assert.Equal([.. Enumerable.Range(1, 25).Select(j => 4 * j - 1)],
+            new ApgdOptions(AttackNorm.L1, ApgdLoss.CrossEntropy, BoxLo: 0, BoxHi: 1).Checkpoints().Select(c => c.Iteration));
         // research/attacks.md §2.1: windows 22, 19, 16, 13, 10, 7, 6, 6, … give checks after iterations 21, 40, 56, 69, 79, 86, 92, 98
         var schedule = new ApgdOptions(AttackNorm.Linf, ApgdLoss.CrossEntropy).Checkpoints().ToList();
         Assert.Equal([21, 40, 56, 69, 79, 86, 92, 98], schedule.Select(c => c.Iteration));

@@ -43,9 +43,9 @@ public sealed class ApgdUpdateTests(DeviceFixture devices)
         using var arrays = new DeviceArrays(dev.Accelerator);
         var (prevView, bestView, duBestView, stateView, brokenView) =
             (arrays.Upload(uPrev), arrays.Upload(uBest), arrays.Upload(duBest), arrays.Upload(state), arrays.Upload(broken));
-        dev.AttackKernels.ApgdUpdate(s, start, arrays.Upload(loss), arrays.Upload(correct), arrays.Upload(u), arrays.Upload(du), prevView,
+        dev.AttackKernels.ApgdUpdate(s, start, 2f, arrays.Upload(loss), arrays.Upload(correct), arrays.Upload(u), arrays.Upload(du), prevView,
             bestView, duBestView, stateView, arrays.Upload(radius), brokenView);
-        var expected = ApgdUpdateReference.Run(s, start, NetworkCase.Wide(loss), NetworkCase.Wide(correct), NetworkCase.Wide(u),
+        var expected = ApgdUpdateReference.Run(s, start, 2, NetworkCase.Wide(loss), NetworkCase.Wide(correct), NetworkCase.Wide(u),
             NetworkCase.Wide(du), NetworkCase.Wide(uPrev), NetworkCase.Wide(uBest), NetworkCase.Wide(duBest), NetworkCase.Wide(state),
             NetworkCase.Wide(radius), broken);
         string what = $"(start {start}, seed {seed})";

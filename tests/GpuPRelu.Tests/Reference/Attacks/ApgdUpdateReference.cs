@@ -4,13 +4,13 @@ using GpuPRelu.Kernels.Attacks;
 namespace GpuPRelu.Tests.Reference.Attacks;
 
 /// <summary>APGD bookkeeping after an evaluation, in float64 (research/attacks.md §2.2 steps 2, c, d, e): misclassified
-/// rows become broken; at the start η = 2ε, best = checkpoint best = L, previous 0, no increases, reduced = 1, u_best =
+/// rows become broken; at the start η = etaScale·ε, topk 0.2, previous sparsity D, best = checkpoint best = L, previous 0, no increases, reduced = 1, u_best =
 /// u_prev = u, g_best = g; later the best moves on L &gt; L_best and [L &gt; L_prev] is counted.</summary>
 internal static class ApgdUpdateReference
 {
     public sealed record Result(double[] UPrev, double[] UBest, double[] DuBest, double[] State, int[] Broken);
 
-    public static Result Run(BatchShape s, bool start, double[] loss, double[] correct, double[] u, double[] du, double[] uPrev,
+    public static Result Run(BatchShape s, bool start, double etaScale, double[] loss, double[] correct, double[] u, double[] du, double[] uPrev,
         double[] uBest, double[] duBest, double[] state, double[] radius, int[] broken)
     {
         int D = s.Inputs, W = ApgdState.Width;
@@ -32,7 +32,9 @@ internal static class ApgdUpdateReference
                 bool copy = start || l > state[row * W + ApgdState.LossBest];
                 if (start)
                 {
-                    r.State[row * W + ApgdState.Eta] = 2 * radius[m];
+                    r.State[row * W + ApgdState.Eta] = etaScale * radius[m];
+                    r.State[row * W + ApgdState.TopK] = 0.2;
+                    r.State[row * W + ApgdState.SparsityOld] = D;
                     r.State[row * W + ApgdState.LossBestCheckpoint] = l;
                     r.State[row * W + ApgdState.LossPrev] = 0;
                     r.State[row * W + ApgdState.Increases] = 0;
