@@ -76,11 +76,18 @@ internal sealed class Workspace : IDisposable
     /// <summary>Forward pass and loss on the rows already in U and Ym (attacks, evaluation of given points).</summary>
     public void ForwardRows(BatchShape s, LossKind loss, float scale)
     {
+        ForwardOutputs(s);
+        _net.Device.Kernels.Loss(s, new LossSpec((int)loss, scale), F.View, Ym.View, G.View, Loss.View, Correct.View);
+    }
+
+    /// <summary>Forward pass only on the rows already in U: f in F, G left as it is (the distance ascent seeds G with 1
+    /// so that InputGradient gives ∇f).</summary>
+    public void ForwardOutputs(BatchShape s)
+    {
         var k = _net.Device.Kernels;
         if (s.NormalizeInput != 0)
             k.InputNorms(s, U.View, Q.View);
         k.Forward(s, U.View, _net.Theta.View, _net.P.View, R.View, Q.View, Z.View, A.View, F.View);
-        k.Loss(s, new LossSpec((int)loss, scale), F.View, Ym.View, G.View, Loss.View, Correct.View);
     }
 
     /// <summary>∂loss/∂u of every row of the last forward pass into `du` [B, M, D] (the input gradient attacks follow).</summary>
