@@ -46,10 +46,16 @@ public static class SubclassData
 
     /// <summary>n samples of the mixture; test = true draws from the test streams, independent of the training ones.</summary>
     public static DataSet Generate(double[] centers, int inputs, int subclasses, int positiveSubclasses, double alpha,
-        int samples, long seed, bool test)
+        int samples, long seed, bool test) =>
+        Generate(centers, inputs, subclasses, positiveSubclasses, alpha, samples, seed,
+            test ? RandomPurpose.TestSubclass : RandomPurpose.TrainSubclass, test ? RandomPurpose.TestNoise : RandomPurpose.TrainNoise);
+
+    /// <summary>n samples of the mixture drawn from the given streams (fresh samples for an evaluator, independent of
+    /// the training and test sets).</summary>
+    public static DataSet Generate(double[] centers, int inputs, int subclasses, int positiveSubclasses, double alpha,
+        int samples, long seed, RandomPurpose subclassStream, RandomPurpose noiseStream)
     {
-        var subclassStream = test ? RandomPurpose.TestSubclass : RandomPurpose.TrainSubclass;
-        var noiseStream = test ? RandomPurpose.TestNoise : RandomPurpose.TrainNoise;
+        ArgumentNullException.ThrowIfNull(centers);
         double sigma = alpha / Math.Sqrt(inputs);
         var x = new float[(long)samples * inputs];
         var y = new int[samples];

@@ -1,4 +1,5 @@
 using GpuPRelu.Kernels;
+using GpuPRelu.Kernels.Analysis;
 using GpuPRelu.Kernels.Attacks;
 using GpuPRelu.Kernels.Data;
 using GpuPRelu.Kernels.Network;
@@ -37,6 +38,8 @@ internal class KernelLaunchers
     private readonly Action<Index1D, BatchShape, PgdSpec, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<int>> _pgdStep;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>> _markBroken;
+    private readonly Action<Index1D, BatchShape, float, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _sphereAscent;
 
     public KernelLaunchers(Accelerator accelerator)
     {
@@ -62,6 +65,9 @@ internal class KernelLaunchers
         _pgdStep = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, PgdSpec, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.PgdStep.Kernel);
         _markBroken = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.MarkBroken.Kernel);
+        _sphereAscent = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, float, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>>(SphereAscentStep.Kernel);
     }
 
     public virtual void ColumnNorms(BatchShape s, ArrayView<float> theta, ArrayView<float> r) =>
@@ -115,4 +121,9 @@ internal class KernelLaunchers
 
     public virtual void MarkBroken(ArrayView<float> correct, ArrayView<int> broken) =>
         _markBroken((int)correct.Length, correct, broken);
+
+    public virtual void SphereAscent(BatchShape s, float step, ArrayView<float> x, ArrayView<float> f, ArrayView<float> g,
+        ArrayView<float> df, ArrayView<float> dg, ArrayView<float> scale, ArrayView<float> center, ArrayView<float> u,
+        ArrayView<float> best) =>
+        _sphereAscent(s.Networks * s.Samples, s, step, x, f, g, df, dg, scale, center, u, best);
 }

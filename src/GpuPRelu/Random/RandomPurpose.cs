@@ -15,4 +15,6 @@ public enum RandomPurpose : ulong
     Shuffle = 9,
     AttackStart = 10,
     SpherePoints = 11,
+    ScaleSubclass = 12,
+    ScaleNoise = 13,
 }

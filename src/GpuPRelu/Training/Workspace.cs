@@ -80,7 +80,8 @@ internal sealed class Workspace : IDisposable
         _net.Device.Kernels.Loss(s, new LossSpec((int)loss, scale), F.View, Ym.View, G.View, Loss.View, Correct.View);
     }
 
-    /// <summary>The forward pass of the rows already in U, up to the outputs F (a loss of the caller's follows).</summary>
+    /// <summary>The forward pass of the rows already in U, up to the outputs F (a loss of the caller's follows; the distance
+    /// ascent seeds G with 1 so that InputGradient gives ∇f).</summary>
     public void Logits(BatchShape s)
     {
         var k = _net.Device.Kernels;

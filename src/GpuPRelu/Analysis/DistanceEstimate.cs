@@ -1,0 +1,170 @@
+using GpuPRelu.Data;
+using GpuPRelu.Kernels;
+using GpuPRelu.Models;
+using GpuPRelu.Random;
+using GpuPRelu.Training;
+using ILGPU.Runtime;
+
+namespace GpuPRelu.Analysis;
+
+/// <summary>Distance of trained binary networks to the ideal classifiers (DESIGN §1, paper Fig. 2a): for every network b
+/// and ideal G (F, or F^(p) with b's p, built on b's centers), c_b = E[f·G]/E[f²] over fresh samples of b's data, then
+/// max over ‖x‖ = 1 of |c_b·f(x) − G(x)| by normalized gradient ascent from uniform starts. All networks and all starts
+/// of a chunk move together: per step two forward passes, two input gradients and one SphereAscentStep launch.</summary>
+public static class DistanceEstimate
+{
+    // floats per [B, M, H] workspace buffer: bounds the starts per chunk (four such buffers per workspace)
+    private const long ChunkCells = 1L << 25;
+
+    /// <summary>One row per network and ideal. mu[b] are network b's subclass centers ([K, D] row-major) with K1 positive.
+    /// Diverged networks (non-finite output) report NaN.</summary>
+    public static IReadOnlyList<DistanceRow> Run(NetworkBatch net, IReadOnlyList<double[]> mu, int subclasses,
+        int positiveSubclasses, DistanceOptions options, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(mu);
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+            throw new ArgumentException(string.Join("; ", errors), nameof(options));
+        if (net.Shape.Outputs != 1)
+            throw new ArgumentException($"the distance to F and F^(p) is defined for binary networks (1 output); these have {net.Shape.Outputs}", nameof(net));
+        if (mu.Count != net.Shape.Networks || mu.Any(m => m.Length != subclasses * net.Shape.Inputs))
+            throw new ArgumentException($"need one [K {subclasses}, D {net.Shape.Inputs}] center set per network ({net.Shape.Networks})", nameof(mu));
+        var rows = new List<DistanceRow>();
+        foreach (var kind in options.Ideals)
+        {
+            var infos = net.Networks.Select(n => n with { P = kind == IdealKind.F ? 1 : n.P }).ToList();
+            var (shape, theta) = IdealClassifier.Parameters(kind, net.Shape.Inputs, subclasses, positiveSubclasses, mu);
+            using var ideal = new NetworkBatch(net.Device, shape, infos, theta, new float[shape.Networks * shape.Inputs]);
+            var scale = Scale(net, ideal, mu, subclasses, positiveSubclasses, options.ScaleSamples);
+            var distance = Ascend(net, ideal, scale, options, cancel);
+            for (int b = 0; b < net.Shape.Networks; b++)
+            {
+                var n = net.Networks[b];
+                rows.Add(new DistanceRow(n.Index, n.P, n.Alpha, n.Seed, kind == IdealKind.F ? "F" : "Fp", infos[b].P, scale[b],
+                    double.IsFinite(scale[b]) ? distance[b] : double.NaN));
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>c_b = Σ f·G / Σ f² over fresh samples of each network's (α, seed) mixture, accumulated in float64.</summary>
+    private static double[] Scale(NetworkBatch net, NetworkBatch ideal, IReadOnlyList<double[]> mu, int subclasses,
+        int positiveSubclasses, int samples)
+    {
+        int B = net.Shape.Networks, D = net.Shape.Inputs;
+        var sets = net.Networks.GroupBy(n => n.DataSet).OrderBy(g => g.Key).Select(g => g.First()).ToList();
+        if (sets.Select((n, k) => n.DataSet != k).Any(x => x))
+            throw new ArgumentException("network data-set indices must be 0..S−1", nameof(net));
+        var fresh = sets.Select(n => SubclassData.Generate(mu[n.Index], D, subclasses, positiveSubclasses, n.Alpha, samples,
+            n.Seed, RandomPurpose.ScaleSubclass, RandomPurpose.ScaleNoise)).ToList();
+        using var data = new DeviceData(net.Device.Accelerator, fresh, [.. net.Networks.Select(n => n.DataSet)]);
+        int chunk = Math.Min(samples, 1024);
+        using var wsF = new Workspace(net, chunk);
+        using var wsG = new Workspace(ideal, chunk);
+        wsF.ColumnNorms();
+        wsG.ColumnNorms();
+        double[] fg = new double[B], ff = new double[B];
+        for (int offset = 0; offset < samples; offset += chunk)
+        {
+            int rows = Math.Min(chunk, samples - offset);
+            wsF.Forward(data, data.Identity.View, offset, rows, LossKind.Exp, 1f);
+            wsG.Forward(data, data.Identity.View, offset, rows, LossKind.Exp, 1f);
+            var f = wsF.F.View.SubView(0, (long)B * rows).GetAsArray1D();
+            var g = wsG.F.View.SubView(0, (long)B * rows).GetAsArray1D();
+            for (int i = 0; i < f.Length; i++)
+            {
+                fg[i / rows] += (double)f[i] * g[i];
+                ff[i / rows] += (double)f[i] * f[i];
+            }
+        }
+        return [.. Enumerable.Range(0, B).Select(b => ff[b] > 0 ? fg[b] / ff[b] : double.IsFinite(ff[b]) ? 0 : double.NaN)];
+    }
+
+    /// <summary>The largest |c_b·f − G| over every start, step and repeat, per network.</summary>
+    private static double[] Ascend(NetworkBatch net, NetworkBatch ideal, double[] scale, DistanceOptions o, CancellationToken cancel)
+    {
+        int B = net.Shape.Networks, D = net.Shape.Inputs;
+        long perStart = (long)B * Math.Max(Math.Max(net.Shape.Hidden, ideal.Shape.Hidden), D);
+        int chunk = (int)Math.Clamp(ChunkCells / perStart, 1, o.Starts);
+        var acc = net.Device.Accelerator;
+        using var wsF = new Workspace(net, chunk);
+        using var wsG = new Workspace(ideal, chunk);
+        using var df = acc.Allocate1D<float>((long)B * chunk * D);
+        using var dg = acc.Allocate1D<float>((long)B * chunk * D);
+        using var best = acc.Allocate1D<float>((long)B * chunk);
+        using var scaleBuffer = acc.Allocate1D([.. scale.Select(c => double.IsFinite(c) ? (float)c : 0f)]);
+        // ∂loss/∂f = 1 on every row (any prefix of the buffer): InputGradient then gives ∇f and ∇G
+        var ones = Enumerable.Repeat(1f, B * chunk).ToArray();
+        wsF.G.CopyFromCPU(ones);
+        wsG.G.CopyFromCPU(ones);
+        wsF.ColumnNorms();
+        wsG.ColumnNorms();
+        var centers = net.CentersToHost();
+        var result = new double[B];
+        for (int repeat = 0; repeat < o.Repeats; repeat++)
+        {
+            for (int first = 0; first < o.Starts; first += chunk)
+            {
+                int m = Math.Min(chunk, o.Starts - first);
+                var s = net.Shape.WithSamples(m);
+                var sG = ideal.Shape.WithSamples(m);
+                var (x, u) = Starts(net, centers, repeat, first, m, o.Starts);
+                wsG.U.View.SubView(0, x.Length).CopyFromCPU(x);
+                wsF.U.View.SubView(0, u.Length).CopyFromCPU(u);
+                best.MemSetToZero();
+                var k = net.Device.Kernels;
+                for (int step = 0; step <= o.Steps; step++)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    wsF.Logits(s);
+                    wsG.Logits(sG);
+                    bool move = step < o.Steps;
+                    if (move)
+                    {
+                        wsF.InputGradient(s, df.View);
+                        wsG.InputGradient(sG, dg.View);
+                    }
+                    k.SphereAscent(s, move ? (float)o.StepSize : 0f, wsG.U.View, wsF.F.View, wsG.F.View, df.View, dg.View,
+                        scaleBuffer.View, net.Center.View, wsF.U.View, best.View);
+                }
+                var found = best.View.SubView(0, (long)B * m).GetAsArray1D();
+                for (int b = 0; b < B; b++)
+                {
+                    for (int i = 0; i < m; i++)
+                        result[b] = Math.Max(result[b], float.IsFinite(found[b * m + i]) ? found[b * m + i] : double.NaN);
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Starts first..first+m of one repeat, uniform on the unit sphere (normalized Gaussians keyed by each
+    /// network's seed, so networks of one seed start alike): x [B, m, D] and the network inputs u = x − center.</summary>
+    private static (float[] X, float[] U) Starts(NetworkBatch net, float[] centers, int repeat, int first, int m, int starts)
+    {
+        int B = net.Shape.Networks, D = net.Shape.Inputs;
+        var x = new float[(long)B * m * D];
+        var u = new float[x.Length];
+        Parallel.For(0, B * m, row =>
+        {
+            int b = row / m, i = first + row % m;
+            long key = ((long)repeat * starts + i) * D;
+            var g = new double[D];
+            double norm = 0;
+            for (int d = 0; d < D; d++)
+            {
+                g[d] = CounterRandom.Normal(net.Networks[b].Seed, RandomPurpose.SpherePoints, key + d);
+                norm += g[d] * g[d];
+            }
+            norm = Math.Sqrt(norm);
+            for (int d = 0; d < D; d++)
+            {
+                x[(long)row * D + d] = (float)(g[d] / norm);
+                u[(long)row * D + d] = x[(long)row * D + d] - centers[b * D + d];
+            }
+        });
+        return (x, u);
+    }
+}
