@@ -6,4 +6,5 @@ var root = new RootCommand("gpuprelu: batches of two-layer polynomial-ReLU netwo
 root.Options.Add(CommonOptions.Verbose);
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(EvaluateCommand.Create());
 return Runner.Invoke(root, args);
