@@ -7,5 +7,6 @@ root.Options.Add(CommonOptions.Verbose);
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(AttackCommand.Create());
+root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 return Runner.Invoke(root, args);

@@ -1,0 +1,114 @@
+using System.Globalization;
+using GpuPRelu.Data;
+using GpuPRelu.IO;
+
+namespace GpuPRelu.Experiments;
+
+/// <summary>Which real or synthetic samples a verb that reads networks (evaluate, attack) runs on. Samples = null takes
+/// all of an MNIST split or a feature table (synthetic: 1000). Classes = null follows the networks' outputs (2 for a
+/// single output). Fields map to flags: --data, --split, --n, --classes, --data-dir, --features, --labels,
+/// --label-column, --layer-norm, --pixel-divisor, --subclasses, --positive-subclasses, --alpha, --seed.</summary>
+public sealed record DataSpec
+{
+    public DataSourceKind Source { get; init; } = DataSourceKind.Mnist;
+    public MnistSplit Split { get; init; } = MnistSplit.Valid;
+    public int? Samples { get; init; }
+    public int? Classes { get; init; }
+    public string? DataDir { get; init; }
+    public string? Features { get; init; }
+    public string? Labels { get; init; }
+    public string? LabelColumn { get; init; }
+    public bool LayerNorm { get; init; }
+    public double PixelDivisor { get; init; } = 255;
+    public int Subclasses { get; init; } = 10;
+    public int PositiveSubclasses { get; init; } = 6;
+    public double Alpha { get; init; } = 0.01;
+    public int Seed { get; init; }
+
+    /// <summary>Every rule this spec breaks, each naming the field (snake_case); empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var e = new List<string>();
+        if (Samples is < 1)
+            e.Add($"n must be ≥ 1, got {Samples}");
+        if (Classes is < 2)
+            e.Add($"classes must be ≥ 2, got {Classes}");
+        if (Source == DataSourceKind.Mnist && Classes is > 10)
+            e.Add($"classes must be ≤ 10 for mnist (labels are digits mod classes), got {Classes}");
+        if (Source == DataSourceKind.Mnist && Samples > MnistData.SplitRows(Split))
+            e.Add($"n must be ≤ {MnistData.SplitRows(Split)} for the {MnistData.Name(Split)} split, got {Samples}");
+        if (!(PixelDivisor > 0) || double.IsInfinity(PixelDivisor))
+            e.Add($"pixel_divisor must be > 0 and finite, got {PixelDivisor}");
+        if (Source == DataSourceKind.Features)
+        {
+            if (Features is null)
+                e.Add("features: --data features needs --features FILE (CSV or .npy)");
+            else if (!File.Exists(Features))
+                e.Add($"features: file '{Features}' does not exist");
+            if (Labels is not null && !File.Exists(Labels))
+                e.Add($"labels: file '{Labels}' does not exist");
+            if (Labels is not null && LabelColumn is not null)
+                e.Add("labels and label_column exclude each other: give the labels as a file or as a column");
+        }
+        else if (Features is not null || Labels is not null || LabelColumn is not null || LayerNorm)
+        {
+            e.Add($"features, labels, label_column and layer_norm apply to --data features only (data is {Name(Source)})");
+        }
+        if (Source == DataSourceKind.Synthetic)
+        {
+            if (PositiveSubclasses < 1 || PositiveSubclasses >= Subclasses)
+                e.Add($"positive_subclasses must be in 1..subclasses − 1 ({Subclasses - 1}), got {PositiveSubclasses}");
+            if (!(Alpha >= 0) || double.IsInfinity(Alpha))
+                e.Add($"alpha must be ≥ 0 and finite, got {Alpha}");
+            if (Classes is not null and not 2)
+                e.Add($"classes must be 2 for synthetic data (two classes of subclasses), got {Classes}");
+            if (Seed < 0)
+                e.Add($"seed must be ≥ 0, got {Seed}");
+        }
+        return e;
+    }
+
+    /// <summary>The --data name of a source.</summary>
+    public static string Name(DataSourceKind source) => source.ToString().ToLowerInvariant();
+
+    /// <summary>Parses synthetic, mnist or features.</summary>
+    public static DataSourceKind ParseSource(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "synthetic" => DataSourceKind.Synthetic,
+        "mnist" => DataSourceKind.Mnist,
+        "features" => DataSourceKind.Features,
+        _ => throw new FormatException($"data: '{text}' is not one of synthetic, mnist, features"),
+    };
+
+    /// <summary>A short description for CSV rows and logs: "mnist:valid", "features:x.npy", "synthetic:alpha=0.01".</summary>
+    public string Describe() => Source switch
+    {
+        DataSourceKind.Mnist => $"mnist:{MnistData.Name(Split)}",
+        DataSourceKind.Features => $"features:{Path.GetFileName(Features)}",
+        _ => $"synthetic:alpha={Alpha.ToString(CultureInfo.InvariantCulture)}",
+    };
+
+    /// <summary>Loads the samples for networks with `inputs` inputs and `outputs` outputs (labels must fit them).
+    /// Malformed or mismatched files throw InvalidDataException or FileNotFoundException naming the file.</summary>
+    public DataSet Load(int inputs, int outputs)
+    {
+        int classes = Classes ?? (outputs == 1 ? 2 : outputs);
+        switch (Source)
+        {
+            case DataSourceKind.Mnist:
+                return MnistData.Load(MnistData.Locate(DataDir), Split, classes, Samples, PixelDivisor);
+            case DataSourceKind.Features:
+                var table = FeatureTable.Read(Features!, Labels, LabelColumn, classes);
+                if (Samples is { } n && n < table.Samples)
+                    table = table with { X = table.X[..(n * table.Inputs)], Y = table.Y[..n], Samples = n };
+                else if (Samples > table.Samples)
+                    throw new InvalidDataException($"{Features}: has {table.Samples} rows; n asks for {Samples}");
+                return LayerNorm ? FeatureTable.LayerNormalize(table) : table;
+            default:
+                if (inputs < Subclasses)
+                    throw new InvalidDataException($"synthetic data with {Subclasses} subclasses needs ≥ {Subclasses} inputs; the networks have {inputs}");
+                var centers = SubclassData.Centers(inputs, Subclasses, random: false, Seed);
+                return SubclassData.Generate(centers, inputs, Subclasses, PositiveSubclasses, Alpha, Samples ?? 1000, Seed, test: true);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace GpuPRelu.Experiments;
+
+/// <summary>`gpuprelu evaluate`: the networks file, p and the input normalization when the file lacks them (a PyTorch
+/// state_dict) or to override it, the data, and whether to write every logit.</summary>
+public sealed record EvaluateConfig
+{
+    public string Network { get; init; } = "";
+    public IReadOnlyList<double>? P { get; init; }
+    public bool? NormalizeInput { get; init; }
+    public DataSpec Data { get; init; } = new();
+    public bool Logits { get; init; }
+
+    /// <summary>Every rule this config breaks, each naming the field (snake_case); empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var e = new List<string>();
+        if (string.IsNullOrEmpty(Network))
+            e.Add("network: give the networks file (--network FILE.safetensors)");
+        else if (!File.Exists(Network))
+            e.Add($"network: file '{Network}' does not exist");
+        if (P is { Count: 0 })
+            e.Add("p must list at least one value");
+        foreach (var p in (P ?? []).Where(p => !(p >= 1) || double.IsInfinity(p)))
+            e.Add($"p must be ≥ 1 and finite, got {p}");
+        e.AddRange(Data.Validate());
+        return e;
+    }
+}

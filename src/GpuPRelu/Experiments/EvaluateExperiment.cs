@@ -1,0 +1,91 @@
+using System.Globalization;
+using CsvHelper;
+using GpuPRelu.Analysis;
+using GpuPRelu.Data;
+using GpuPRelu.Devices;
+using GpuPRelu.IO;
+using GpuPRelu.Models;
+
+namespace GpuPRelu.Experiments;
+
+/// <summary>`gpuprelu evaluate`: imported networks → data → loss and accuracy (and logits) on the device →
+/// evaluation.csv, logits.csv (optional) and manifest.json in the output folder.</summary>
+public static class EvaluateExperiment
+{
+    /// <summary>Runs a validated config on `device`, writing into `outDir` (which must exist); returns the rows of
+    /// evaluation.csv. A network file whose shapes do not fit the data throws InvalidDataException naming the file and
+    /// both sizes, before any output but the manifest is written.</summary>
+    public static IReadOnlyList<EvaluationRow> Run(EvaluateConfig config, ComputeDevice device, string outDir)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(device);
+        var manifest = new RunManifest(outDir, "evaluate", config, device.Description);
+        try
+        {
+            var networks = ImportedNetworks.Read(config.Network, config.P, config.NormalizeInput);
+            var data = config.Data.Load(networks.Shape.Inputs, networks.Shape.Outputs);
+            CheckFits(networks, data, config.Data);
+            manifest.EndPhase("data");
+
+            using var batch = networks.ToBatch(device);
+            var result = NetworkEvaluator.Evaluate(batch, data, keepLogits: config.Logits);
+            manifest.EndPhase("evaluate");
+
+            string source = config.Data.Describe();
+            var rows = Enumerable.Range(0, networks.Shape.Networks)
+                .Select(b => new EvaluationRow(b, networks.P[b], source, data.Samples, result.Loss[b], result.Accuracy[b])).ToList();
+            CsvOutput.Write(Path.Combine(outDir, "evaluation.csv"), rows);
+            if (config.Logits)
+                WriteLogits(Path.Combine(outDir, "logits.csv"), result, data);
+            manifest.Results["min_accuracy"] = rows.Min(r => r.Accuracy);
+            manifest.EndPhase("write");
+            manifest.Finish("ok");
+            return rows;
+        }
+        catch (Exception ex)
+        {
+            manifest.Finish($"failed: {ex.Message}");
+            throw;
+        }
+    }
+
+    static void CheckFits(ImportedNetworks networks, DataSet data, DataSpec spec)
+    {
+        var s = networks.Shape;
+        string file = Path.GetFileName(networks.File);
+        if (data.Inputs != s.Inputs)
+            throw new InvalidDataException($"{file}: prelulayer.W is [{s.Inputs}, {s.Hidden}] (D = {s.Inputs} inputs), but the data "
+                + $"({spec.Describe()}) has {data.Inputs} features per sample");
+        int classes = s.Outputs == 1 ? 2 : s.Outputs;
+        if (data.Classes != classes)
+            throw new InvalidDataException($"{file}: output_net.weight has {s.Outputs} output(s), for {classes} classes, but the data "
+                + $"({spec.Describe()}) has {data.Classes} classes");
+    }
+
+    /// <summary>logits.csv: network, sample, label, logit_0 … logit_{C−1}; one row per network per sample.</summary>
+    static void WriteLogits(string path, Evaluation result, DataSet data) =>
+        AtomicFile.Write(path, s =>
+        {
+            using var writer = new StreamWriter(s, leaveOpen: true) { NewLine = "\n" };
+            using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
+            csv.WriteField("network");
+            csv.WriteField("sample");
+            csv.WriteField("label");
+            for (int c = 0; c < result.Outputs; c++)
+                csv.WriteField($"logit_{c}");
+            csv.NextRecord();
+            int networks = result.Logits!.Length / Math.Max(1, result.Samples * result.Outputs);
+            for (int b = 0; b < networks; b++)
+            {
+                for (int n = 0; n < result.Samples; n++)
+                {
+                    csv.WriteField(b);
+                    csv.WriteField(n);
+                    csv.WriteField(data.Y[n]);
+                    for (int c = 0; c < result.Outputs; c++)
+                        csv.WriteField(result.Logit(b, n, c));
+                    csv.NextRecord();
+                }
+            }
+        });
+}

@@ -1,0 +1,55 @@
+namespace GpuPRelu.Tests.Reference.Interop;
+
+/// <summary>The reference's ShallowPreluNet.forward in float64, written from its PyTorch definition in the reference's
+/// unbatched layout (DESIGN §1, §3): u = x − center; z = u·W; a = ReLU(z)^p / ‖W[:, j]‖^(p−1) for p &gt; 1, and with
+/// normalize_input also / ‖u‖^(p−1); ReLU(z) for p = 1; f = a·weightᵀ + bias.</summary>
+internal static class ShallowPreluNetReference
+{
+    public static double[] Forward(
+        float[] x,        // [N, D]
+        float[] center,   // [1, D]
+        float[] w,        // [D, H] prelulayer.W
+        float[] weight,   // [C, H] output_net.weight
+        float[]? bias,    // [C] output_net.bias
+        double p, bool normalizeInput, int N, int D, int H, int C)
+    {
+        var f = new double[N * C];
+        var r = new double[H];
+        for (int j = 0; j < H; j++)
+        {
+            for (int d = 0; d < D; d++)
+                r[j] += (double)w[d * H + j] * w[d * H + j];
+            r[j] = Math.Sqrt(r[j]);
+        }
+        var u = new double[D];
+        var a = new double[H];
+        for (int n = 0; n < N; n++)
+        {
+            double q = 0;
+            for (int d = 0; d < D; d++)
+            {
+                u[d] = (double)x[n * D + d] - center[d];
+                q += u[d] * u[d];
+            }
+            q = Math.Sqrt(q);
+            for (int j = 0; j < H; j++)
+            {
+                double z = 0;
+                for (int d = 0; d < D; d++)
+                    z += u[d] * w[d * H + j];
+                double relu = Math.Max(z, 0);
+                a[j] = p > 1 ? Math.Pow(relu, p) / Math.Pow(r[j], p - 1) : relu;
+                if (p > 1 && normalizeInput)
+                    a[j] /= Math.Pow(q, p - 1);
+            }
+            for (int c = 0; c < C; c++)
+            {
+                double sum = bias is null ? 0 : bias[c];
+                for (int j = 0; j < H; j++)
+                    sum += a[j] * weight[c * H + j];
+                f[n * C + c] = sum;
+            }
+        }
+        return f;
+    }
+}
