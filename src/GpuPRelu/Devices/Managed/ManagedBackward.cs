@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using GpuPRelu.Kernels;
+using GpuPRelu.Kernels.Network;
 
 namespace GpuPRelu.Devices.Managed;
 
@@ -79,7 +80,7 @@ internal static unsafe class ManagedBackward
             for (; j < H; j++)
             {
                 float zz = z[j], scale = ManagedForward.Scale(s, r[j], qm);
-                gz[j] = zz > 0f ? dp[j] * p * Simd.Pow(zz / scale, p - 1f) : 0f;
+                gz[j] = zz > 0f ? dp[j] * p * PReluMath.Pow(zz / scale, p - 1f) : 0f;
                 t[j] = dp[j] * a[j];
             }
         }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using GpuPRelu.Kernels;
+using GpuPRelu.Kernels.Network;
 
 namespace GpuPRelu.Devices.Managed;
 
@@ -94,7 +95,7 @@ internal static unsafe class ManagedForward
             a[j] = Activation(z[j], p, Scale(s, r[j], qm));
     }
 
-    public static float Scale(BatchShape s, float r, float q) => s.NormalizeInput != 0 ? r * q : r;
+    public static float Scale(BatchShape s, float r, float q) => PReluMath.Scale(r, q, s.NormalizeInput);
 
-    public static float Activation(float z, float p, float scale) => z > 0f ? z * Simd.Pow(z / scale, p - 1f) : 0f;
+    public static float Activation(float z, float p, float scale) => z > 0f ? z * PReluMath.Pow(z / scale, p - 1f) : 0f;
 }

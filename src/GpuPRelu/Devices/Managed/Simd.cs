@@ -22,24 +22,6 @@ internal static class Simd
         return y;
     }
 
-    /// <summary>ratio^e for ratio ≥ 0, the scalar twin of the kernels' PReluMath.Pow (0^0 = 1).</summary>
-    public static float Pow(float ratio, float e)
-    {
-        if (e == 0f)
-            return 1f;
-        if (ratio <= 0f)
-            return 0f;
-        int k = (int)e;
-        if (k == e && k <= 8)
-        {
-            float y = ratio;
-            for (int i = 1; i < k; i++)
-                y *= ratio;
-            return y;
-        }
-        return MathF.Pow(ratio, e);
-    }
-
     /// <summary>p − 1 as an integer when p is one of 1..9, else −1 (then the scalar Pow runs).</summary>
     public static int IntegerExponent(float p)
     {
