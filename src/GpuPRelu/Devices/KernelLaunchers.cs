@@ -31,6 +31,9 @@ internal sealed class KernelLaunchers
     private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>> _rowSums;
     private readonly Action<Index1D, float, ArrayView<float>, ArrayView<float>> _sgd;
     private readonly Action<Index1D, AdamStep, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _adam;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>> _gram;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>> _powerStep;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _powerNormalize;
 
     public KernelLaunchers(Accelerator accelerator)
     {
@@ -53,6 +56,10 @@ internal sealed class KernelLaunchers
         _rowSums = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Reductions.RowSums.Kernel);
         _sgd = accelerator.LoadAutoGroupedStreamKernel<Index1D, float, ArrayView<float>, ArrayView<float>>(SgdUpdate.Kernel);
         _adam = accelerator.LoadAutoGroupedStreamKernel<Index1D, AdamStep, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(AdamUpdate.Kernel);
+        _gram = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>>(Kernels.Analysis.GramAccumulate.Kernel);
+        _powerStep = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Analysis.GramPowerStep.Kernel);
+        _powerNormalize = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>>(Kernels.Analysis.PowerNormalize.Kernel);
     }
 
     public void ColumnNorms(BatchShape s, ArrayView<float> theta, ArrayView<float> r) =>
@@ -99,4 +106,15 @@ internal sealed class KernelLaunchers
 
     public void Adam(AdamStep step, ArrayView<float> theta, ArrayView<float> dTheta, ArrayView<float> m, ArrayView<float> v) =>
         _adam((int)theta.Length, step, theta, dTheta, m, v);
+
+    /// <summary>g += AᵀA per network, A = a [B, s.Samples, H].</summary>
+    public void GramAccumulate(BatchShape s, ArrayView<float> a, ArrayView<float> g) =>
+        _gram(s.Networks * s.Hidden * s.Hidden, s, a, g);
+
+    public void GramPowerStep(BatchShape s, ArrayView<float> g, ArrayView<float> v, ArrayView<float> y) =>
+        _powerStep(s.Networks * s.Hidden, s, g, v, y);
+
+    public void PowerNormalize(BatchShape s, ArrayView<float> g, ArrayView<float> y, ArrayView<float> v, ArrayView<float> lambda,
+        ArrayView<float> trace) =>
+        _powerNormalize(s.Networks, s, g, y, v, lambda, trace);
 }
