@@ -1,4 +1,5 @@
 using GpuPRelu.Data;
+using GpuPRelu.Kernels;
 using GpuPRelu.Models;
 using GpuPRelu.Training;
 using ILGPU.Runtime;
@@ -19,12 +20,8 @@ public static class NetworkEvaluator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkRows);
         var s = net.Shape;
         int B = s.Networks, C = s.Outputs, N = data.Samples;
-        if (data.Inputs != s.Inputs)
-            throw new ArgumentException($"the data has {data.Inputs} features per sample; the networks expect {s.Inputs} inputs", nameof(data));
-        int labels = C == 1 ? 2 : C, maxLabel = N > 0 ? data.Y.Max() : 0;
-        if (maxLabel >= labels || (N > 0 && data.Y.Min() < 0))
-            throw new ArgumentException($"the data has labels up to {maxLabel}; networks with {C} output(s) take labels 0..{labels - 1}", nameof(data));
-        var kind = loss ?? (C == 1 ? LossKind.Exp : LossKind.CrossEntropy);
+        CheckFits(s, data);
+        var kind = loss ?? DefaultLoss(C);
         if ((kind == LossKind.CrossEntropy) != (C >= 2))
             throw new ArgumentException($"loss {kind} does not fit networks with {C} output(s): cross-entropy needs C ≥ 2, exp and logistic C = 1", nameof(loss));
 
@@ -54,5 +51,18 @@ public static class NetworkEvaluator
             }
         }
         return new Evaluation(N, C, [.. lossSum.Select(x => x / N)], [.. correct.Select(x => x / N)], logits);
+    }
+
+    /// <summary>Exponential loss for one output, cross-entropy for more.</summary>
+    internal static LossKind DefaultLoss(int outputs) => outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy;
+
+    /// <summary>Throws ArgumentException naming both sizes when `data` has other than D features or labels beyond the outputs.</summary>
+    internal static void CheckFits(BatchShape s, DataSet data)
+    {
+        if (data.Inputs != s.Inputs)
+            throw new ArgumentException($"the data has {data.Inputs} features per sample; the networks expect {s.Inputs} inputs", nameof(data));
+        int labels = s.Outputs == 1 ? 2 : s.Outputs, maxLabel = data.Samples > 0 ? data.Y.Max() : 0;
+        if (maxLabel >= labels || (data.Samples > 0 && data.Y.Min() < 0))
+            throw new ArgumentException($"the data has labels up to {maxLabel}; networks with {s.Outputs} output(s) take labels 0..{labels - 1}", nameof(data));
     }
 }

@@ -40,6 +40,9 @@ internal class KernelLaunchers
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>> _markBroken;
     private readonly Action<Index1D, BatchShape, float, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _sphereAscent;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>> _gram;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>> _powerStep;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _powerNormalize;
 
     public KernelLaunchers(Accelerator accelerator)
     {
@@ -68,6 +71,10 @@ internal class KernelLaunchers
         _sphereAscent = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, float, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>>(SphereAscentStep.Kernel);
+        _gram = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>>(Kernels.Analysis.GramAccumulate.Kernel);
+        _powerStep = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Analysis.GramPowerStep.Kernel);
+        _powerNormalize = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>>(Kernels.Analysis.PowerNormalize.Kernel);
     }
 
     public virtual void ColumnNorms(BatchShape s, ArrayView<float> theta, ArrayView<float> r) =>
@@ -126,4 +133,14 @@ internal class KernelLaunchers
         ArrayView<float> df, ArrayView<float> dg, ArrayView<float> scale, ArrayView<float> center, ArrayView<float> u,
         ArrayView<float> best) =>
         _sphereAscent(s.Networks * s.Samples, s, step, x, f, g, df, dg, scale, center, u, best);
+    /// <summary>g += AᵀA per network, A = a [B, s.Samples, H].</summary>
+    public void GramAccumulate(BatchShape s, ArrayView<float> a, ArrayView<float> g) =>
+        _gram(s.Networks * s.Hidden * s.Hidden, s, a, g);
+
+    public void GramPowerStep(BatchShape s, ArrayView<float> g, ArrayView<float> v, ArrayView<float> y) =>
+        _powerStep(s.Networks * s.Hidden, s, g, v, y);
+
+    public void PowerNormalize(BatchShape s, ArrayView<float> g, ArrayView<float> y, ArrayView<float> v, ArrayView<float> lambda,
+        ArrayView<float> trace) =>
+        _powerNormalize(s.Networks, s, g, y, v, lambda, trace);
 }

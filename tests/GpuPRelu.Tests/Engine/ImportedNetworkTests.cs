@@ -1,6 +1,7 @@
 using GpuPRelu.Analysis;
 using GpuPRelu.Data;
 using GpuPRelu.IO;
+using GpuPRelu.Kernels;
 using GpuPRelu.Models;
 using GpuPRelu.Tests.Fixtures;
 using GpuPRelu.Tests.Reference.Interop;
@@ -81,7 +82,7 @@ public sealed class ImportedNetworkTests(DeviceFixture fixture) : IDisposable
         var rng = new System.Random(77);
         const int B = 3, N = 11, D = 5, H = 4, C = 2;
         double[] p = [1, 2, 3.5];
-        var shape = new GpuPRelu.Kernels.BatchShape(B, 0, D, H, C, 1, 1);
+        var shape = new BatchShape(B, 0, D, H, C, 1, 1);
         var theta = Uniform(rng, shape.ParameterCount, 0.8);
         var centers = Uniform(rng, B * D, 0.3);
         var path = Path.Combine(_dir.FullName, "batch.safetensors");

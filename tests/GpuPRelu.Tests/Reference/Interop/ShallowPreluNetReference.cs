@@ -13,7 +13,25 @@ internal static class ShallowPreluNetReference
         float[]? bias,    // [C] output_net.bias
         double p, bool normalizeInput, int N, int D, int H, int C)
     {
+        var a = Hidden(x, center, w, p, normalizeInput, N, D, H);
         var f = new double[N * C];
+        for (int n = 0; n < N; n++)
+        {
+            for (int c = 0; c < C; c++)
+            {
+                double sum = bias is null ? 0 : bias[c];
+                for (int j = 0; j < H; j++)
+                    sum += a[n * H + j] * weight[c * H + j];
+                f[n * C + c] = sum;
+            }
+        }
+        return f;
+    }
+
+    /// <summary>The hidden features a [N, H] (the reference's return_feature output).</summary>
+    public static double[] Hidden(float[] x, float[] center, float[] w, double p, bool normalizeInput, int N, int D, int H)
+    {
+        var a = new double[N * H];
         var r = new double[H];
         for (int j = 0; j < H; j++)
         {
@@ -22,7 +40,6 @@ internal static class ShallowPreluNetReference
             r[j] = Math.Sqrt(r[j]);
         }
         var u = new double[D];
-        var a = new double[H];
         for (int n = 0; n < N; n++)
         {
             double q = 0;
@@ -38,18 +55,11 @@ internal static class ShallowPreluNetReference
                 for (int d = 0; d < D; d++)
                     z += u[d] * w[d * H + j];
                 double relu = Math.Max(z, 0);
-                a[j] = p > 1 ? Math.Pow(relu, p) / Math.Pow(r[j], p - 1) : relu;
+                a[n * H + j] = p > 1 ? Math.Pow(relu, p) / Math.Pow(r[j], p - 1) : relu;
                 if (p > 1 && normalizeInput)
-                    a[j] /= Math.Pow(q, p - 1);
-            }
-            for (int c = 0; c < C; c++)
-            {
-                double sum = bias is null ? 0 : bias[c];
-                for (int j = 0; j < H; j++)
-                    sum += a[j] * weight[c * H + j];
-                f[n * C + c] = sum;
+                    a[n * H + j] /= Math.Pow(q, p - 1);
             }
         }
-        return f;
+        return a;
     }
 }
