@@ -132,7 +132,7 @@ internal static class FpRadius
         if (p == 3)
             return 2 * s / (1 + Math.Sqrt(1 + 12 * mu * s));
         double lo = 0, hi = s;
-        for (int iter = 0; iter < 100; iter++)
+        for (int iter = 0; iter < 64; iter++)
         {
             double mid = 0.5 * (lo + hi);
             if (mid + mu * p * Math.Pow(mid, p - 1) < s)
@@ -161,7 +161,7 @@ internal static class FpRadius
         if (H(peak, mu, p) < s)
             return double.NaN;
         double lo = 0, hi = peak;
-        for (int iter = 0; iter < 100; iter++)
+        for (int iter = 0; iter < 64; iter++)
         {
             double mid = 0.5 * (lo + hi);
             if (H(mid, mu, p) < s)
@@ -186,7 +186,7 @@ internal static class FpRadius
         double lo = peak, hi = 2 * peak + 1;
         while (H(hi, mu, p) > s)
             hi *= 2;
-        for (int iter = 0; iter < 100; iter++)
+        for (int iter = 0; iter < 64; iter++)
         {
             double mid = 0.5 * (lo + hi);
             if (H(mid, mu, p) > s)
