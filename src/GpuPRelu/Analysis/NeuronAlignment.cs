@@ -14,7 +14,7 @@ public sealed record AlignmentResult(IReadOnlyList<NeuronRow> Neurons, IReadOnly
 /// center or a class average. Host code over θ: one pass over H·D·(K + 2) per network.</summary>
 public static class NeuronAlignment
 {
-    /// <summary>Analyses every network of `net` (θ copied to the host); centers[b] are network b's subclass centers.</summary>
+    /// <summary>Analyses every network of `net` (θ copied to the host); centers[b] are network b's center directions.</summary>
     public static AlignmentResult Analyze(NetworkBatch net, IReadOnlyList<CenterDirections> centers, AlignmentOptions options)
     {
         ArgumentNullException.ThrowIfNull(net);

@@ -10,6 +10,13 @@ public static class CsvOutput
 {
     private static readonly CsvConfiguration Config = new(CultureInfo.InvariantCulture) { NewLine = "\n" };
 
+    // row records bind by constructor, whose parameters carry the PascalCase names: match nearest_cos to NearestCos
+    private static readonly CsvConfiguration ReadConfig = new(CultureInfo.InvariantCulture)
+    {
+        NewLine = "\n",
+        PrepareHeaderForMatch = args => args.Header.Replace("_", "", StringComparison.Ordinal).ToUpperInvariant(),
+    };
+
     /// <summary>Writes all rows to `path`, replacing it atomically.</summary>
     public static void Write<TRow>(string path, IEnumerable<TRow> rows) =>
         AtomicFile.Write(path, s =>
@@ -23,7 +30,7 @@ public static class CsvOutput
     public static List<TRow> Read<TRow>(string path)
     {
         using var reader = new StreamReader(path);
-        using var csv = new CsvReader(reader, Config);
+        using var csv = new CsvReader(reader, ReadConfig);
         return [.. csv.GetRecords<TRow>()];
     }
 }

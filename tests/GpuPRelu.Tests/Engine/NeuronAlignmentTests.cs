@@ -1,10 +1,8 @@
 using GpuPRelu.Analysis;
 using GpuPRelu.Data;
-using GpuPRelu.Experiments;
 using GpuPRelu.Kernels;
 using GpuPRelu.Models;
 using GpuPRelu.Tests.Fixtures;
-using GpuPRelu.Training;
 using Xunit;
 
 namespace GpuPRelu.Tests.Engine;
@@ -12,32 +10,18 @@ namespace GpuPRelu.Tests.Engine;
 [Collection(DeviceGroup.Name)]
 public sealed class NeuronAlignmentTests(DeviceFixture devices)
 {
-    /// <summary>The quick preset's setting at one α: the smallest batch that shows the effect on every seed tried (0–9),
-    /// ~5 s on the fast CPU path.</summary>
-    private static readonly TrainConfig Small = new()
-    {
-        InputDim = 50, Subclasses = 6, PositiveSubclasses = 3, Alpha = [0.05], P = [1, 3], Seeds = 2,
-        Width = 100, InitScale = 1e-3, Lr = 0.2, Epochs = 30, BatchSize = 50, NTrain = 1000, NTest = 200, LogEvery = 30,
-    };
-
-    /// <summary>The test (paper Fig. 2c–d): after training from a small init, every dominant neuron of a p = 3
+    /// <summary>The test (paper Fig. 2c–d), on the smallest batch that showed the effect on every seed tried (0–9),
+    /// ~5 s on the fast CPU path: after training from a small init, every dominant neuron of a p = 3
     /// network has cos ≥ 0.95 with a subclass center and together they cover all K centers; the dominant neurons of a
     /// p = 1 network point at μ̄₊ or μ̄₋, none at a subclass center.</summary>
     [Fact]
     public void TrainedNetworksAlignWithTheirIdealClassifiers()
     {
-        var config = Small with { Seed = System.Random.Shared.Next(1000) };
-        var plan = new TrainPlan(config);
-        var (train, test) = plan.GenerateData();
-        var theta = NetworkBatch.Initialize(plan.Shape, plan.Networks, config.Init, config.InitScale);
-        using var net = new NetworkBatch(devices.Get("cpu"), plan.Shape, plan.Networks, theta, plan.Centers(train));
-        Trainer.Train(net, train, test, new TrainingOptions(config.Optimizer, config.Loss, config.Lr, config.Epochs,
-            config.BatchSize, config.LogEvery), cancel: TestContext.Current.CancellationToken);
-        var centers = plan.Networks.Select(n => new CenterDirections(
-            SubclassData.Centers(config.InputDim, config.Subclasses, false, n.Seed), config.InputDim, config.Subclasses,
-            config.PositiveSubclasses)).ToList();
+        var config = SyntheticRun.Small with { Seed = System.Random.Shared.Next(1000) };
+        using var run = new SyntheticRun(devices.Get("cpu"), config);
+        run.Train();
 
-        var result = NeuronAlignment.Analyze(net, centers, new AlignmentOptions());
+        var result = NeuronAlignment.Analyze(run.Net, run.Centers, new AlignmentOptions());
 
         foreach (var s in result.Summary)
         {

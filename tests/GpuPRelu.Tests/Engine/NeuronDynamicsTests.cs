@@ -1,9 +1,6 @@
 using GpuPRelu.Analysis;
-using GpuPRelu.Data;
 using GpuPRelu.Experiments;
-using GpuPRelu.Models;
 using GpuPRelu.Tests.Fixtures;
-using GpuPRelu.Training;
 using Xunit;
 
 namespace GpuPRelu.Tests.Engine;
@@ -11,32 +8,19 @@ namespace GpuPRelu.Tests.Engine;
 [Collection(DeviceGroup.Name)]
 public sealed class NeuronDynamicsTests(DeviceFixture devices)
 {
-    private static readonly TrainConfig Small = new()
-    {
-        InputDim = 50, Subclasses = 6, PositiveSubclasses = 3, Alpha = [0.05], P = [1, 3], Seeds = 1,
-        Width = 100, InitScale = 1e-3, Lr = 0.2, Epochs = 30, BatchSize = 50, NTrain = 1000, NTest = 100, LogEvery = 30,
-    };
-
     /// <summary>Snapshots at step 0 and the last step hold the geometry of the initial and the final θ (recomputed in
     /// float64 here), with the step's epoch and flow time; in between, the finally dominant neurons of the p = 3 network
     /// turn from random directions (cos well below 0.95) onto subclass centers while their norms grow.</summary>
     [Fact]
     public void SnapshotsFollowTrainingFromInitToAlignment()
     {
-        var config = Small with { Seed = System.Random.Shared.Next(1000) };
-        var plan = new TrainPlan(config);
-        var (train, test) = plan.GenerateData();
-        var theta0 = NetworkBatch.Initialize(plan.Shape, plan.Networks, config.Init, config.InitScale);
-        using var net = new NetworkBatch(devices.Get("cpu"), plan.Shape, plan.Networks, theta0, plan.Centers(train));
-        var centers = plan.Networks.Select(n => new CenterDirections(
-            SubclassData.Centers(config.InputDim, config.Subclasses, false, n.Seed), config.InputDim, config.Subclasses,
-            config.PositiveSubclasses)).ToList();
+        var config = SyntheticRun.Small with { Seeds = 1, NTest = 100, Seed = System.Random.Shared.Next(1000) };
+        using var run = new SyntheticRun(devices.Get("cpu"), config);
         long stepsPerEpoch = config.NTrain / config.BatchSize, last = stepsPerEpoch * config.Epochs;
         var schedule = NeuronDynamics.LogSpacedSteps(last, 12);
-        var dynamics = new NeuronDynamics(net, centers, schedule, networks: [1]);
+        var dynamics = new NeuronDynamics(run.Net, run.Centers, schedule, networks: [1]);
 
-        Trainer.Train(net, train, test, new TrainingOptions(config.Optimizer, config.Loss, config.Lr, config.Epochs,
-            config.BatchSize, config.LogEvery), onStep: dynamics.OnStep, cancel: TestContext.Current.CancellationToken);
+        run.Train(dynamics.OnStep);
 
         int H = config.Width;
         Assert.Equal(schedule.Count * H, dynamics.Rows.Count);
@@ -48,8 +32,8 @@ public sealed class NeuronDynamicsTests(DeviceFixture devices)
         }
         var start = dynamics.Rows.Where(r => r.Step == 0).ToList();
         var end = dynamics.Rows.Where(r => r.Step == last).ToList();
-        Close.Assert(Norms(theta0, plan, 1), [.. start.Select(r => r.Norm)], 1e-12, 1e-9, "initial norms");
-        Close.Assert(Norms(net.ThetaToHost(), plan, 1), [.. end.Select(r => r.Norm)], 1e-12, 1e-9, "final norms");
+        Close.Assert(Norms(run.Theta0, run.Plan, 1), [.. start.Select(r => r.Norm)], 1e-12, 1e-9, "initial norms");
+        Close.Assert(Norms(run.Net.ThetaToHost(), run.Plan, 1), [.. end.Select(r => r.Norm)], 1e-12, 1e-9, "final norms");
 
         double maxContribution = end.Max(r => r.Contribution);
         var grown = end.Where(r => r.Contribution >= 0.1 * maxContribution).Select(r => r.Neuron).ToHashSet();
@@ -73,13 +57,10 @@ public sealed class NeuronDynamicsTests(DeviceFixture devices)
     [Fact]
     public void RefusesNetworksOutsideTheBatch()
     {
-        var config = Small with { Width = 4, NTrain = 10, NTest = 10 };
-        var plan = new TrainPlan(config);
-        using var net = new NetworkBatch(devices.Get("cpu"), plan.Shape, plan.Networks,
-            NetworkBatch.Initialize(plan.Shape, plan.Networks, config.Init, config.InitScale), new float[2 * 50]);
-        var c = new CenterDirections(SubclassData.Centers(50, 6, false, 0), 50, 6, 3);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new NeuronDynamics(net, [c, c], [0L], networks: [2]));
-        Assert.Throws<ArgumentException>(() => new NeuronDynamics(net, [c], [0L]));
+        using var run = new SyntheticRun(devices.Get("cpu"), SyntheticRun.Small with { Seeds = 1, Width = 4, NTrain = 10, NTest = 10 });
+        var c = run.Centers[0];
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NeuronDynamics(run.Net, [c, c], [0L], networks: [2]));
+        Assert.Throws<ArgumentException>(() => new NeuronDynamics(run.Net, [c], [0L]));
     }
 
     private static double[] Norms(float[] theta, TrainPlan plan, int b)

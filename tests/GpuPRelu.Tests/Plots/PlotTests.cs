@@ -27,7 +27,7 @@ public sealed class PlotTests : IDisposable
         double[] alphas = [0.01, 0.05, 0.1, 0.2];
         var distance = (from a in alphas from seed in Seeds3 from p in Ps
                         select new DistanceRow(0, p, a, seed, p == 1 ? "F" : "Fp", p, 1, p * a + 0.1 * _rng.NextDouble())).ToList();
-        AssertPng(DistancePlot.Write(distance, Path.Combine(_dir, "a.png"), 640, 480), 640, 480);
+        AssertPng(DistancePlot.Write(distance, Path.Combine(_dir, "a.png"), width: 640, height: 480), 640, 480);
 
         var neurons = new List<NeuronRow>();
         var cosines = new List<CosineRow>();
