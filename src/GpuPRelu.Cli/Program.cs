@@ -6,6 +6,8 @@ var root = new RootCommand("gpuprelu: batches of two-layer polynomial-ReLU netwo
 root.Options.Add(CommonOptions.Verbose);
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(StudyCommand.Create("fig2", "Fig. 2", "fig2", "quick"));
+root.Subcommands.Add(StudyCommand.Create("fig5", "Fig. 5", "fig5", "fig5-quick"));
 root.Subcommands.Add(AttackCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());

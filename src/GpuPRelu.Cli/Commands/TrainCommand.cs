@@ -12,36 +12,20 @@ internal static class TrainCommand
     {
         var command = new Command("train", "train a p × α × seed grid of pReLU networks on synthetic subclass data, as one batch");
         var preset = new Option<string>("--preset") { Description = $"start from a named preset ({string.Join(", ", Presets.Names)})" };
-        var config = new Option<FileInfo>("--config") { Description = "YAML file of snake_case keys (flags override it)" };
         var device = CommonOptions.Device();
         var output = CommonOptions.Out("runs/train");
         var overwrite = CommonOptions.Overwrite();
         var save = new Option<bool>("--save") { Description = "write the trained networks to networks.safetensors" };
         var load = new Option<FileInfo>("--load") { Description = "start from the networks of a safetensors file instead of a fresh init" };
-        var fields = TrainFields.All.Select(f => (Field: f, Option: f.IsSwitch
-            ? (Option)new Option<bool>("--" + f.Flag) { Description = f.Description }
-            : new Option<string>("--" + f.Flag) { Description = f.Description })).ToList();
-        foreach (var o in new Option[] { preset, config, device, output, overwrite, save, load }.Concat(fields.Select(f => f.Option)))
+        var fields = new ConfigOptions<TrainConfig>(TrainFields.All, StudyFields.TrainFileKeys);
+        foreach (var o in new Option[] { preset, device, output, overwrite, save, load })
             command.Options.Add(o);
+        fields.AddTo(command);
 
         command.SetAction(parse =>
         {
-            var cfg = new TrainConfig();
-            if (parse.GetValue(preset) is { } name)
-                cfg = ConfigFile.Apply(cfg, Presets.Load(name), $"preset {name}", TrainFields.All);
-            if (parse.GetValue(config) is { } file)
-            {
-                if (!file.Exists)
-                    throw new UsageException($"config: file '{file.FullName}' does not exist");
-                cfg = ConfigFile.Apply(cfg, File.ReadAllText(file.FullName), file.Name, TrainFields.All);
-            }
-            foreach (var (field, option) in fields)
-            {
-                if (parse.GetResult(option) is null)
-                    continue;
-                string text = option is Option<bool> b ? (parse.GetValue(b) ? "true" : "false") : parse.GetValue((Option<string>)option)!;
-                cfg = field.Apply(cfg, text);
-            }
+            var name = parse.GetValue(preset);
+            var cfg = fields.Build(parse, new TrainConfig(), name, name is null ? null : Presets.Load(name));
             var errors = cfg.Validate();
             if (errors.Count > 0)
                 throw new UsageException(errors);

@@ -64,6 +64,39 @@ public static class RobustRadius
         return FpRadius.Solve(own, other, p);
     }
 
+    /// <summary>The radius of F (kind F) or F^(p) at every point of `points` (in parallel): exact for F and for p ≥ 2
+    /// (Lower = Upper), the certified bracket for 1 ≤ p &lt; 2 (Exact false).</summary>
+    public static (double[] Lower, double[] Upper, bool Exact) OfPoints(IdealKind kind, double p, Data.DataSet points,
+        double[] centers, int subclasses, int positive)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        int n = points.Samples, D = points.Inputs;
+        var lower = new double[n];
+        var upper = new double[n];
+        bool exact = kind == IdealKind.F || p >= 2;
+        Parallel.For(0, n, i =>
+        {
+            var x = points.X.AsSpan(i * D, D);
+            int label = points.Y[i];
+            if (kind == IdealKind.F)
+                lower[i] = upper[i] = F(x, centers, subclasses, positive, label);
+            else if (exact)
+                lower[i] = upper[i] = FpExact(x, centers, subclasses, positive, p, label);
+            else
+                (lower[i], upper[i]) = Fp(x, centers, subclasses, positive, p, label);
+        });
+        return (lower, upper, exact);
+    }
+
+    /// <summary>Robust accuracy at each radius from per-point radii: the fraction of points with radius > r (a point on
+    /// the decision boundary counts as misclassified).</summary>
+    public static double[] Accuracy(IReadOnlyList<double> radii, double[] pointRadii)
+    {
+        ArgumentNullException.ThrowIfNull(radii);
+        ArgumentNullException.ThrowIfNull(pointRadii);
+        return [.. radii.Select(r => pointRadii.Count(x => x > r) / (double)pointRadii.Length)];
+    }
+
     // s_k = ⟨μ_k, x⟩, own class first
     private static (double[] Own, double[] Other) Split(ReadOnlySpan<float> x, double[] centers, int subclasses, int positive, int label)
     {

@@ -36,7 +36,7 @@ public static class AttackExperiment
             var rows = new List<RobustAccuracyRow>();
             for (int b = 0; b < infos.Count; b++)
             {
-                bool diverged = !Finite(theta, shape, b);
+                bool diverged = !NetworkBatch.IsFinite(theta, shape, b);
                 if (diverged)
                     log?.Invoke($"{names[b]}: parameters are NaN or infinite; its robust accuracy is reported as NaN");
                 for (int r = 0; r < config.Radii.Count; r++)
@@ -96,42 +96,20 @@ public static class AttackExperiment
             : throw new InvalidDataException($"{Path.GetFileName(file)}: metadata '{key}' has {values.Length} values for {networks} networks");
     }
 
-    private static (double, double) Twice(double r) => (r, r);
-
-    private static bool Finite(float[] theta, Kernels.BatchShape s, int b)
-    {
-        int D = s.Inputs, H = s.Hidden, C = s.Outputs;
-        bool ok = theta.AsSpan(b * D * H, D * H).ToArray().All(float.IsFinite);
-        ok &= theta.AsSpan(s.VOffset + b * H * C, H * C).ToArray().All(float.IsFinite);
-        return ok && theta.AsSpan(s.BiasOffset + b * C, C).ToArray().All(float.IsFinite);
-    }
-
     private static List<RobustAccuracyRow> ExactCurves(AttackConfig c, IdealKind kind, List<NetworkInfo> infos, List<string> names,
         List<double[]> mu, List<DataSet> points, string outDir)
     {
         var rows = new List<RobustAccuracyRow>();
         var radiusRows = new List<MinRadiusRow>();
-        int D = points[0].Inputs;
         for (int b = 0; b < infos.Count; b++)
         {
-            var lower = new double[c.N];
-            var upper = new double[c.N];
-            // F, and F^(p) for p ≥ 2, have exact radii; for 1 ≤ p < 2 F^(p) keeps its certified bracket
-            bool exact = kind == IdealKind.F || infos[b].P >= 2;
-            Parallel.For(0, c.N, i =>
-            {
-                var x = points[b].X.AsSpan(i * D, D);
-                int label = points[b].Y[i];
-                (lower[i], upper[i]) = kind == IdealKind.F ? Twice(RobustRadius.F(x, mu[b], c.Subclasses, c.PositiveSubclasses, label))
-                    : exact ? Twice(RobustRadius.FpExact(x, mu[b], c.Subclasses, c.PositiveSubclasses, infos[b].P, label))
-                    : RobustRadius.Fp(x, mu[b], c.Subclasses, c.PositiveSubclasses, infos[b].P, label);
-            });
+            var (lower, upper, exact) = RobustRadius.OfPoints(kind, infos[b].P, points[b], mu[b], c.Subclasses, c.PositiveSubclasses);
             for (int i = 0; i < c.N; i++)
                 radiusRows.Add(new MinRadiusRow(names[b], infos[b].P, i, points[b].Y[i], lower[i], upper[i]));
-            // robust at r ⟺ r < radius (a point on the boundary counts as misclassified); certified: the lower bound
-            string attack = exact ? "exact" : "certified";
-            foreach (var r in c.Radii)
-                rows.Add(new(names[b], infos[b].P, infos[b].Alpha, infos[b].Seed, "l2", attack, r, lower.Count(x => x > r) / (double)c.N, c.N));
+            // certified: from the lower bounds
+            var accuracy = RobustRadius.Accuracy(c.Radii, lower);
+            for (int r = 0; r < c.Radii.Count; r++)
+                rows.Add(new(names[b], infos[b].P, infos[b].Alpha, infos[b].Seed, "l2", exact ? "exact" : "certified", c.Radii[r], accuracy[r], c.N));
         }
         if (c.MinRadius)
             CsvOutput.Write(Path.Combine(outDir, "min_radius.csv"), radiusRows);

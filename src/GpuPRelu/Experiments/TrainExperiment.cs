@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using GpuPRelu.Data;
 using GpuPRelu.Devices;
 using GpuPRelu.IO;
 using GpuPRelu.Models;
@@ -30,35 +31,11 @@ public static class TrainExperiment
             manifest.EndPhase("data");
 
             using var batch = new NetworkBatch(device, plan.Shape, plan.Networks, theta, plan.Centers(train));
-            var options = new TrainingOptions(config.Optimizer, config.Loss, config.Lr, config.ResolvedEpochs,
-                config.BatchSize, config.LogEvery);
-            var rows = new List<TrainingRow>();
-            var trainingCsv = Path.Combine(outDir, "training.csv");
-            var lastWrite = Stopwatch.StartNew();
-            var metrics = Trainer.Train(batch, train, test, options, (point, fraction) =>
-            {
-                rows.AddRange(point.Select(m => ToRow(plan, m)));
-                // rewrite the growing CSV at most every few seconds: partial results survive a failure
-                if (lastWrite.Elapsed.TotalSeconds > 5 || fraction >= 1)
-                {
-                    CsvOutput.Write(trainingCsv, rows);
-                    lastWrite.Restart();
-                }
-                log?.Invoke(Describe(point, plan));
-                progress?.Invoke(fraction);
-            }, cancel: cancel);
-            device.Accelerator.Synchronize();
+            var summary = TrainBatch(plan, batch, train, test, outDir, log, progress, cancel: cancel);
             manifest.EndPhase("train");
 
-            var last = metrics.Where(m => m.Epoch == options.Epochs).ToList();
-            var summary = last.Select(m => new SummaryRow(m.Network, plan.Networks[m.Network].P, plan.Networks[m.Network].Alpha,
-                plan.Networks[m.Network].Seed, m.Epoch, m.Step, m.FlowTime, m.Loss, m.TrainAccuracy, m.TestAccuracy, m.Diverged)).ToList();
-            CsvOutput.Write(Path.Combine(outDir, "summary.csv"), summary);
             if (save)
-            {
-                NetworkFile.Write(Path.Combine(outDir, "networks.safetensors"), plan.Shape, batch.ThetaToHost(),
-                    config.Center ? batch.CentersToHost() : null, [.. plan.Networks.Select(n => n.P)], Metadata(plan));
-            }
+                Save(plan, batch, outDir);
             manifest.Results["diverged_networks"] = summary.Count(s => s.Diverged);
             manifest.Results["min_test_acc"] = summary.Where(s => !s.Diverged).Select(s => s.TestAcc).DefaultIfEmpty(double.NaN).Min();
             manifest.EndPhase("write");
@@ -70,6 +47,50 @@ public static class TrainExperiment
             manifest.Finish($"failed: {ex.Message}");
             throw;
         }
+    }
+
+    /// <summary>Trains `batch` (the plan's networks on its data) in place, keeping training.csv current (rewritten at
+    /// most every few seconds, so a failure keeps what was logged) and writing summary.csv at the end. `onStep` is the
+    /// Trainer's per-step hook. Returns the summary rows of the last epoch.</summary>
+    public static IReadOnlyList<SummaryRow> TrainBatch(TrainPlan plan, NetworkBatch batch, DataSet[] train, DataSet[] test,
+        string outDir, Action<string>? log = null, Action<double>? progress = null, Action<int, long, double>? onStep = null,
+        CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(batch);
+        var config = plan.Config;
+        var options = new TrainingOptions(config.Optimizer, config.Loss, config.Lr, config.ResolvedEpochs,
+            config.BatchSize, config.LogEvery);
+        var rows = new List<TrainingRow>();
+        var trainingCsv = Path.Combine(outDir, "training.csv");
+        var lastWrite = Stopwatch.StartNew();
+        var metrics = Trainer.Train(batch, train, test, options, (point, fraction) =>
+        {
+            rows.AddRange(point.Select(m => ToRow(plan, m)));
+            if (lastWrite.Elapsed.TotalSeconds > 5 || fraction >= 1)
+            {
+                CsvOutput.Write(trainingCsv, rows);
+                lastWrite.Restart();
+            }
+            log?.Invoke(Describe(point, plan));
+            progress?.Invoke(fraction);
+        }, onStep, cancel);
+        batch.Device.Accelerator.Synchronize();
+        var summary = metrics.Where(m => m.Epoch == options.Epochs).Select(m => new SummaryRow(m.Network, plan.Networks[m.Network].P,
+            plan.Networks[m.Network].Alpha, plan.Networks[m.Network].Seed, m.Epoch, m.Step, m.FlowTime, m.Loss, m.TrainAccuracy,
+            m.TestAccuracy, m.Diverged)).ToList();
+        CsvOutput.Write(Path.Combine(outDir, "summary.csv"), summary);
+        return summary;
+    }
+
+    /// <summary>Writes the batch to networks.safetensors in the reference's state-dict layout, with each network's α and
+    /// seed in the metadata (the attack verb reads them back).</summary>
+    public static void Save(TrainPlan plan, NetworkBatch batch, string outDir)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(batch);
+        NetworkFile.Write(Path.Combine(outDir, "networks.safetensors"), plan.Shape, batch.ThetaToHost(),
+            plan.Config.Center ? batch.CentersToHost() : null, [.. plan.Networks.Select(n => n.P)], Metadata(plan));
     }
 
     private static TrainingRow ToRow(TrainPlan plan, NetworkMetrics m)

@@ -78,6 +78,40 @@ public sealed class NetworkBatch : IDisposable
     /// <summary>The centers copied back to the host [B, D].</summary>
     public float[] CentersToHost() => Center.GetAsArray1D();
 
+    /// <summary>A new batch on the same device holding the given networks (θ and centers copied through the host), in
+    /// that order, renumbered 0..k−1 with data sets 0..k−1.</summary>
+    public NetworkBatch Subset(IReadOnlyList<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var s = Shape;
+        var theta = ThetaToHost();
+        var centers = CentersToHost();
+        int k = indices.Count, D = s.Inputs, H = s.Hidden, C = s.Outputs;
+        var shape = s with { Networks = k };
+        var subTheta = new float[shape.ParameterCount];
+        var subCenters = new float[k * D];
+        for (int i = 0; i < k; i++)
+        {
+            int b = indices[i];
+            Array.Copy(theta, (long)b * D * H, subTheta, (long)i * D * H, (long)D * H);
+            Array.Copy(theta, s.VOffset + (long)b * H * C, subTheta, shape.VOffset + (long)i * H * C, (long)H * C);
+            Array.Copy(theta, s.BiasOffset + (long)b * C, subTheta, shape.BiasOffset + (long)i * C, C);
+            Array.Copy(centers, (long)b * D, subCenters, (long)i * D, D);
+        }
+        var infos = indices.Select((b, i) => Networks[b] with { Index = i, DataSet = i }).ToList();
+        return new NetworkBatch(Device, shape, infos, subTheta, subCenters);
+    }
+
+    /// <summary>Whether every parameter of network b in a packed host θ is finite (a diverged network is not).</summary>
+    public static bool IsFinite(float[] theta, BatchShape shape, int b)
+    {
+        ArgumentNullException.ThrowIfNull(theta);
+        int D = shape.Inputs, H = shape.Hidden, C = shape.Outputs;
+        static bool All(ReadOnlySpan<float> x) => x.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue) < 0;
+        return All(theta.AsSpan(b * D * H, D * H)) && All(theta.AsSpan(shape.VOffset + b * H * C, H * C))
+            && All(theta.AsSpan(shape.BiasOffset + b * C, C));
+    }
+
     public void Dispose()
     {
         Theta.Dispose();

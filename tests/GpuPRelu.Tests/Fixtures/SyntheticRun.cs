@@ -9,7 +9,7 @@ using Xunit;
 namespace GpuPRelu.Tests.Fixtures;
 
 /// <summary>A small synthetic batch ready to train, with each network's center directions: the analysis tests' common
-/// setup. Small is the quick preset's setting at one α (D 50, K 6, K1 3, width 100, init 1e-3, 30 epochs of SGD).</summary>
+/// setup. Small: D 50, K 6, K1 3, width 100, init 1e-3, 30 epochs of SGD at one α (a scaled-down quick preset).</summary>
 internal sealed class SyntheticRun : IDisposable
 {
     public static readonly TrainConfig Small = new()

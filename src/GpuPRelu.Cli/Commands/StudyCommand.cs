@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Globalization;
+using GpuPRelu.Devices;
+using GpuPRelu.Experiments;
+
+namespace GpuPRelu.Cli.Commands;
+
+/// <summary>`gpuprelu fig2` and `gpuprelu fig5`: the paper's synthetic study (train, align, attack, distance, plots,
+/// report) from the preset `paper` or `quick`, every field overridable by its flag.</summary>
+internal static class StudyCommand
+{
+    /// <summary>The verb `name` whose presets are `paperPreset` and `quickPreset` (files of data/presets).</summary>
+    public static Command Create(string name, string figure, string paperPreset, string quickPreset)
+    {
+        var command = new Command(name, $"the paper's {figure}: train the α × seed × p grid as one batch, then neuron alignment, "
+            + "l2 PGD on the networks of the smallest α, distance to F and F^(p), the panels as PNG and report.md");
+        var preset = new Option<string>("--preset")
+        {
+            Description = $"paper (data/presets/{paperPreset}.yaml) or quick (data/presets/{quickPreset}.yaml: minutes on 2 CPU cores)",
+            DefaultValueFactory = _ => "paper",
+        };
+        var device = CommonOptions.Device();
+        var output = CommonOptions.Out($"runs/{name}");
+        var overwrite = CommonOptions.Overwrite();
+        var save = new Option<bool>("--save") { Description = "also write the trained networks to networks.safetensors" };
+        var fields = new ConfigOptions<StudyConfig>(StudyFields.All);
+        foreach (var o in new Option[] { preset, device, output, overwrite, save })
+            command.Options.Add(o);
+        fields.AddTo(command);
+
+        command.SetAction(parse =>
+        {
+            var file = parse.GetValue(preset)!.Trim().ToLowerInvariant() switch
+            {
+                "paper" => paperPreset,
+                "quick" => quickPreset,
+                var other => throw new UsageException($"preset: '{other}' is not one of paper, quick"),
+            };
+            var cfg = fields.Build(parse, new StudyConfig(), file, Presets.Load(file));
+            var errors = cfg.Validate();
+            if (errors.Count > 0)
+                throw new UsageException(errors);
+            var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
+            var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
+
+            using var dev = ComputeDevice.Open(kind);
+            var t = cfg.Train;
+            Console.WriteLine($"device {dev.Description}{(kind == DeviceKind.Auto ? " (picked by auto)" : "")}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{figure} ({file}): {t.P.Count * t.Alpha.Count * t.Seeds} networks (p {string.Join(",", t.P)} × {t.Alpha.Count} α × {t.Seeds} seeds), "
+                + $"D {t.InputDim}, K {t.Subclasses}, K1 {t.PositiveSubclasses}, h {t.Width}, n_train {t.NTrain}, {t.ResolvedEpochs} epochs"));
+            var result = ProgressReporter.Run(name, (log, progress) =>
+                StudyExperiment.Run(cfg, name, figure, dev, outDir, parse.GetValue(save), log, progress));
+            foreach (var g in result.RobustAccuracy.Where(r => r.Attack == "pgd").GroupBy(r => r.P))
+            {
+                var curve = string.Join(" ", g.GroupBy(r => r.Radius).Select(h => FormattableString.Invariant($"{h.Key:0.##}:{h.Average(r => r.RobustAcc):0.00}")));
+                Console.WriteLine(FormattableString.Invariant($"p={g.Key}: robust_acc (mean over networks) {curve}"));
+            }
+            foreach (var g in result.Distance.Where(d => d.P == 1 ? d.Ideal == "F" : d.Ideal == "Fp").GroupBy(d => d.P))
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p={g.Key}: distance to its ideal, mean {g.Average(d => d.Distance):0.####}, max {g.Max(d => d.Distance):0.####}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outDir} in {result.WallTime.TotalSeconds:0.#} s (report.md)"));
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,73 @@
+using GpuPRelu.Analysis;
+
+namespace GpuPRelu.Experiments;
+
+/// <summary>The synthetic study of the paper's §5.1 (Fig. 2, and Fig. 5 with K 20, K1 8): train the grid α × seed × p,
+/// then the alignment of every network, the l2 PGD sweep on the networks of the smallest α, and the distance of every
+/// network to F and F^(p). Defaults are the reference's (DESIGN §2): radii linspace(0, 1.5, 15), 2000 PGD steps of 0.1
+/// from the clean point, the distance ascent of 2000 steps of 0.01 from 1000 starts, 10 times.</summary>
+public sealed record StudyConfig
+{
+    public TrainConfig Train { get; init; } = new();
+
+    /// <summary>l2 radii of the attack sweep, increasing.</summary>
+    public IReadOnlyList<double> Radii { get; init; } = ValueList.Linspace(0, 1.5, 15);
+    public int PgdSteps { get; init; } = 2000;
+    public double PgdStepSize { get; init; } = 0.1;
+
+    /// <summary>Test points attacked per network (the first of its test set).</summary>
+    public int PgdPoints { get; init; } = 1000;
+
+    /// <summary>Random-start PGD restarts after the paper's zero-start attack, each on the points still robust (0: the
+    /// paper's attack only).</summary>
+    public int PgdRestarts { get; init; }
+
+    public int DistSteps { get; init; } = 2000;
+    public int DistStarts { get; init; } = 1000;
+    public int DistRepeats { get; init; } = 10;
+    public double DistStepSize { get; init; } = 0.01;
+    public int DistScaleSamples { get; init; } = 10_000;
+
+    /// <summary>Snapshots of the neuron directions taken during training for the dynamics panel (paper Fig. 1), at
+    /// log-spaced steps, of the first seed's networks at the smallest α (0: none).</summary>
+    public int Snapshots { get; init; } = 40;
+
+    public double DominantFraction { get; init; } = new AlignmentOptions().DominantFraction;
+    public double AlignCosine { get; init; } = new AlignmentOptions().AlignCosine;
+
+    public DistanceOptions Distance => new()
+    {
+        Steps = DistSteps, Starts = DistStarts, Repeats = DistRepeats, StepSize = DistStepSize, ScaleSamples = DistScaleSamples,
+    };
+
+    public AlignmentOptions Alignment => new() { DominantFraction = DominantFraction, AlignCosine = AlignCosine };
+
+    /// <summary>Every rule this config breaks, each naming the field (snake_case) and the rule; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var e = new List<string>(Train.Validate());
+        if (Train.Outputs != 1)
+            e.Add("loss must be exp or logistic: the study compares binary networks f with F and F^(p)");
+        if (Train.Alpha.Zip(Train.Alpha.Skip(1)).Any(pair => pair.Second <= pair.First))
+            e.Add("alpha must be increasing (the study's α axis)");
+        foreach (var r in Radii.Where(r => !(r >= 0) || double.IsInfinity(r)))
+            e.Add($"radii must be ≥ 0 and finite, got {r}");
+        if (Radii.Count == 0 || Radii.Zip(Radii.Skip(1)).Any(pair => pair.Second <= pair.First))
+            e.Add("radii must be a non-empty increasing list");
+        if (PgdSteps < 1)
+            e.Add($"pgd_steps must be ≥ 1, got {PgdSteps}");
+        if (!(PgdStepSize > 0) || double.IsInfinity(PgdStepSize))
+            e.Add($"pgd_step_size must be > 0 and finite, got {PgdStepSize}");
+        if (PgdPoints < 1)
+            e.Add($"pgd_points must be ≥ 1, got {PgdPoints}");
+        else if (PgdPoints > Train.NTest)
+            e.Add($"pgd_points must be ≤ n_test ({Train.NTest}), got {PgdPoints}");
+        if (PgdRestarts < 0)
+            e.Add($"pgd_restarts must be ≥ 0, got {PgdRestarts}");
+        if (Snapshots < 0)
+            e.Add($"snapshots must be ≥ 0, got {Snapshots}");
+        e.AddRange(Distance.Validate());
+        e.AddRange(Alignment.Validate());
+        return e;
+    }
+}

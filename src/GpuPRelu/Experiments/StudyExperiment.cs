@@ -1,0 +1,196 @@
+using System.Globalization;
+using GpuPRelu.Analysis;
+using GpuPRelu.Attacks;
+using GpuPRelu.Data;
+using GpuPRelu.Devices;
+using GpuPRelu.IO;
+using GpuPRelu.Kernels;
+using GpuPRelu.Models;
+using GpuPRelu.Plots;
+using GpuPRelu.Training;
+
+namespace GpuPRelu.Experiments;
+
+/// <summary>What a study run measured: the rows behind its CSVs and report.</summary>
+public sealed record StudyResult(
+    IReadOnlyList<SummaryRow> Summary,
+    IReadOnlyList<AlignmentRow> Alignment,
+    IReadOnlyList<RobustAccuracyRow> RobustAccuracy,
+    IReadOnlyList<DistanceRow> Distance,
+    TimeSpan WallTime);
+
+/// <summary>`gpuprelu fig2` / `fig5`: the paper's synthetic study end to end on one batch. Phases, each writing its
+/// files as soon as it ends (a later failure keeps them): train the grid α × seed × p (training.csv, summary.csv,
+/// dynamics.csv from snapshots of the first seed's networks at the smallest α), neuron alignment of every network
+/// (neurons.csv, cosines.csv, alignment.csv), the paper's l2 PGD on the networks of the smallest α beside the exact
+/// curves of F and F^(p) on the same points (robust_accuracy.csv), the distance of every network to F and F^(p)
+/// (distance.csv); then the panels (a)–(e) and the dynamics as PNG, report.md and manifest.json.</summary>
+public static class StudyExperiment
+{
+    /// <summary>Runs a validated config on `device` into `outDir` (which must exist); `command` is the verb ("fig2"),
+    /// `title` names the figure ("Fig. 2"). `log` receives progress lines, `progress` the training's fraction done.</summary>
+    public static StudyResult Run(StudyConfig config, string command, string title, ComputeDevice device, string outDir, bool save,
+        Action<string>? log = null, Action<double>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(device);
+        var errors = config.Validate();
+        if (errors.Count > 0)
+            throw new ArgumentException(string.Join("; ", errors), nameof(config));
+        var manifest = new RunManifest(outDir, command, config, device.Description);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var c = config.Train;
+            var plan = new TrainPlan(c);
+            var (train, test) = plan.GenerateData();
+            var mu = plan.Networks.Select(n => SubclassData.Centers(c.InputDim, c.Subclasses, c.RandomCenters, n.Seed)).ToList();
+            var centers = mu.Select(m => new CenterDirections(m, c.InputDim, c.Subclasses, c.PositiveSubclasses)).ToList();
+            var theta = NetworkBatch.Initialize(plan.Shape, plan.Networks, c.Init, c.InitScale);
+            manifest.EndPhase("data");
+
+            using var net = new NetworkBatch(device, plan.Shape, plan.Networks, theta, plan.Centers(train));
+            // Fig. 1: the first seed's networks (one per p) at the smallest α, log-spaced over the whole run
+            var watched = plan.Networks.Where(n => n.DataSet == 0).Select(n => n.Index).ToList();
+            var dynamics = config.Snapshots > 0
+                ? new NeuronDynamics(net, centers, NeuronDynamics.LogSpacedSteps(TotalSteps(c), Math.Max(2, config.Snapshots)), watched)
+                : null;
+            log?.Invoke($"training {plan.Networks.Count} networks");
+            var summary = TrainExperiment.TrainBatch(plan, net, train, test, outDir, log, progress, dynamics is null ? null : dynamics.OnStep, cancel);
+            if (dynamics is not null)
+                CsvOutput.Write(Path.Combine(outDir, "dynamics.csv"), dynamics.Rows);
+            if (save)
+                TrainExperiment.Save(plan, net, outDir);
+            manifest.EndPhase("train");
+
+            var alignment = NeuronAlignment.Analyze(net, centers, config.Alignment);
+            CsvOutput.Write(Path.Combine(outDir, "neurons.csv"), alignment.Neurons);
+            CsvOutput.Write(Path.Combine(outDir, "cosines.csv"), alignment.Cosines);
+            CsvOutput.Write(Path.Combine(outDir, "alignment.csv"), alignment.Summary);
+            manifest.EndPhase("alignment");
+
+            log?.Invoke($"attacking the networks of α = {c.Alpha[0].ToString(CultureInfo.InvariantCulture)}: {config.Radii.Count} radii × {config.PgdPoints} points, {config.PgdSteps} PGD steps");
+            var robust = Attack(config, net, test, mu, cancel);
+            CsvOutput.Write(Path.Combine(outDir, "robust_accuracy.csv"), robust);
+            manifest.EndPhase("attack");
+
+            log?.Invoke($"distance to F and F^(p): {config.DistRepeats} × {config.DistStarts} starts × {config.DistSteps} steps per network");
+            var distance = DistanceEstimate.Run(net, mu, c.Subclasses, c.PositiveSubclasses, config.Distance, cancel);
+            CsvOutput.Write(Path.Combine(outDir, "distance.csv"), distance);
+            manifest.EndPhase("distance");
+
+            var result = new StudyResult(summary, alignment.Summary, robust, distance, clock.Elapsed);
+            WritePlots(config, plan, alignment, robust, distance, dynamics?.Rows, outDir);
+            manifest.EndPhase("plots");
+            SyntheticReport.Write(Path.Combine(outDir, "report.md"), new SyntheticReportInput(
+                $"{title}: pReLU networks on K = {c.Subclasses} subclasses (K1 = {c.PositiveSubclasses}), D = {c.InputDim}, width {c.Width}",
+                c.Subclasses, distance, alignment.Summary, robust, clock.Elapsed));
+            Record(manifest, result, c.Subclasses);
+            manifest.Results["wall_seconds"] = clock.Elapsed.TotalSeconds;
+            manifest.Finish("ok");
+            return result with { WallTime = clock.Elapsed };
+        }
+        catch (Exception ex)
+        {
+            manifest.Finish($"failed: {ex.Message}");
+            throw;
+        }
+    }
+
+    /// <summary>Optimizer steps of the whole run: one per mini-batch (sgd, adam) or one per epoch (gd).</summary>
+    public static long TotalSteps(TrainConfig c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        long perEpoch = c.Optimizer == OptimizerKind.Gd ? 1 : (c.NTrain + Math.Min(c.BatchSize, c.NTrain) - 1) / Math.Min(c.BatchSize, c.NTrain);
+        return perEpoch * c.ResolvedEpochs;
+    }
+
+    /// <summary>The paper's l2 PGD (zero start, mean exponential loss over the attacked points, 1e-7 guard) on the networks
+    /// of the smallest α, at every radius, plus `PgdRestarts` random-start rounds whose breaks are added; and beside them
+    /// the exact curves of F and of F^(p) for each p > 1 of the grid (certified for p &lt; 2) on the same points.</summary>
+    private static List<RobustAccuracyRow> Attack(StudyConfig config, NetworkBatch net, DataSet[] test, List<double[]> mu,
+        CancellationToken cancel)
+    {
+        var c = config.Train;
+        int n = config.PgdPoints;
+        var attacked = net.Networks.Where(x => x.Alpha == c.Alpha[0]).ToList();
+        var points = attacked.Select(x => First(test[x.DataSet], n)).ToList();
+        using var sub = net.Subset([.. attacked.Select(x => x.Index)]);
+        var options = PgdOptions.Paper(n) with { Steps = config.PgdSteps, StepSize = config.PgdStepSize };
+        var robust = Pgd.Run(sub, points, config.Radii, options);
+        for (int k = 1; k <= config.PgdRestarts; k++)
+        {
+            var again = Pgd.Run(sub, points, config.Radii, options with { RandomStart = true, Seed = k });
+            for (int b = 0; b < robust.Length; b++)
+                for (int r = 0; r < robust[b].Length; r++)
+                    for (int i = 0; i < n; i++)
+                        robust[b][r][i] &= again[b][r][i];
+        }
+        var theta = sub.ThetaToHost();
+        var rows = new List<RobustAccuracyRow>();
+        for (int b = 0; b < attacked.Count; b++)
+        {
+            var x = attacked[b];
+            bool finite = NetworkBatch.IsFinite(theta, sub.Shape, b);
+            for (int r = 0; r < config.Radii.Count; r++)
+            {
+                double acc = finite ? robust[b][r].Count(v => v) / (double)n : double.NaN;
+                rows.Add(new(x.Index.ToString(CultureInfo.InvariantCulture), x.P, x.Alpha, x.Seed, "l2", "pgd", config.Radii[r], acc, n));
+            }
+        }
+        // the ideal classifiers on each attacked data set (one per seed at the smallest α)
+        foreach (var x in attacked.GroupBy(x => x.DataSet).Select(g => g.First()))
+        {
+            var ideals = new List<(IdealKind Kind, double P, string Name)> { (IdealKind.F, 1, "F") };
+            ideals.AddRange(c.P.Where(p => p > 1).Select(p => (IdealKind.Fp, p, string.Create(CultureInfo.InvariantCulture, $"F^({p:0.##})"))));
+            var data = points[attacked.IndexOf(x)];
+            foreach (var (kind, p, name) in ideals)
+            {
+                var (lower, _, exact) = RobustRadius.OfPoints(kind, p, data, mu[x.Index], c.Subclasses, c.PositiveSubclasses);
+                var accuracy = RobustRadius.Accuracy(config.Radii, lower);
+                for (int r = 0; r < config.Radii.Count; r++)
+                    rows.Add(new(name, p, x.Alpha, x.Seed, "l2", exact ? "exact" : "certified", config.Radii[r], accuracy[r], n));
+            }
+        }
+        return rows;
+    }
+
+    private static DataSet First(DataSet d, int n) =>
+        new(d.X[..(n * d.Inputs)], d.Y[..n], n, d.Inputs, d.Classes);
+
+    /// <summary>Panels (a)–(e) and the dynamics: distance vs α, contributions and cosine maps of the first seed's networks
+    /// at the smallest α (one per p), robust accuracy vs radius, neuron directions and norms during training.</summary>
+    private static void WritePlots(StudyConfig config, TrainPlan plan, AlignmentResult alignment, List<RobustAccuracyRow> robust,
+        IReadOnlyList<DistanceRow> distance, IReadOnlyList<DynamicsRow>? dynamics, string outDir)
+    {
+        var shown = plan.Networks.Where(n => n.DataSet == 0).ToList();
+        if (distance.Any(d => double.IsFinite(d.Distance)))
+            DistancePlot.Write(distance, Path.Combine(outDir, "a_distance.png"));
+        ContributionPlot.Write(alignment.Neurons, [.. shown.Select(n => n.Index)], Path.Combine(outDir, "b_contributions.png"));
+        var lowest = shown.MinBy(n => n.P)!;
+        var highest = shown.MaxBy(n => n.P)!;
+        CosineMapPlot.Write(alignment.Cosines, lowest.Index, Path.Combine(outDir, string.Create(CultureInfo.InvariantCulture, $"c_cosines_p{lowest.P:0.##}.png")));
+        if (highest != lowest)
+            CosineMapPlot.Write(alignment.Cosines, highest.Index, Path.Combine(outDir, string.Create(CultureInfo.InvariantCulture, $"d_cosines_p{highest.P:0.##}.png")));
+        RobustAccuracyPlot.Write(robust, config.Train.Subclasses, Path.Combine(outDir, "e_robust_accuracy.png"));
+        if (dynamics is { Count: > 0 })
+            DynamicsPlot.Write(dynamics, Path.Combine(outDir, "dynamics.png"));
+    }
+
+    /// <summary>The headline numbers as manifest results: robust accuracy per p and radius, the largest distance of each p
+    /// to its own ideal, diverged networks and the lowest test accuracy.</summary>
+    private static void Record(RunManifest manifest, StudyResult result, int subclasses)
+    {
+        // per p: radius → [min, mean, max] robust accuracy over the attacked networks
+        manifest.Results["robust_acc"] = result.RobustAccuracy.Where(r => r.Attack == "pgd").GroupBy(r => r.P).ToDictionary(
+            g => g.Key.ToString(CultureInfo.InvariantCulture),
+            g => g.GroupBy(r => r.Radius).ToDictionary(h => h.Key.ToString("0.####", CultureInfo.InvariantCulture),
+                h => new[] { h.Min(r => r.RobustAcc), h.Average(r => r.RobustAcc), h.Max(r => r.RobustAcc) }));
+        var own = result.Distance.Where(d => d.P == 1 ? d.Ideal == "F" : d.Ideal == "Fp").ToList();
+        foreach (var g in own.GroupBy(d => d.P))
+            manifest.Results[string.Create(CultureInfo.InvariantCulture, $"dist_p{g.Key:0.##}_max")] = g.Max(d => d.Distance);
+        manifest.Results["subclasses"] = subclasses;
+        manifest.Results["diverged_networks"] = result.Summary.Count(s => s.Diverged);
+        manifest.Results["min_test_acc"] = result.Summary.Where(s => !s.Diverged).Select(s => s.TestAcc).DefaultIfEmpty(double.NaN).Min();
+    }
+}

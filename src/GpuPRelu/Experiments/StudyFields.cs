@@ -1,0 +1,46 @@
+using static GpuPRelu.Experiments.FieldParsers;
+
+namespace GpuPRelu.Experiments;
+
+/// <summary>The fields of StudyConfig as flags and YAML keys: every training field of TrainFields, then the study's own
+/// (attack sweep, distance estimate, dynamics, alignment thresholds).</summary>
+public static class StudyFields
+{
+    /// <summary>The study's own fields, in help order.</summary>
+    public static IReadOnlyList<ConfigField<StudyConfig>> Own { get; } =
+    [
+        new("radii", "l2 attack radii, increasing: list or 'start:stop:count'", false, (c, v) => c with { Radii = ValueList.Parse("radii", v) }),
+        new("pgd-steps", "PGD steps per radius", false, (c, v) => c with { PgdSteps = Count("pgd_steps", v) }),
+        new("pgd-step-size", "PGD step along the normalized gradient", false, (c, v) => c with { PgdStepSize = Number("pgd_step_size", v) }),
+        new("pgd-points", "test points attacked per network", false, (c, v) => c with { PgdPoints = Count("pgd_points", v) }),
+        new("pgd-restarts", "random-start PGD restarts on the points still robust (0: the paper's zero start only)", false,
+            (c, v) => c with { PgdRestarts = Count("pgd_restarts", v) }),
+        new("dist-steps", "distance: ascent steps on the sphere", false, (c, v) => c with { DistSteps = Count("dist_steps", v) }),
+        new("dist-starts", "distance: random starts per repeat", false, (c, v) => c with { DistStarts = Count("dist_starts", v) }),
+        new("dist-repeats", "distance: repeats of the ascent (the max over all is reported)", false, (c, v) => c with { DistRepeats = Count("dist_repeats", v) }),
+        new("dist-step-size", "distance: step along the normalized gradient", false, (c, v) => c with { DistStepSize = Number("dist_step_size", v) }),
+        new("dist-scale-samples", "distance: fresh samples for the scale c = E[f·G]/E[f²]", false,
+            (c, v) => c with { DistScaleSamples = Count("dist_scale_samples", v) }),
+        new("snapshots", "neuron snapshots during training for the dynamics panel (0: none)", false, (c, v) => c with { Snapshots = Count("snapshots", v) }),
+        new("dominant-fraction", "a neuron is dominant when its contribution is ≥ this × the largest", false,
+            (c, v) => c with { DominantFraction = Number("dominant_fraction", v) }),
+        new("align-cosine", "a neuron is aligned with a center when their cosine is ≥ this", false,
+            (c, v) => c with { AlignCosine = Number("align_cosine", v) }),
+    ];
+
+    /// <summary>Every field: the training fields (applied to StudyConfig.Train), then the study's own.</summary>
+    public static IReadOnlyList<ConfigField<StudyConfig>> All { get; } =
+    [
+        .. TrainFields.All.Select(f => new ConfigField<StudyConfig>(f.Flag, f.Description, f.IsSwitch,
+            (c, v) => c with { Train = f.Apply(c.Train, v) })),
+        .. Own,
+    ];
+
+    /// <summary>The keys `gpuprelu train` reads from a preset or config file: every study key, so one file serves both
+    /// verbs; the study's own values are checked and then left aside.</summary>
+    public static IReadOnlyList<ConfigField<TrainConfig>> TrainFileKeys { get; } =
+    [
+        .. All.Select(f => new ConfigField<TrainConfig>(f.Flag, f.Description, f.IsSwitch,
+            (c, v) => f.Apply(new StudyConfig { Train = c }, v).Train)),
+    ];
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text.Json;
+using GpuPRelu.Tests.Fixtures;
+using Xunit;
+
+namespace GpuPRelu.Tests.Cli;
+
+/// <summary>`gpuprelu fig2` / `fig5`: the presets parse for both verbs, bad settings are refused before any work, and a
+/// scaled-down quick study on a fresh seed writes every output and shows the paper's effect.</summary>
+[Collection(CliGroup.Name)]
+public sealed class StudyCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("gpuprelu-study-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private string Out(string name) => Path.Combine(_dir.FullName, name);
+
+    [Theory]
+    [InlineData("fig2", "--alpha", "0.2,0.1", "alpha must be increasing")]
+    [InlineData("fig2", "--alpha", "", "alpha")]
+    [InlineData("fig2", "--radii", "0.5,0.2", "radii must be a non-empty increasing list")]
+    [InlineData("fig2", "--radii", "-1,0.2", "radii must be ≥ 0")]
+    [InlineData("fig2", "--pgd-steps", "0", "pgd_steps must be ≥ 1")]
+    [InlineData("fig2", "--pgd-points", "5000", "pgd_points must be ≤ n_test (1000)")]
+    [InlineData("fig5", "--dist-starts", "0", "dist_starts must be ≥ 1")]
+    [InlineData("fig5", "--dist-step-size", "-0.01", "dist_step_size must be > 0")]
+    [InlineData("fig5", "--loss", "ce", "loss must be exp or logistic")]
+    public void RefusesBadSettingsBeforeWork(string verb, string flag, string value, string named)
+    {
+        var (code, _, err) = Gpuprelu.Run(verb, "--preset", "quick", "--device", "cpu", flag, value, "--out", Out("bad"));
+        Assert.Equal(2, code);
+        Assert.Contains(named, err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Out("bad")));
+    }
+
+    [Fact]
+    public void RefusesAnUnknownPreset()
+    {
+        var (code, _, err) = Gpuprelu.Run("fig5", "--preset", "huge", "--device", "cpu", "--out", Out("bad"));
+        Assert.Equal(2, code);
+        Assert.Contains("preset: 'huge' is not one of paper, quick", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Out("bad")));
+    }
+
+    [Theory]
+    [InlineData("fig2", "paper")]
+    [InlineData("fig2", "quick")]
+    [InlineData("fig5", "paper")]
+    [InlineData("fig5", "quick")]
+    public void EveryPresetIsValidForTheStudyAndForTrain(string verb, string preset)
+    {
+        // one broken field: the only error reported, so every other value of the preset parsed and passed validation
+        var (code, _, err) = Gpuprelu.Run(verb, "--preset", preset, "--pgd-steps", "0", "--device", "cpu", "--out", Out("p"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: pgd_steps must be ≥ 1, got 0", err.Trim());
+        string trainPreset = (verb, preset) switch
+        {
+            ("fig2", "paper") => "fig2",
+            ("fig2", _) => "quick",
+            ("fig5", "paper") => "fig5",
+            _ => "fig5-quick",
+        };
+        (code, _, err) = Gpuprelu.Run("train", "--preset", trainPreset, "--epochs", "0", "--device", "cpu", "--out", Out("t"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: epochs must be ≥ 1, got 0", err.Trim());
+    }
+
+    [Fact]
+    public void RefusesANonEmptyOutputFolderWithoutOverwrite()
+    {
+        Directory.CreateDirectory(Out("full"));
+        File.WriteAllText(Path.Combine(Out("full"), "keep.txt"), "x");
+        var (code, _, err) = Gpuprelu.Run("fig2", "--preset", "quick", "--device", "cpu", "--out", Out("full"));
+        Assert.Equal(2, code);
+        Assert.Contains("--overwrite", err, StringComparison.Ordinal);
+        Assert.Equal(["keep.txt"], Directory.GetFiles(Out("full")).Select(Path.GetFileName));
+    }
+
+    /// <summary>The quick preset at two α, one seed and fewer attack points and starts, on a fresh data/init seed: p = 1
+    /// networks are broken at l2 radius 0.5 (above 1/√K = 0.32), p = 3 networks stay robust at 0.6 (below √2/2), and at
+    /// every α the p = 3 network is closer to F^(3) than the p = 1 network to F (issue 4's acceptance, scaled down).</summary>
+    [Fact]
+    public void QuickStudyWritesEveryOutputAndShowsThePapersEffect()
+    {
+        int seed = System.Random.Shared.Next(1_000_000);
+        var (code, stdout, err) = Gpuprelu.Run("fig2", "--preset", "quick", "--seed", seed.ToString(CultureInfo.InvariantCulture),
+            "--alpha", "0.05,0.2", "--seeds", "1", "--radii", "0,0.5,0.6", "--pgd-points", "100", "--pgd-steps", "300",
+            "--dist-starts", "100", "--dist-steps", "400", "--snapshots", "12", "--device", "cpu", "--out", Out("quick"));
+        Assert.True(code == 0, $"seed {seed}: {err}{stdout}");
+        string[] files =
+        [
+            "training.csv", "summary.csv", "dynamics.csv", "neurons.csv", "cosines.csv", "alignment.csv", "robust_accuracy.csv",
+            "distance.csv", "manifest.json", "report.md", "a_distance.png", "b_contributions.png", "c_cosines_p1.png",
+            "d_cosines_p3.png", "e_robust_accuracy.png", "dynamics.png",
+        ];
+        foreach (var f in files)
+            Assert.True(new FileInfo(Path.Combine(Out("quick"), f)) is { Exists: true, Length: > 100 }, $"seed {seed}: {f} missing or empty");
+
+        var robust = Rows("robust_accuracy.csv");
+        Assert.Equal("network,p,alpha,seed,norm,attack,radius,robust_acc,n", robust.Header);
+        double Acc(string p, string attack, string radius) => robust.Rows.Where(r => r[1] == p && r[5] == attack && r[6] == radius)
+            .Select(r => double.Parse(r[7], CultureInfo.InvariantCulture)).Single();
+        Assert.True(Acc("1", "pgd", "0") == 1 && Acc("3", "pgd", "0") == 1, $"seed {seed}: clean accuracy below 1");
+        Assert.True(Acc("1", "pgd", "0.5") <= 0.05, $"seed {seed}: p = 1 robust accuracy at 0.5 is {Acc("1", "pgd", "0.5")}");
+        Assert.True(Acc("3", "pgd", "0.6") >= 0.95, $"seed {seed}: p = 3 robust accuracy at 0.6 is {Acc("3", "pgd", "0.6")}");
+        // the exact curves of the ideals on the same points bracket the story: F broken at 0.5, F^(3) robust at 0.6
+        Assert.True(Acc("1", "exact", "0.5") <= 0.05 && Acc("3", "exact", "0.6") >= 0.95, $"seed {seed}: exact curves");
+
+        var distance = Rows("distance.csv");
+        Assert.Equal("network,p,alpha,seed,ideal,ideal_p,scale,distance", distance.Header);
+        foreach (var alpha in distance.Rows.Select(r => r[2]).Distinct())
+        {
+            double Dist(string p, string ideal) => double.Parse(distance.Rows.Single(r => r[1] == p && r[2] == alpha && r[4] == ideal)[7],
+                CultureInfo.InvariantCulture);
+            Assert.True(Dist("3", "Fp") < Dist("1", "F"), $"seed {seed}, α {alpha}: dist(f3, F3) {Dist("3", "Fp")} ≥ dist(f1, F) {Dist("1", "F")}");
+        }
+
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out("quick"), "manifest.json")));
+        Assert.Equal("ok", manifest.RootElement.GetProperty("status").GetString());
+        Assert.True(manifest.RootElement.GetProperty("results").GetProperty("wall_seconds").GetDouble() > 0);
+        foreach (var phase in new[] { "train", "alignment", "attack", "distance", "plots" })
+            Assert.True(manifest.RootElement.GetProperty("phase_seconds").TryGetProperty(phase, out _), $"phase {phase} not timed");
+        Assert.Contains("as the paper claims", File.ReadAllText(Path.Combine(Out("quick"), "report.md")), StringComparison.Ordinal);
+    }
+
+    private (string Header, List<string[]> Rows) Rows(string file)
+    {
+        var lines = File.ReadAllLines(Path.Combine(Out("quick"), file));
+        return (lines[0], [.. lines.Skip(1).Select(l => l.Split(','))]);
+    }
+}
