@@ -79,7 +79,8 @@ public sealed class StudyCommandTests : IDisposable
 
     /// <summary>The quick preset at two α, one seed and fewer attack points and starts, on a fresh data/init seed: p = 1
     /// networks are broken at l2 radius 0.5 (above 1/√K = 0.32), p = 3 networks stay robust at 0.6 (below √2/2), and at
-    /// every α the p = 3 network is closer to F^(3) than the p = 1 network to F (issue 4's acceptance, scaled down).</summary>
+    /// every α the p = 3 network is closer to F^(3) than the p = 1 network to F, and every dominant neuron is aligned with
+    /// the center its p predicts (issue 4's acceptance, scaled down).</summary>
     [Fact]
     public void QuickStudyWritesEveryOutputAndShowsThePapersEffect()
     {
@@ -114,6 +115,16 @@ public sealed class StudyCommandTests : IDisposable
             double Dist(string p, string ideal) => double.Parse(distance.Rows.Single(r => r[1] == p && r[2] == alpha && r[4] == ideal)[7],
                 CultureInfo.InvariantCulture);
             Assert.True(Dist("3", "Fp") < Dist("1", "F"), $"seed {seed}, α {alpha}: dist(f3, F3) {Dist("3", "Fp")} ≥ dist(f1, F) {Dist("1", "F")}");
+        }
+
+        // every dominant neuron aligned (cos ≥ 0.95): with a subclass center for p = 3, with μ̄₊ or μ̄₋ for p = 1
+        var alignment = Rows("alignment.csv");
+        Assert.Equal("network,p,alpha,seed,neurons,dominant,dominant_share,subclass_aligned,average_aligned,unaligned,"
+            + "sign_consistent,subclasses_covered,min_cos,nearest", alignment.Header);
+        foreach (var r in alignment.Rows)
+        {
+            int dominant = int.Parse(r[5], CultureInfo.InvariantCulture);
+            Assert.True(dominant > 0 && r[r[1] == "3" ? 7 : 8] == r[5], $"seed {seed}: network {r[0]} (p {r[1]}) aligns {r[7]} with subclasses, {r[8]} with averages of {dominant} dominant");
         }
 
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out("quick"), "manifest.json")));
