@@ -33,4 +33,19 @@ internal static class CommonOptions
         Directory.CreateDirectory(full);
         return full;
     }
+
+    /// <summary>Refuses a config that breaks any rule (one line each), before the output folder or the device exist.</summary>
+    public static void Refuse(IReadOnlyList<string> errors)
+    {
+        if (errors.Count > 0)
+            throw new UsageException(errors);
+    }
+
+    /// <summary>Opens the device and says which it is (and that auto picked it).</summary>
+    public static ComputeDevice Open(DeviceKind kind)
+    {
+        var device = ComputeDevice.Open(kind);
+        Console.WriteLine($"device {device.Description}{(kind == DeviceKind.Auto ? " (picked by auto)" : "")}");
+        return device;
+    }
 }

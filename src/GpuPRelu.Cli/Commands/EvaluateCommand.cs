@@ -33,14 +33,11 @@ internal static class EvaluateCommand
                 Data = data.Build(parse),
                 Logits = parse.GetValue(logits),
             };
-            var errors = cfg.Validate();
-            if (errors.Count > 0)
-                throw new UsageException(errors);
+            CommonOptions.Refuse(cfg.Validate());
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
 
-            using var dev = ComputeDevice.Open(kind);
-            Console.WriteLine($"device {dev.Description}{(kind == DeviceKind.Auto ? " (picked by auto)" : "")}");
+            using var dev = CommonOptions.Open(kind);
             var rows = EvaluateExperiment.Run(cfg, dev, outDir);
             foreach (var r in rows)
                 Console.WriteLine($"network {r.Network} (p={r.P}): {r.Data}, {r.Samples} samples, loss {r.Loss:0.000000}, accuracy {r.Accuracy:0.0000}");

@@ -37,15 +37,12 @@ internal static class StudyCommand
                 var other => throw new UsageException($"preset: '{other}' is not one of paper, quick"),
             };
             var cfg = fields.Build(parse, new StudyConfig(), file, Presets.Load(file));
-            var errors = cfg.Validate();
-            if (errors.Count > 0)
-                throw new UsageException(errors);
+            CommonOptions.Refuse(cfg.Validate());
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
 
-            using var dev = ComputeDevice.Open(kind);
+            using var dev = CommonOptions.Open(kind);
             var t = cfg.Train;
-            Console.WriteLine($"device {dev.Description}{(kind == DeviceKind.Auto ? " (picked by auto)" : "")}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{figure} ({file}): {t.P.Count * t.Alpha.Count * t.Seeds} networks (p {string.Join(",", t.P)} × {t.Alpha.Count} α × {t.Seeds} seeds), "
                 + $"D {t.InputDim}, K {t.Subclasses}, K1 {t.PositiveSubclasses}, h {t.Width}, n_train {t.NTrain}, {t.ResolvedEpochs} epochs"));

@@ -26,17 +26,14 @@ internal static class TrainCommand
         {
             var name = parse.GetValue(preset);
             var cfg = fields.Build(parse, new TrainConfig(), name, name is null ? null : Presets.Load(name));
-            var errors = cfg.Validate();
-            if (errors.Count > 0)
-                throw new UsageException(errors);
+            CommonOptions.Refuse(cfg.Validate());
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             var loadPath = parse.GetValue(load);
             if (loadPath is { Exists: false })
                 throw new UsageException($"load: file '{loadPath.FullName}' does not exist");
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
 
-            using var dev = ComputeDevice.Open(kind);
-            Console.WriteLine($"device {dev.Description}{(kind == DeviceKind.Auto ? " (picked by auto)" : "")}");
+            using var dev = CommonOptions.Open(kind);
             var plan = new TrainPlan(cfg);
             Console.WriteLine($"{plan.Networks.Count} networks (p {string.Join(",", cfg.P)} × {cfg.Alpha.Count} α × {cfg.Seeds} seeds), "
                 + $"D {cfg.InputDim}, h {cfg.Width}, n_train {cfg.NTrain}, {cfg.Optimizer.ToString().ToLowerInvariant()} {cfg.ResolvedEpochs} epochs");
