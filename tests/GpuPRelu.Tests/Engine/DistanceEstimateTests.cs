@@ -44,7 +44,9 @@ public sealed class DistanceEstimateTests(DeviceFixture devices)
 
     /// <summary>A network that is 2·F (F's neurons, doubled output weights, p = 1) gets c = 1/2 and distance 0 to F, and a
     /// positive distance to F^(1) = Σ_{k≤K1} ReLU(⟨μ_k, x⟩) − Σ_{k>K1} ReLU(⟨μ_k, x⟩): at x = (μ_2 − μ_3)/√2, F = 0 while
-    /// F^(1) = −1/√2.</summary>
+    /// F^(1) = −1/√2. |2F·c − F^(1)| is flat zero wherever ⟨μ_2, x⟩ or ⟨μ_3, x⟩ is negative, so an ascent finds the gap
+    /// only from a start in the quarter of the sphere where both are positive: 40 starts × 2 repeats (6 missed it for
+    /// seed 460; 40 found it for every seed in 0..999).</summary>
     [Fact]
     public void ScaledIdealHasZeroDistance()
     {
@@ -54,7 +56,7 @@ public sealed class DistanceEstimateTests(DeviceFixture devices)
         for (int j = 0; j < shape.Hidden; j++)
             theta[shape.VOffset + j] *= 2;
         using var net = new NetworkBatch(devices.Get("cpu"), shape, [new NetworkInfo(0, 1, 0.1, seed, 0)], theta, new float[D]);
-        var rows = DistanceEstimate.Run(net, [mu], K, K1, Tiny, TestContext.Current.CancellationToken);
+        var rows = DistanceEstimate.Run(net, [mu], K, K1, Tiny with { Starts = 40 }, TestContext.Current.CancellationToken);
         var f = rows.Single(r => r.Ideal == "F");
         Close.Assert(0.5, f.Scale, 1e-6, 1e-5, $"scale (seed {seed})");
         Assert.True(f.Distance < 1e-5, $"dist(2F, F) = {f.Distance} (seed {seed})");
