@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using GpuPRelu.Analysis;
+using GpuPRelu.Attacks;
+using GpuPRelu.Data;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;
 using GpuPRelu.IO;
@@ -12,7 +15,8 @@ using ILGPU.Runtime;
 namespace GpuPRelu.Bench;
 
 /// <summary>`gpuprelu bench`: the device's measured FP32 peak (CPU devices), the batched matrix-product operations of
-/// a step at each configuration's sizes, and the configuration's training end to end; bench.csv and manifest.json.</summary>
+/// a step at each configuration's sizes, the configuration's training end to end and, on the trained networks, a short
+/// batched l2 PGD and distance estimate; bench.csv and manifest.json.</summary>
 public static class BenchExperiment
 {
     public static IReadOnlyList<BenchRow> Run(IReadOnlyList<BenchConfig> configs, ComputeDevice device, string outDir, int calls,
@@ -32,7 +36,7 @@ public static class BenchExperiment
         {
             rows.AddRange(Operations(config, device, dev, calls, peak, log));
             if (config.Train is { } train)
-                rows.Add(Training(config, train, device, dev, peak, log));
+                rows.AddRange(Trained(config, train, device, dev, peak, log));
             CsvOutput.Write(Path.Combine(outDir, "bench.csv"), rows);
             manifest.EndPhase(config.Name);
         }
@@ -99,7 +103,9 @@ public static class BenchExperiment
         return (best, total / calls);
     }
 
-    private static BenchRow Training(BenchConfig c, TrainConfig config, ComputeDevice device, string dev, double peak, Action<string>? log)
+    /// <summary>The configuration's training end to end, then the short attack and distance estimate on its networks.</summary>
+    private static IEnumerable<BenchRow> Trained(BenchConfig c, TrainConfig config, ComputeDevice device, string dev, double peak,
+        Action<string>? log)
     {
         var plan = new TrainPlan(config);
         var (train, test) = plan.GenerateData();
@@ -112,11 +118,39 @@ public static class BenchExperiment
         device.Accelerator.Synchronize();
         double seconds = clock.Elapsed.TotalSeconds;
         long steps = log0[^1].Step;
+        int B = plan.Networks.Count;
         // two U·W-sized products per step: z = U·W and dW = Uᵀ·G_z (training needs no dU); evaluation not counted
-        double gflops = 2 * 2.0 * plan.Networks.Count * config.BatchSize * config.InputDim * config.Width * steps / seconds / 1e9;
+        double gflops = 2 * 2.0 * B * config.BatchSize * config.InputDim * config.Width * steps / seconds / 1e9;
         log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"{c.Name} training: {steps} steps of {plan.Networks.Count} networks in {seconds:0.00} s ({steps / seconds:0.0} steps/s, incl. evaluation)"));
-        return new BenchRow(c.Name, dev, "train_end_to_end", $"{plan.Networks.Count} networks, {config.ResolvedEpochs} epochs, n {config.NTrain}",
-            1, seconds, seconds, steps * plan.Networks.Count / seconds, "network-steps/s", gflops, gflops / peak);
+            $"{c.Name} training: {steps} steps of {B} networks in {seconds:0.00} s ({steps / seconds:0.0} steps/s, incl. evaluation)"));
+        yield return new BenchRow(c.Name, dev, "train_end_to_end", $"{B} networks, {config.ResolvedEpochs} epochs, n {config.NTrain}",
+            1, seconds, seconds, steps * B / seconds, "network-steps/s", gflops, gflops / peak);
+
+        // the paper's l2 PGD on every network, each on the first points of its own test set
+        int n = Math.Min(c.AttackPoints, config.NTest);
+        var radii = Enumerable.Range(0, c.AttackRadii).Select(r => 1.5 * r / Math.Max(1, c.AttackRadii - 1)).ToList();
+        var points = plan.Networks.Select(x => new DataSet(test[x.DataSet].X[..(n * config.InputDim)], test[x.DataSet].Y[..n], n,
+            config.InputDim, test[x.DataSet].Classes)).ToList();
+        var pgd = PgdOptions.Paper(n) with { Steps = c.AttackSteps };
+        clock.Restart();
+        Pgd.Run(net, points, radii, pgd);
+        seconds = clock.Elapsed.TotalSeconds;
+        double pointSteps = (double)B * radii.Count * n * c.AttackSteps;
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"{c.Name} l2 PGD: {B} networks × {radii.Count} radii × {n} points × {c.AttackSteps} steps in {seconds:0.00} s ({pointSteps / seconds:0} point-steps/s)"));
+        yield return new BenchRow(c.Name, dev, "pgd_l2", $"{B} networks × {radii.Count} radii × {n} points, {c.AttackSteps} steps",
+            1, seconds, seconds, pointSteps / seconds, "point-steps/s", double.NaN, double.NaN);
+
+        var mu = plan.Networks.Select(x => SubclassData.Centers(config.InputDim, config.Subclasses, config.RandomCenters, x.Seed)).ToList();
+        var distance = new DistanceOptions { Starts = c.DistanceStarts, Steps = c.DistanceSteps, Repeats = 1, ScaleSamples = 1000 };
+        clock.Restart();
+        DistanceEstimate.Run(net, mu, config.Subclasses, config.PositiveSubclasses, distance);
+        seconds = clock.Elapsed.TotalSeconds;
+        // per network and ideal (F, F^(p)): starts × steps
+        double startSteps = (double)B * distance.Ideals.Count * c.DistanceStarts * c.DistanceSteps;
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"{c.Name} distance: {B} networks × {distance.Ideals.Count} ideals × {c.DistanceStarts} starts × {c.DistanceSteps} steps in {seconds:0.00} s ({startSteps / seconds:0} start-steps/s)"));
+        yield return new BenchRow(c.Name, dev, "distance", $"{B} networks × {distance.Ideals.Count} ideals × {c.DistanceStarts} starts, {c.DistanceSteps} steps",
+            1, seconds, seconds, startSteps / seconds, "start-steps/s", double.NaN, double.NaN);
     }
 }

@@ -140,6 +140,7 @@ internal static unsafe class Gemm
             for (int kk = 0; kk < k; kk++)
             {
                 float* src = b + kk * rs;
+                Sse.Prefetch0(src + Panel); // the next panel: rows a page apart defeat the hardware prefetchers
                 Vector256.Load(src).Store(packed + kk * Panel);
                 Vector256.Load(src + Simd.Width).Store(packed + kk * Panel + Simd.Width);
             }
