@@ -19,58 +19,57 @@ internal unsafe interface ITileEpilogue
     void Apply(float* c, long ldc, int row, int rows, int col, int cols);
 }
 
-/// <summary>The blocked matrix product of the managed CPU path, C = A·B (GotoBLAS loop order, sized for a 32 KiB L1 and
-/// 512 KiB L2): for each block of ≤ MC rows and ≤ KC of the inner dimension, one 16-column panel of B is packed
-/// (KC × 16 floats, L1-resident) and swept by all 6-row blocks of A (L2-resident) in a 6 × 16 register micro-kernel of
-/// 12 Vector256 accumulators. A is packed only where its rows are not contiguous (dW: Uᵀ), B panel by panel as it is
-/// used, so no call packs a whole operand up front. The epilogue runs on each tile after its last KC block.</summary>
+/// <summary>The blocked matrix product of the managed CPU path, C = A·B (BLIS loop order, sized for a 32 KiB L1 and
+/// 512 KiB L2): a KC × NC block of B is packed into 16-column panels (L2-resident) and swept by every 6-row micro-panel
+/// of A (L1-resident) in a 6 × 16 register micro-kernel of 12 Vector256 accumulators. A is packed only where its rows
+/// are not contiguous (dW: Uᵀ). The epilogue runs on each tile after its last KC block.</summary>
 internal static unsafe class Gemm
 {
     public const int Rows = 6;
     public const int Panel = 2 * Simd.Width;
-    public const int KC = 256; // B panel 16 KiB: half the L1
-    public const int MC = 120; // A block ≤ 120 KiB of L2; a multiple of 6 (240 and KC 384 measured no better)
+    public const int KC = 256; // a 6-row A micro-panel ≤ 6 KiB: L1
+    public const int BlockFloats = 1 << 16; // packed B block KC × NC ≤ 256 KiB: half the L2
 
     [ThreadStatic]
     private static float[]? _buffer;
 
-    /// <summary>C[0..rows, col0..col1) = A[rows × k]·B[k × ·] (col0 a multiple of 16), then the epilogue on every tile.</summary>
+    /// <summary>C[0..rows, col0..col1) = A[rows × k]·B[k × ·] (col0 a multiple of 16), then the epilogue on every tile.
+    /// Loop order: KC block of the inner dimension → NC block of columns (B packed once, L2) → 6 rows (A micro-panel, L1)
+    /// → 16-column panels, so C, and what epilogues read beside it, is walked along its rows.</summary>
     [SkipLocalsInit]
     public static void Run<TE>(Strided a, Strided b, float* c, long ldc, int rows, int k, int col0, int col1, ref TE epilogue)
         where TE : struct, ITileEpilogue
     {
-        // per thread, reused across calls: the packed B panel, the packed A block, one scratch tile; 64-byte aligned
-        const int panelFloats = KC * Panel, blockFloats = MC * KC, tileFloats = Rows * Panel;
-        var buffer = _buffer ??= GC.AllocateUninitializedArray<float>(panelFloats + blockFloats + tileFloats + 16, pinned: true);
+        // per thread, reused across calls: the packed B block, the packed A micro-panel, one scratch tile; 64-byte aligned
+        const int microFloats = Rows * KC, tileFloats = Rows * Panel;
+        var buffer = _buffer ??= GC.AllocateUninitializedArray<float>(BlockFloats + microFloats + tileFloats + 16, pinned: true);
         fixed (float* raw = buffer)
         {
-            float* bp = (float*)(((nint)raw + 63) & ~(nint)63), ap = bp + panelFloats, tile = ap + blockFloats;
+            float* bp = (float*)(((nint)raw + 63) & ~(nint)63), ap = bp + BlockFloats, tile = ap + microFloats;
             bool packA = a.Rs == 1 && a.Cs != 1;
-            for (int i0 = 0; i0 < rows; i0 += MC)
+            for (int k0 = 0; k0 < k; k0 += KC)
             {
-                int mr = Math.Min(MC, rows - i0);
-                for (int k0 = 0; k0 < k; k0 += KC)
+                int kc = Math.Min(KC, k - k0);
+                bool first = k0 == 0, last = k0 + kc == k;
+                int block = BlockFloats / (kc * Panel) * Panel;
+                for (int n0 = col0; n0 < col1; n0 += block)
                 {
-                    int kc = Math.Min(KC, k - k0);
-                    bool first = k0 == 0, last = k0 + kc == k;
-                    if (packA)
-                        PackA(a.P + i0 + k0 * a.Cs, a.Cs, mr, kc, ap);
-                    for (int n0 = col0; n0 < col1; n0 += Panel)
+                    int nc = Math.Min(block, col1 - n0);
+                    for (int p = 0; p < nc; p += Panel)
+                        PackB(b.P + k0 * b.Rs + (n0 + p) * b.Cs, b.Rs, b.Cs, kc, Math.Min(Panel, nc - p), bp + p * kc);
+                    for (int i = 0; i < rows; i += Rows)
                     {
-                        int nc = Math.Min(Panel, col1 - n0);
-                        PackB(b.P + k0 * b.Rs + n0 * b.Cs, b.Rs, b.Cs, kc, nc, bp);
-                        for (int i = 0; i < mr; i += Rows)
+                        int r = Math.Min(Rows, rows - i);
+                        if (packA)
+                            PackA(a.P + i + k0 * a.Cs, a.Cs, r, kc, ap);
+                        var ab = packA ? new Strided(ap, 1, Rows) : new Strided(a.P + i * a.Rs + k0 * a.Cs, a.Rs, a.Cs);
+                        for (int p = 0; p < nc; p += Panel)
                         {
-                            int r = Math.Min(Rows, mr - i);
-                            var ab = packA ? new Strided(ap + i * kc, 1, Rows) : new Strided(a.P + (i0 + i) * a.Rs + k0 * a.Cs, a.Rs, a.Cs);
-                            float* ct = c + (i0 + i) * ldc + n0;
-                            Tile(ab, r, kc, bp, ct, ldc, nc, !first, tile);
+                            int w = Math.Min(Panel, nc - p);
+                            float* ct = c + i * ldc + n0 + p;
+                            Tile(ab, r, kc, bp + p * kc, ct, ldc, w, !first, tile);
                             if (last)
-                                epilogue.Apply(ct, ldc, i0 + i, r, n0, nc);
-                            // rows of C lie a page or more apart at the paper's sizes, where hardware prefetchers stop:
-                            // fetch this block's tile of the next panel while the other blocks compute
-                            for (int ii = 0; ii < r; ii++)
-                                Sse.Prefetch0(ct + ii * ldc + Panel);
+                                epilogue.Apply(ct, ldc, i, r, n0 + p, w);
                         }
                     }
                 }
@@ -140,7 +139,6 @@ internal static unsafe class Gemm
             for (int kk = 0; kk < k; kk++)
             {
                 float* src = b + kk * rs;
-                Sse.Prefetch0(src + Panel); // the next panel: rows a page apart defeat the hardware prefetchers
                 Vector256.Load(src).Store(packed + kk * Panel);
                 Vector256.Load(src + Simd.Width).Store(packed + kk * Panel + Simd.Width);
             }

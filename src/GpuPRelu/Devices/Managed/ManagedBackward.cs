@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using GpuPRelu.Kernels;
 using GpuPRelu.Kernels.Network;
 
@@ -154,7 +153,6 @@ internal static unsafe class ManagedBackward
             for (int i = 0; i < rows; i++)
             {
                 float* ci = c + i * ldc, xi = x + (row + i) * ldx + col;
-                Sse.Prefetch0(xi + Gemm.Panel); // the next panel's tile, as Gemm does for C
                 if (perRow)
                 {
                     var si = Vector256.Create(scale[row + i]);
