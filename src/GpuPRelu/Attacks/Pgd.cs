@@ -29,7 +29,8 @@ public static class Pgd
         AttackRows.Check(net, points, radii);
         int B = net.Shape.Networks, R = radii.Count, n = points[0].Samples;
         var robust = AttackRows.Allocate(B, R, n);
-        int chunk = AttackRows.ChunkSize(n, R, maxRowsPerChunk);
+        // beside the Workspace: clean rows and ∂loss/∂u (D each), radius and broken flag
+        int chunk = AttackRows.ChunkSize(net, n, R, maxRowsPerChunk, 2L * net.Shape.Inputs + 2, "pgd");
         var centers = net.CentersToHost();
         for (int first = 0; first < n; first += chunk)
             RunChunk(net, points, radii, options, centers, first, Math.Min(chunk, n - first), compact, robust);
