@@ -6,18 +6,19 @@ using GpuPRelu.Experiments;
 namespace GpuPRelu.Cli.Commands;
 
 /// <summary>`gpuprelu fig2` and `gpuprelu fig5`: the paper's synthetic study (train, align, attack, distance, plots,
-/// report) from the preset `paper` or `quick`, every field overridable by its flag.</summary>
+/// report) from a named preset (a file of data/presets), every field overridable by its flag.</summary>
 internal static class StudyCommand
 {
-    /// <summary>The verb `name` whose presets are `paperPreset` and `quickPreset` (files of data/presets).</summary>
-    public static Command Create(string name, string figure, string paperPreset, string quickPreset)
+    /// <summary>The verb `name` whose presets map a preset name (`paper` first, the default) to its file of data/presets
+    /// and a short description.</summary>
+    public static Command Create(string name, string figure, IReadOnlyList<(string Name, string File, string About)> presets)
     {
         var command = new Command(name, $"the paper's {figure}: train the α × seed × p grid as one batch, then neuron alignment, "
             + "l2 PGD on the networks of the smallest α, distance to F and F^(p), the panels as PNG and report.md");
         var preset = new Option<string>("--preset")
         {
-            Description = $"paper (data/presets/{paperPreset}.yaml) or quick (data/presets/{quickPreset}.yaml: minutes on 2 CPU cores)",
-            DefaultValueFactory = _ => "paper",
+            Description = string.Join("; ", presets.Select(p => $"{p.Name} (data/presets/{p.File}.yaml: {p.About})")),
+            DefaultValueFactory = _ => presets[0].Name,
         };
         var device = CommonOptions.Device();
         var output = CommonOptions.Out($"runs/{name}");
@@ -30,12 +31,9 @@ internal static class StudyCommand
 
         command.SetAction(parse =>
         {
-            var file = parse.GetValue(preset)!.Trim().ToLowerInvariant() switch
-            {
-                "paper" => paperPreset,
-                "quick" => quickPreset,
-                var other => throw new UsageException($"preset: '{other}' is not one of paper, quick"),
-            };
+            var chosen = parse.GetValue(preset)!.Trim().ToLowerInvariant();
+            var file = presets.FirstOrDefault(p => p.Name == chosen).File
+                ?? throw new UsageException($"preset: '{chosen}' is not one of {string.Join(", ", presets.Select(p => p.Name))}");
             var cfg = fields.Build(parse, new StudyConfig(), file, Presets.Load(file));
             CommonOptions.Refuse(cfg.Validate());
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);

@@ -44,23 +44,17 @@ public sealed class StudyCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("fig2", "paper")]
-    [InlineData("fig2", "quick")]
-    [InlineData("fig5", "paper")]
-    [InlineData("fig5", "quick")]
-    public void EveryPresetIsValidForTheStudyAndForTrain(string verb, string preset)
+    [InlineData("fig2", "paper", "fig2")]
+    [InlineData("fig2", "quick", "quick")]
+    [InlineData("fig2", "scaled", "fig2-scaled")]
+    [InlineData("fig5", "paper", "fig5")]
+    [InlineData("fig5", "quick", "fig5-quick")]
+    public void EveryPresetIsValidForTheStudyAndForTrain(string verb, string preset, string trainPreset)
     {
         // one broken field: the only error reported, so every other value of the preset parsed and passed validation
         var (code, _, err) = Gpuprelu.Run(verb, "--preset", preset, "--pgd-steps", "0", "--device", "cpu", "--out", Out("p"));
         Assert.Equal(2, code);
         Assert.Equal("error: pgd_steps must be ≥ 1, got 0", err.Trim());
-        string trainPreset = (verb, preset) switch
-        {
-            ("fig2", "paper") => "fig2",
-            ("fig2", _) => "quick",
-            ("fig5", "paper") => "fig5",
-            _ => "fig5-quick",
-        };
         (code, _, err) = Gpuprelu.Run("train", "--preset", trainPreset, "--epochs", "0", "--device", "cpu", "--out", Out("t"));
         Assert.Equal(2, code);
         Assert.Equal("error: epochs must be ≥ 1, got 0", err.Trim());
