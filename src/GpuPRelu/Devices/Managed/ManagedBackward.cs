@@ -42,17 +42,16 @@ internal static unsafe class ManagedBackward
             var (b, begin, end) = tiles.Task(task);
             float pb = p[b];
             var delta = new float[H];
-            for (int m = begin; m < end; m++)
+            fixed (float* dp = delta, vp = vt)
             {
-                long row = (long)b * M + m;
-                Array.Clear(delta);
-                for (int c = 0; c < C; c++)
+                for (int m = begin; m < end; m++)
                 {
-                    float gc = g[row * C + c];
-                    for (int j = 0; j < H; j++)
-                        delta[j] += vt[(b * C + c) * H + j] * gc;
+                    long row = (long)b * M + m;
+                    Array.Clear(delta);
+                    for (int c = 0; c < C; c++)
+                        Simd.Axpy(g[row * C + c], vp + (b * C + c) * H, dp, H);
+                    HiddenRow(s, z + row * H, a + row * H, delta, pb, r + b * H, q[row], gz + row * H, t + row * H);
                 }
-                HiddenRow(s, z + row * H, a + row * H, delta, pb, r + b * H, q[row], gz + row * H, t + row * H);
             }
         });
     }
