@@ -35,7 +35,8 @@ public static class Apgd
         AttackRows.Check(net, points, radii);
         int B = net.Shape.Networks, R = radii.Count, n = points[0].Samples;
         var robust = AttackRows.Allocate(B, R, n);
-        int chunk = AttackRows.ChunkSize(n, R, maxRowsPerChunk);
+        // beside the Workspace: clean rows, ∂loss/∂u, previous and best iterate and gradient (D each), state, radius, flag
+        int chunk = AttackRows.ChunkSize(net, n, R, maxRowsPerChunk, 5L * net.Shape.Inputs + ApgdState.Width + 2, "apgd");
         var centers = net.CentersToHost();
         for (int first = 0; first < n; first += chunk)
             RunChunk(net, points, radii, options, centers, first, Math.Min(chunk, n - first), robust, trace);

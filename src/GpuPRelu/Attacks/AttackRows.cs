@@ -1,4 +1,5 @@
 using GpuPRelu.Data;
+using GpuPRelu.Devices;
 using GpuPRelu.Models;
 
 namespace GpuPRelu.Attacks;
@@ -22,8 +23,13 @@ internal static class AttackRows
     public static bool[][][] Allocate(int networks, int radii, int points) =>
         Enumerable.Range(0, networks).Select(_ => Enumerable.Range(0, radii).Select(_ => new bool[points]).ToArray()).ToArray();
 
-    /// <summary>Points per chunk so that R·m rows stay within `maxRows`.</summary>
-    public static int ChunkSize(int points, int radii, int maxRows) => Math.Max(1, Math.Min(points, maxRows / Math.Max(1, radii)));
+    /// <summary>Points per chunk so that R·m rows stay within `maxRows` and, with `extraPerRow` floats per row beside the
+    /// Workspace, within the device's memory budget (MemoryPlan; refuses when one point at every radius does not fit).</summary>
+    public static int ChunkSize(NetworkBatch net, int points, int radii, int maxRows, long extraPerRow, string what)
+    {
+        int rows = MemoryPlan.Rows(net.Shape, net.Device.MemoryBudget, extraPerRow, Math.Max(radii, maxRows), radii, what);
+        return Math.Max(1, Math.Min(points, Math.Min(rows, maxRows) / Math.Max(1, radii)));
+    }
 
     /// <summary>Centered clean rows u0 [B, M, D], labels [B, M] and the radius of each row [M] for points first..first+m−1.</summary>
     public static (float[] U0, int[] Labels, float[] Radius) Build(int networks, int inputs, IReadOnlyList<DataSet> points,

@@ -13,9 +13,14 @@ namespace GpuPRelu.Attacks;
 /// iterate; broken rows stop moving; and a point broken at r is broken at every larger radius.</summary>
 public static class Pgd
 {
-    /// <summary>robust[b][r][i]: point i of network b's set survives radius radii[r] (radii ascending).</summary>
+    // steps between compactions, and the share of rows that must be gone for one
+    private const int CheckEvery = 5;
+    private const double Keep = 0.75;
+
+    /// <summary>robust[b][r][i]: point i of network b's set survives radius radii[r] (radii ascending).
+    /// Broken rows are dropped every CheckEvery steps (`compact`; the verdicts are the same without).</summary>
     public static bool[][][] Run(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, PgdOptions options,
-        int maxRowsPerChunk = 1 << 16)
+        int maxRowsPerChunk = 1 << 16, bool compact = true)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(points);
@@ -24,16 +29,17 @@ public static class Pgd
         AttackRows.Check(net, points, radii);
         int B = net.Shape.Networks, R = radii.Count, n = points[0].Samples;
         var robust = AttackRows.Allocate(B, R, n);
-        int chunk = AttackRows.ChunkSize(n, R, maxRowsPerChunk);
+        // beside the Workspace: clean rows and ∂loss/∂u (D each), radius and broken flag
+        int chunk = AttackRows.ChunkSize(net, n, R, maxRowsPerChunk, 2L * net.Shape.Inputs + 2, "pgd");
         var centers = net.CentersToHost();
         for (int first = 0; first < n; first += chunk)
-            RunChunk(net, points, radii, options, centers, first, Math.Min(chunk, n - first), robust);
+            RunChunk(net, points, radii, options, centers, first, Math.Min(chunk, n - first), compact, robust);
         AttackRows.MakeMonotone(robust);
         return robust;
     }
 
     private static void RunChunk(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, PgdOptions o,
-        float[] centers, int first, int m, bool[][][] robust)
+        float[] centers, int first, int m, bool compact, bool[][][] robust)
     {
         int B = net.Shape.Networks, D = net.Shape.Inputs, R = radii.Count, M = R * m;
         var acc = net.Device.Accelerator;
@@ -58,18 +64,27 @@ public static class Pgd
             k.MarkBroken(ws.Correct.View.SubView(0, (long)B * M), broken.View);
             ws.U.CopyFromCPU(Start(o, u0, radius, centers, B, m, D, first));
         }
+        var rows = new ActiveRows(B, R, m, D);
         for (int step = 0; ; step++)
         {
+            if (compact && step > 0 && step % CheckEvery == 0)
+            {
+                int kept = rows.Check(broken, ws.U.View, clean.View, ws.Ym.View, radiusBuffer.View, u0, ym, radius, Keep);
+                if (kept == 0)
+                    break;
+                s = s.WithSamples(kept);
+            }
             // the loss as a mean over the reference batch: its gradient carries 1/RefBatch, which matters against the guard
             ws.ForwardRows(s, o.Loss, (float)(1.0 / o.RefBatch));
-            k.MarkBroken(ws.Correct.View.SubView(0, (long)B * M), broken.View);
-            net.Device.AttackKernels.SpreadBroken(s, m, broken.View);
+            k.MarkBroken(ws.Correct.View.SubView(0, (long)B * s.Samples), broken.View.SubView(0, (long)B * s.Samples));
+            if (!rows.Compacted)
+                net.Device.AttackKernels.SpreadBroken(s, m, broken.View);
             if (step == o.Steps)
                 break;
             ws.InputGradient(s, du.View);
             k.PgdStep(s, spec, clean.View, ws.U.View, du.View, radiusBuffer.View, net.Center.View, broken.View);
         }
-        AttackRows.Scatter(broken.GetAsArray1D(), R, first, m, robust);
+        AttackRows.Scatter(rows.Collect(ActiveRows.Download<int>(broken.View, (long)B * s.Samples)), R, first, m, robust);
     }
 
     /// <summary>TA's random start (research/attacks.md §1): l∞ δ uniform in [−ε, ε]^D; l2 δ = ε·r·t/‖t‖₂ with t standard

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using GpuPRelu.Analysis;
+using GpuPRelu.Attacks;
+using GpuPRelu.Data;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;
 using GpuPRelu.IO;
@@ -12,7 +15,8 @@ using ILGPU.Runtime;
 namespace GpuPRelu.Bench;
 
 /// <summary>`gpuprelu bench`: the device's measured FP32 peak (CPU devices), the batched matrix-product operations of
-/// a step at each configuration's sizes, and the configuration's training end to end; bench.csv and manifest.json.</summary>
+/// a step at each configuration's sizes, the configuration's training end to end and, on the trained networks, a short
+/// batched l2 PGD and distance estimate; bench.csv and manifest.json.</summary>
 public static class BenchExperiment
 {
     public static IReadOnlyList<BenchRow> Run(IReadOnlyList<BenchConfig> configs, ComputeDevice device, string outDir, int calls,
@@ -25,14 +29,14 @@ public static class BenchExperiment
         string dev = ComputeDevice.Name(device.Kind);
         // only a CPU's peak is measurable here; a GPU's is left to its data sheet (NaN fraction)
         double peak = device.Kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu ? PeakProbe.MeasureGflops() : double.NaN;
-        rows.Add(new BenchRow("machine", dev, "fp32_fma_peak", $"{Environment.ProcessorCount} cores", 1, double.NaN, peak, "GFLOP/s", peak, 1));
+        rows.Add(new BenchRow("machine", dev, "fp32_fma_peak", $"{Environment.ProcessorCount} cores", 1, double.NaN, double.NaN, peak, "GFLOP/s", peak, 1));
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"measured FP32 FMA peak {peak:0.0} GFLOP/s"));
         manifest.EndPhase("peak");
         foreach (var config in configs)
         {
             rows.AddRange(Operations(config, device, dev, calls, peak, log));
             if (config.Train is { } train)
-                rows.Add(Training(config, train, device, dev, peak, log));
+                rows.AddRange(Trained(config, train, device, dev, peak, log));
             CsvOutput.Write(Path.Combine(outDir, "bench.csv"), rows);
             manifest.EndPhase(config.Name);
         }
@@ -71,21 +75,37 @@ public static class BenchExperiment
         };
         foreach (var (name, run) in ops)
         {
-            run(); // warm-up: kernel compilation, first touch of the buffers
-            device.Accelerator.Synchronize();
-            var clock = Stopwatch.StartNew();
-            for (int i = 0; i < calls; i++)
-                run();
-            device.Accelerator.Synchronize();
-            double seconds = clock.Elapsed.TotalSeconds / calls;
+            var (seconds, mean) = Time(device, run, calls);
             double flops = name == "hidden_backward" ? 0 : product;
             double gflops = flops / seconds / 1e9;
-            log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{c.Name} {name}: {seconds * 1e3:0.###} ms, {gflops:0.0} GFLOP/s"));
-            yield return new BenchRow(c.Name, dev, name, dims, calls, seconds, 1 / seconds, "calls/s", gflops, gflops / peak);
+            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"{c.Name} {name}: {seconds * 1e3:0.###} ms (mean {mean * 1e3:0.###}), {gflops:0.0} GFLOP/s"));
+            yield return new BenchRow(c.Name, dev, name, dims, calls, seconds, mean, 1 / seconds, "calls/s", gflops, gflops / peak);
         }
     }
 
-    private static BenchRow Training(BenchConfig c, TrainConfig config, ComputeDevice device, string dev, double peak, Action<string>? log)
+    /// <summary>Fastest and mean seconds of `calls` timed calls after one warm-up call (kernel compilation, first touch of
+    /// the buffers). The fastest is what the machine can do; the mean includes whatever else shared the cores.</summary>
+    private static (double Best, double Mean) Time(ComputeDevice device, Action run, int calls)
+    {
+        run();
+        device.Accelerator.Synchronize();
+        double best = double.PositiveInfinity, total = 0;
+        for (int i = 0; i < calls; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            run();
+            device.Accelerator.Synchronize();
+            double seconds = clock.Elapsed.TotalSeconds;
+            best = Math.Min(best, seconds);
+            total += seconds;
+        }
+        return (best, total / calls);
+    }
+
+    /// <summary>The configuration's training end to end, then the short attack and distance estimate on its networks.</summary>
+    private static IEnumerable<BenchRow> Trained(BenchConfig c, TrainConfig config, ComputeDevice device, string dev, double peak,
+        Action<string>? log)
     {
         var plan = new TrainPlan(config);
         var (train, test) = plan.GenerateData();
@@ -98,11 +118,39 @@ public static class BenchExperiment
         device.Accelerator.Synchronize();
         double seconds = clock.Elapsed.TotalSeconds;
         long steps = log0[^1].Step;
+        int B = plan.Networks.Count;
         // two U·W-sized products per step: z = U·W and dW = Uᵀ·G_z (training needs no dU); evaluation not counted
-        double gflops = 2 * 2.0 * plan.Networks.Count * config.BatchSize * config.InputDim * config.Width * steps / seconds / 1e9;
+        double gflops = 2 * 2.0 * B * config.BatchSize * config.InputDim * config.Width * steps / seconds / 1e9;
         log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"{c.Name} training: {steps} steps of {plan.Networks.Count} networks in {seconds:0.00} s ({steps / seconds:0.0} steps/s, incl. evaluation)"));
-        return new BenchRow(c.Name, dev, "train_end_to_end", $"{plan.Networks.Count} networks, {config.ResolvedEpochs} epochs, n {config.NTrain}",
-            1, seconds, steps * plan.Networks.Count / seconds, "network-steps/s", gflops, gflops / peak);
+            $"{c.Name} training: {steps} steps of {B} networks in {seconds:0.00} s ({steps / seconds:0.0} steps/s, incl. evaluation)"));
+        yield return new BenchRow(c.Name, dev, "train_end_to_end", $"{B} networks, {config.ResolvedEpochs} epochs, n {config.NTrain}",
+            1, seconds, seconds, steps * B / seconds, "network-steps/s", gflops, gflops / peak);
+
+        // the paper's l2 PGD on every network, each on the first points of its own test set
+        int n = Math.Min(c.AttackPoints, config.NTest);
+        var radii = Enumerable.Range(0, c.AttackRadii).Select(r => 1.5 * r / Math.Max(1, c.AttackRadii - 1)).ToList();
+        var points = plan.Networks.Select(x => new DataSet(test[x.DataSet].X[..(n * config.InputDim)], test[x.DataSet].Y[..n], n,
+            config.InputDim, test[x.DataSet].Classes)).ToList();
+        var pgd = PgdOptions.Paper(n) with { Steps = c.AttackSteps };
+        clock.Restart();
+        Pgd.Run(net, points, radii, pgd);
+        seconds = clock.Elapsed.TotalSeconds;
+        double pointSteps = (double)B * radii.Count * n * c.AttackSteps;
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"{c.Name} l2 PGD: {B} networks × {radii.Count} radii × {n} points × {c.AttackSteps} steps in {seconds:0.00} s ({pointSteps / seconds:0} point-steps/s)"));
+        yield return new BenchRow(c.Name, dev, "pgd_l2", $"{B} networks × {radii.Count} radii × {n} points, {c.AttackSteps} steps",
+            1, seconds, seconds, pointSteps / seconds, "point-steps/s", double.NaN, double.NaN);
+
+        var mu = plan.Networks.Select(x => SubclassData.Centers(config.InputDim, config.Subclasses, config.RandomCenters, x.Seed)).ToList();
+        var distance = new DistanceOptions { Starts = c.DistanceStarts, Steps = c.DistanceSteps, Repeats = 1, ScaleSamples = 1000 };
+        clock.Restart();
+        DistanceEstimate.Run(net, mu, config.Subclasses, config.PositiveSubclasses, distance);
+        seconds = clock.Elapsed.TotalSeconds;
+        // per network and ideal (F, F^(p)): starts × steps
+        double startSteps = (double)B * distance.Ideals.Count * c.DistanceStarts * c.DistanceSteps;
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"{c.Name} distance: {B} networks × {distance.Ideals.Count} ideals × {c.DistanceStarts} starts × {c.DistanceSteps} steps in {seconds:0.00} s ({startSteps / seconds:0} start-steps/s)"));
+        yield return new BenchRow(c.Name, dev, "distance", $"{B} networks × {distance.Ideals.Count} ideals × {c.DistanceStarts} starts, {c.DistanceSteps} steps",
+            1, seconds, seconds, startSteps / seconds, "start-steps/s", double.NaN, double.NaN);
     }
 }

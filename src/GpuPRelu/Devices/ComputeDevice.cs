@@ -15,6 +15,7 @@ public sealed class ComputeDevice : IDisposable
     private static int _resolverInstalled;
     private KernelLaunchers? _kernels;
     private AttackLaunchers? _attackKernels;
+    private long? _memoryBudget;
 
     private ComputeDevice(Context context, Accelerator accelerator, DeviceKind kind)
     {
@@ -31,6 +32,20 @@ public sealed class ComputeDevice : IDisposable
 
     /// <summary>The resolved kind (never Auto).</summary>
     public DeviceKind Kind { get; }
+
+    /// <summary>Bytes the engine plans its buffers into (MemoryPlan): 90 % of a GPU's memory, or the memory the runtime
+    /// may use on a CPU device. Lower it to share the device.</summary>
+    public long MemoryBudget
+    {
+        get => _memoryBudget ??= Kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu
+            ? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes
+            : Accelerator.MemorySize / 10 * 9;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _memoryBudget = value;
+        }
+    }
 
     /// <summary>Human-readable name, e.g. "cuda: NVIDIA H100 80GB HBM3".</summary>
     public string Description => Kind == DeviceKind.Cpu

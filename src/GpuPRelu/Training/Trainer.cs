@@ -1,4 +1,5 @@
 using GpuPRelu.Data;
+using GpuPRelu.Devices;
 using GpuPRelu.Kernels.Training;
 using GpuPRelu.Models;
 using GpuPRelu.Random;
@@ -28,8 +29,9 @@ public static class Trainer
         using var test = new DeviceData(acc, testSets, setOf);
         int n = train.Samples;
         int stepRows = options.Optimizer == OptimizerKind.Gd ? n : Math.Min(options.BatchSize, n);
-        using var ws = new Workspace(net, stepRows);
-        using var eval = new Workspace(net, Math.Min(options.EvalRows, Math.Max(n, test.Samples)));
+        var (stepFits, evalRows) = PlanRows(net, train, test, stepRows, Math.Min(options.EvalRows, Math.Max(n, test.Samples)));
+        using var ws = new Workspace(net, stepFits);
+        using var eval = new Workspace(net, evalRows);
         using var order = acc.Allocate1D<int>((long)train.Sets * n);
         using var m = acc.Allocate1D<float>(net.Shape.ParameterCount);
         using var v = acc.Allocate1D<float>(net.Shape.ParameterCount);
@@ -75,6 +77,19 @@ public static class Trainer
                 Log(epoch);
         }
         return all;
+    }
+
+    /// <summary>The step's rows (all of them, or the batch is refused) and the evaluation's rows per chunk (as many of
+    /// `evalRows` as fit) within the device's memory budget, beside the data sets, the shuffle order and Adam's m, v.</summary>
+    private static (int Step, int Eval) PlanRows(NetworkBatch net, DeviceData train, DeviceData test, int stepRows, int evalRows)
+    {
+        var s = net.Shape;
+        long data = sizeof(float) * ((long)(train.Sets * train.Samples + test.Sets * test.Samples) * (s.Inputs + 3) + 2L * s.Networks)
+            + sizeof(int) * (long)train.Sets * train.Samples + 2L * sizeof(float) * s.ParameterCount;
+        long budget = net.Device.MemoryBudget - data;
+        int step = MemoryPlan.Rows(s, budget, 0, stepRows, stepRows, "training step");
+        long left = budget - MemoryPlan.WorkspaceFixedBytes(s) - step * MemoryPlan.WorkspaceRowBytes(s);
+        return (step, MemoryPlan.Rows(s, left, 0, evalRows, 1, "training evaluation"));
     }
 
     private static void Update(NetworkBatch net, Workspace ws, TrainingOptions o, long step, ArrayView<float> m, ArrayView<float> v)

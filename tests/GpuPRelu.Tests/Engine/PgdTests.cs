@@ -60,6 +60,35 @@ public sealed class PgdTests(DeviceFixture devices)
     }
 
     [Theory]
+    [MemberData(nameof(Norms))]
+    public void CompactionKeepsEveryVerdict(string device, int norm)
+    {
+        int seed = System.Random.Shared.Next();
+        var rng = new System.Random(seed);
+        const int D = 12, H = 24, n = 40;
+        // random networks p = 1, 2, 3 and random labels: half the points are broken clean, the rest at spread radii, so
+        // rows are dropped at the first checks and later ones
+        var shape = new BatchShape(3, 0, D, H, 1, 1, 0);
+        var infos = Enumerable.Range(0, 3).Select(b => new NetworkInfo(b, 1 + b, 0.1, seed, b)).ToList();
+        var theta = NetworkBatch.Initialize(shape, infos, InitKind.Kaiming, 1);
+        var sets = Enumerable.Range(0, 3).Select(_ => new DataSet(NetworkCase.Normal(rng, n * D, 1.0),
+            [.. Enumerable.Range(0, n).Select(_ => rng.Next(2))], n, D, 2)).ToList();
+        using var net = new NetworkBatch(devices.Get(device), shape, infos, theta, new float[3 * D]);
+        double[] radii = [0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2];
+        var options = new PgdOptions((AttackNorm)norm, 40, norm == 2 ? 0.05 : 0.02, LossKind.Exp, RandomStart: norm == 0, Seed: seed);
+        var compact = Pgd.Run(net, sets, radii, options);
+        var full = Pgd.Run(net, sets, radii, options, compact: false);
+        for (int b = 0; b < 3; b++)
+        {
+            for (int r = 0; r < radii.Length; r++)
+                Assert.True(full[b][r].SequenceEqual(compact[b][r]), $"network {b} radius {radii[r]}: verdicts differ (seed {seed})");
+        }
+        // the compaction had rows to drop, and some survived to the end
+        Assert.True(full.Sum(x => x[0].Count(robust => !robust)) > n / 2, $"few clean errors (seed {seed})");
+        Assert.Contains(full, x => x[^1].Any(robust => robust) || x[3].Any(robust => robust));
+    }
+
+    [Theory]
     [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
     public void NeverBreaksAPointInsideTheCertifiedRadiusOfTheIdealClassifiers(string device)
     {

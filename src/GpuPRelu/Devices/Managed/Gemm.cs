@@ -1,137 +1,227 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace GpuPRelu.Devices.Managed;
 
-/// <summary>The one matrix-product micro-kernel of the managed CPU path: C[i, n] = Σ_k A(i, k)·B(k, n) for a block of up
-/// to 6 rows, with B packed into 16-column panels (contiguous K × 16 floats) and 6 × 16 results held in 12 Vector256
-/// accumulators. Strides let one kernel serve z = U·W, dW = Uᵀ·G_z and dU = G_z·Wᵀ.</summary>
+/// <summary>A strided matrix view: element (i, k) = P[i·Rs + k·Cs]. Lets one product serve z = U·W, dW = Uᵀ·G_z and
+/// dU = G_z·Wᵀ without transposing anything in memory.</summary>
+internal readonly unsafe struct Strided(float* p, long rs, long cs)
+{
+    public readonly float* P = p;
+    public readonly long Rs = rs, Cs = cs;
+}
+
+/// <summary>Work done on each finished C tile (≤ 6 rows × ≤ 16 columns, final values in place, still in L1): the
+/// activation of z, the radial term of dW or dU. Struct implementations are inlined per product by the JIT.</summary>
+internal unsafe interface ITileEpilogue
+{
+    void Apply(float* c, long ldc, int row, int rows, int col, int cols);
+}
+
+/// <summary>The blocked matrix product of the managed CPU path, C = A·B (BLIS loop order, sized for a 32 KiB L1 and
+/// 512 KiB L2): a KC × NC block of B is packed into 16-column panels (L2-resident) and swept by every 6-row micro-panel
+/// of A (L1-resident) in a 6 × 16 register micro-kernel of 12 Vector256 accumulators. A is packed only where its rows
+/// are not contiguous (dW: Uᵀ). The epilogue runs on each tile after its last KC block.</summary>
 internal static unsafe class Gemm
 {
     public const int Rows = 6;
     public const int Panel = 2 * Simd.Width;
+    public const int KC = 256; // a 6-row A micro-panel ≤ 6 KiB: L1
+    public const int BlockFloats = 1 << 16; // packed B block KC × NC ≤ 256 KiB: half the L2
 
-    /// <summary>Floats a packed K × N operand takes.</summary>
-    public static int PackedLength(int k, int n) => (n + Panel - 1) / Panel * Panel * k;
+    [ThreadStatic]
+    private static float[]? _buffer;
 
-    /// <summary>Packs B(k, n) = b[k·sk + n·sn] into panels: packed[(p·K + k)·16 + c] = B(k, 16p + c), zero past N.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Pack(float* b, long sk, long sn, int k, int n, float[] packed)
+    /// <summary>C[0..rows, col0..col1) = A[rows × k]·B[k × ·] (col0 a multiple of 16), then the epilogue on every tile.
+    /// Loop order: KC block of the inner dimension → NC block of columns (B packed once, L2) → 6 rows (A micro-panel, L1)
+    /// → 16-column panels, so C, and what epilogues read beside it, is walked along its rows.</summary>
+    [SkipLocalsInit]
+    public static void Run<TE>(Strided a, Strided b, float* c, long ldc, int rows, int k, int col0, int col1, ref TE epilogue)
+        where TE : struct, ITileEpilogue
     {
-        int panels = (n + Panel - 1) / Panel;
-        fixed (float* dst = packed)
+        // per thread, reused across calls: the packed B block, the packed A micro-panel, one scratch tile; 64-byte aligned
+        const int microFloats = Rows * KC, tileFloats = Rows * Panel;
+        var buffer = _buffer ??= GC.AllocateUninitializedArray<float>(BlockFloats + microFloats + tileFloats + 16, pinned: true);
+        fixed (float* raw = buffer)
         {
-            for (int p = 0; p < panels; p++)
+            float* bp = (float*)(((nint)raw + 63) & ~(nint)63), ap = bp + BlockFloats, tile = ap + microFloats;
+            bool packA = a.Rs == 1 && a.Cs != 1;
+            for (int k0 = 0; k0 < k; k0 += KC)
             {
-                int width = Math.Min(Panel, n - p * Panel);
-                for (int kk = 0; kk < k; kk++)
+                int kc = Math.Min(KC, k - k0);
+                bool first = k0 == 0, last = k0 + kc == k;
+                int block = BlockFloats / (kc * Panel) * Panel;
+                for (int n0 = col0; n0 < col1; n0 += block)
                 {
-                    float* o = dst + ((long)p * k + kk) * Panel;
-                    float* src = b + kk * sk + (long)p * Panel * sn;
-                    for (int c = 0; c < width; c++)
-                        o[c] = src[c * sn];
-                    for (int c = width; c < Panel; c++)
-                        o[c] = 0f;
+                    int nc = Math.Min(block, col1 - n0);
+                    for (int p = 0; p < nc; p += Panel)
+                        PackB(b.P + k0 * b.Rs + (n0 + p) * b.Cs, b.Rs, b.Cs, kc, Math.Min(Panel, nc - p), bp + p * kc);
+                    for (int i = 0; i < rows; i += Rows)
+                    {
+                        int r = Math.Min(Rows, rows - i);
+                        if (packA)
+                            PackA(a.P + i + k0 * a.Cs, a.Cs, r, kc, ap);
+                        var ab = packA ? new Strided(ap, 1, Rows) : new Strided(a.P + i * a.Rs + k0 * a.Cs, a.Rs, a.Cs);
+                        for (int p = 0; p < nc; p += Panel)
+                        {
+                            int w = Math.Min(Panel, nc - p);
+                            float* ct = c + i * ldc + n0 + p;
+                            Tile(ab, r, kc, bp + p * kc, ct, ldc, w, !first, tile);
+                            if (last)
+                                epilogue.Apply(ct, ldc, i, r, n0 + p, w);
+                        }
+                    }
                 }
             }
         }
     }
 
-    /// <summary>C[i, 0..N) = Σ_k a[i·rs + k·cs]·B(k, ·) for i &lt; rows ≤ 6, panel by panel; missing rows repeat row 0 and
-    /// are not stored; a partial last panel goes through a scratch tile.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit]
-    public static void Block(float* a, long rs, long cs, int rows, int k, float* packed, int n, float* c, long ldc)
+    /// <summary>One tile: full 6 × 16 tiles go straight to C, ragged ones through the scratch tile.</summary>
+    private static void Tile(Strided a, int rows, int k, float* b, float* c, long ldc, int cols, bool accumulate, float* tile)
     {
-        float* a0 = a, a1 = rows > 1 ? a + rs : a, a2 = rows > 2 ? a + 2 * rs : a;
-        float* a3 = rows > 3 ? a + 3 * rs : a, a4 = rows > 4 ? a + 4 * rs : a, a5 = rows > 5 ? a + 5 * rs : a;
-        int panels = (n + Panel - 1) / Panel;
-        var tile = stackalloc float[Rows * Panel];
-        for (int p = 0; p < panels; p++)
+        if (rows == Rows && cols == Panel)
         {
-            Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-            Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-            float* b = packed + (long)p * k * Panel;
-            long off = 0;
-            for (int kk = 0; kk < k; kk++, off += cs, b += Panel)
-            {
-                var b0 = Vector256.Load(b);
-                var b1 = Vector256.Load(b + Simd.Width);
-                var x = Vector256.Create(a0[off]);
-                c00 = Simd.Fma(x, b0, c00);
-                c01 = Simd.Fma(x, b1, c01);
-                x = Vector256.Create(a1[off]);
-                c10 = Simd.Fma(x, b0, c10);
-                c11 = Simd.Fma(x, b1, c11);
-                x = Vector256.Create(a2[off]);
-                c20 = Simd.Fma(x, b0, c20);
-                c21 = Simd.Fma(x, b1, c21);
-                x = Vector256.Create(a3[off]);
-                c30 = Simd.Fma(x, b0, c30);
-                c31 = Simd.Fma(x, b1, c31);
-                x = Vector256.Create(a4[off]);
-                c40 = Simd.Fma(x, b0, c40);
-                c41 = Simd.Fma(x, b1, c41);
-                x = Vector256.Create(a5[off]);
-                c50 = Simd.Fma(x, b0, c50);
-                c51 = Simd.Fma(x, b1, c51);
-            }
-            int width = Math.Min(Panel, n - p * Panel);
-            bool full = width == Panel;
-            float* o = full ? c + (long)p * Panel : tile;
-            long ld = full ? ldc : Panel;
-            c00.Store(o);
-            c01.Store(o + Simd.Width);
-            if (rows > 1 || !full) { c10.Store(o + ld); c11.Store(o + ld + Simd.Width); }
-            if (rows > 2 || !full) { c20.Store(o + 2 * ld); c21.Store(o + 2 * ld + Simd.Width); }
-            if (rows > 3 || !full) { c30.Store(o + 3 * ld); c31.Store(o + 3 * ld + Simd.Width); }
-            if (rows > 4 || !full) { c40.Store(o + 4 * ld); c41.Store(o + 4 * ld + Simd.Width); }
-            if (rows > 5 || !full) { c50.Store(o + 5 * ld); c51.Store(o + 5 * ld + Simd.Width); }
-            if (full)
-                continue;
-            for (int i = 0; i < rows; i++)
-            {
-                for (int j = 0; j < width; j++)
-                    c[i * ldc + p * Panel + j] = tile[i * Panel + j];
-            }
-        }
-    }
-
-    /// <summary>C = A·B over the row range [begin, end) (one task's share), in blocks of 6 rows.</summary>
-    public static void Product(float* a, long rs, long cs, int begin, int end, int k, float[] packed, int n, float* c, long ldc)
-    {
-        fixed (float* bp = packed)
-        {
-            for (int i = begin; i < end; i += Rows)
-                Block(a + i * rs, rs, cs, Math.Min(Rows, end - i), k, bp, n, c + i * ldc, ldc);
-        }
-    }
-
-    /// <summary>For every network b: pack its B once (`pack`), then `run(b, packed, begin, end)` over its rows. Many networks
-    /// run one per task; few networks split their rows into 6-row-aligned chunks over all cores.</summary>
-    public static void Batched(int networks, int rows, int packedLength, Action<int, float[]> pack, Action<int, float[], int, int> run)
-    {
-        int cores = Environment.ProcessorCount;
-        if (networks >= 2 * cores)
-        {
-            Parallel.For(0, networks, b =>
-            {
-                var own = ArrayPool<float>.Shared.Rent(packedLength);
-                pack(b, own);
-                run(b, own, 0, rows);
-                ArrayPool<float>.Shared.Return(own);
-            });
+            Kernel(a, rows, k, b, c, ldc, accumulate);
             return;
         }
-        var packed = ArrayPool<float>.Shared.Rent(packedLength);
-        int chunk = ((rows + 2 * cores - 1) / (2 * cores) + Rows - 1) / Rows * Rows;
-        for (int b = 0; b < networks; b++)
+        if (accumulate)
         {
-            pack(b, packed);
-            int net = b;
-            Parallel.For(0, (rows + chunk - 1) / chunk, t => run(net, packed, t * chunk, Math.Min(rows, (t + 1) * chunk)));
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < cols; j++)
+                    tile[i * Panel + j] = c[i * ldc + j];
+            }
         }
-        ArrayPool<float>.Shared.Return(packed);
+        Kernel(a, rows, k, b, tile, Panel, accumulate);
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < cols; j++)
+                c[i * ldc + j] = tile[i * Panel + j];
+        }
+    }
+
+    /// <summary>A[i0.., k0..] (rows contiguous along i: a[i + k·cs]) as [blocks of 6][kc][6], zero past the rows.</summary>
+    private static void PackA(float* a, long cs, int rows, int k, float* packed)
+    {
+        for (int i = 0; i < rows; i += Rows)
+        {
+            int r = Math.Min(Rows, rows - i);
+            float* o = packed + i * k;
+            if (r == Rows)
+            {
+                // 4 + 2 floats per k: a Vector256 could read past the end of A
+                for (int kk = 0; kk < k; kk++, o += Rows)
+                {
+                    float* src = a + i + kk * cs;
+                    Vector128.Load(src).Store(o);
+                    o[4] = src[4];
+                    o[5] = src[5];
+                }
+                continue;
+            }
+            for (int kk = 0; kk < k; kk++, o += Rows)
+            {
+                float* src = a + i + kk * cs;
+                for (int ii = 0; ii < r; ii++)
+                    o[ii] = src[ii];
+                for (int ii = r; ii < Rows; ii++)
+                    o[ii] = 0f;
+            }
+        }
+    }
+
+    /// <summary>B[k0.., n0..n0+16) as [kc][16], zero past the columns; contiguous rows copy as two vectors.</summary>
+    private static void PackB(float* b, long rs, long cs, int k, int cols, float* packed)
+    {
+        if (cs == 1 && cols == Panel)
+        {
+            for (int kk = 0; kk < k; kk++)
+            {
+                float* src = b + kk * rs;
+                Vector256.Load(src).Store(packed + kk * Panel);
+                Vector256.Load(src + Simd.Width).Store(packed + kk * Panel + Simd.Width);
+            }
+            return;
+        }
+        for (int kk = 0; kk < k; kk++)
+        {
+            for (int j = 0; j < cols; j++)
+                packed[kk * Panel + j] = b[kk * rs + j * cs];
+            for (int j = cols; j < Panel; j++)
+                packed[kk * Panel + j] = 0f;
+        }
+    }
+
+    /// <summary>The 6 × 16 register block: C (+)= Σ_kk A(i, kk)·B[kk][0..16) for 6 rows (rows past `rows` repeat row 0;
+    /// the caller stores them to scratch).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel(Strided a, int rows, int k, float* b, float* c, long ldc, bool accumulate)
+    {
+        long rs = a.Rs, cs = a.Cs;
+        float* a0 = a.P, a1 = rows > 1 ? a0 + rs : a0, a2 = rows > 2 ? a0 + 2 * rs : a0;
+        float* a3 = rows > 3 ? a0 + 3 * rs : a0, a4 = rows > 4 ? a0 + 4 * rs : a0, a5 = rows > 5 ? a0 + 5 * rs : a0;
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        long off = 0;
+        for (int kk = 0; kk < k; kk++, off += cs, b += Panel)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + Simd.Width);
+            var x = Vector256.Create(a0[off]);
+            c00 = Simd.Fma(x, b0, c00);
+            c01 = Simd.Fma(x, b1, c01);
+            x = Vector256.Create(a1[off]);
+            c10 = Simd.Fma(x, b0, c10);
+            c11 = Simd.Fma(x, b1, c11);
+            x = Vector256.Create(a2[off]);
+            c20 = Simd.Fma(x, b0, c20);
+            c21 = Simd.Fma(x, b1, c21);
+            x = Vector256.Create(a3[off]);
+            c30 = Simd.Fma(x, b0, c30);
+            c31 = Simd.Fma(x, b1, c31);
+            x = Vector256.Create(a4[off]);
+            c40 = Simd.Fma(x, b0, c40);
+            c41 = Simd.Fma(x, b1, c41);
+            x = Vector256.Create(a5[off]);
+            c50 = Simd.Fma(x, b0, c50);
+            c51 = Simd.Fma(x, b1, c51);
+        }
+        Put(c00, c01, c, accumulate);
+        Put(c10, c11, c + ldc, accumulate);
+        Put(c20, c21, c + 2 * ldc, accumulate);
+        Put(c30, c31, c + 3 * ldc, accumulate);
+        Put(c40, c41, c + 4 * ldc, accumulate);
+        Put(c50, c51, c + 5 * ldc, accumulate);
+    }
+
+    /// <summary>One 16-float row of a tile: stored, or added to what C holds (a later KC block).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(Vector256<float> lo, Vector256<float> hi, float* c, bool accumulate)
+    {
+        if (accumulate)
+        {
+            lo += Vector256.Load(c);
+            hi += Vector256.Load(c + Simd.Width);
+        }
+        lo.Store(c);
+        hi.Store(c + Simd.Width);
+    }
+
+    /// <summary>Runs `run(b, col0, col1)` for every network b over column chunks (multiples of 16) so that there are at
+    /// least 4 tasks per core; tasks write disjoint column ranges of their network's C, so they share no cache lines
+    /// except at chunk edges that are 64-byte multiples.</summary>
+    public static void Batched(int networks, int cols, Action<int, int, int> run)
+    {
+        int panels = (cols + Panel - 1) / Panel;
+        int wanted = 4 * Environment.ProcessorCount;
+        int chunks = Math.Min(panels, Math.Max(1, (wanted + networks - 1) / networks));
+        int perChunk = (panels + chunks - 1) / chunks * Panel;
+        chunks = (cols + perChunk - 1) / perChunk;
+        Parallel.For(0, networks * chunks, t =>
+        {
+            int b = t / chunks, col0 = t % chunks * perChunk;
+            run(b, col0, Math.Min(cols, col0 + perChunk));
+        });
     }
 }

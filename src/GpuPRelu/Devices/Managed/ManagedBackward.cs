@@ -42,17 +42,16 @@ internal static unsafe class ManagedBackward
             var (b, begin, end) = tiles.Task(task);
             float pb = p[b];
             var delta = new float[H];
-            for (int m = begin; m < end; m++)
+            fixed (float* dp = delta, vp = vt)
             {
-                long row = (long)b * M + m;
-                Array.Clear(delta);
-                for (int c = 0; c < C; c++)
+                for (int m = begin; m < end; m++)
                 {
-                    float gc = g[row * C + c];
-                    for (int j = 0; j < H; j++)
-                        delta[j] += vt[(b * C + c) * H + j] * gc;
+                    long row = (long)b * M + m;
+                    Array.Clear(delta);
+                    for (int c = 0; c < C; c++)
+                        Simd.Axpy(g[row * C + c], vp + (b * C + c) * H, dp, H);
+                    HiddenRow(s, z + row * H, a + row * H, delta, pb, r + b * H, q[row], gz + row * H, t + row * H);
                 }
-                HiddenRow(s, z + row * H, a + row * H, delta, pb, r + b * H, q[row], gz + row * H, t + row * H);
             }
         });
     }
@@ -89,56 +88,88 @@ internal static unsafe class ManagedBackward
     public static void WeightBackward(BatchShape s, float* u, float* theta, float* p, float* r, float* gz, float* t, float* dW)
     {
         int M = s.Samples, D = s.Inputs, H = s.Hidden;
-        var radial = new float[s.Networks * H]; // Σ_m t[b, m, j]
-        Parallel.For(0, s.Networks, b =>
+        var coefficient = new float[s.Networks * H]; // (1 − p)/r_j²·Σ_m t[b, m, j], 0 where r_j = 0
+        fixed (float* co = coefficient)
         {
-            for (int m = 0; m < M; m++)
+            float* cp = co;
+            Parallel.For(0, s.Networks, b =>
             {
+                float* cb = cp + b * H;
+                for (int m = 0; m < M; m++)
+                    Simd.Add(t + ((long)b * M + m) * H, cb, H);
                 for (int j = 0; j < H; j++)
-                    radial[b * H + j] += t[((long)b * M + m) * H + j];
-            }
-        });
-        // dW_b [D, H] = U_bᵀ·Gz_b: A(d, m) = u[m·D + d], B = Gz_b [M, H]
-        Gemm.Batched(s.Networks, D, Gemm.PackedLength(M, H),
-            (b, packed) => Gemm.Pack(gz + (long)b * M * H, H, 1, M, H, packed),
-            (b, packed, begin, end) =>
-            {
-                float* wb = theta + (long)b * D * H, db = dW + (long)b * D * H;
-                Gemm.Product(u + (long)b * M * D, 1, D, begin, end, M, packed, H, db, H);
-                for (int d = begin; d < end; d++)
                 {
-                    for (int j = 0; j < H; j++)
-                    {
-                        float rj = r[b * H + j];
-                        if (rj > 0f)
-                            db[d * H + j] += (1f - p[b]) / (rj * rj) * radial[b * H + j] * wb[d * H + j];
-                    }
+                    float rj = r[b * H + j];
+                    cb[j] = rj > 0f ? (1f - p[b]) / (rj * rj) * cb[j] : 0f;
                 }
             });
+            // dW_b [D, H] = U_bᵀ·Gz_b + coefficient_j·W_b: A(d, m) = u[m·D + d], B = Gz_b [M, H]
+            Gemm.Batched(s.Networks, H, (b, col0, col1) =>
+            {
+                float* wb = theta + (long)b * D * H;
+                var radial = new ScaledAdd(cp + b * H, false, wb, H);
+                Gemm.Run(new Strided(u + (long)b * M * D, 1, D), new Strided(gz + (long)b * M * H, H, 1), dW + (long)b * D * H, H, D, M,
+                    col0, col1, ref radial);
+            });
+        }
     }
 
     public static void InputBackward(BatchShape s, float* u, float* theta, float* p, float* q, float* gz, float* t, float* du)
     {
         int M = s.Samples, D = s.Inputs, H = s.Hidden;
-        // dU_b [M, D] = Gz_b·W_bᵀ: A = Gz_b [M, H], B(j, d) = W_b[d·H + j]
-        Gemm.Batched(s.Networks, M, Gemm.PackedLength(H, D),
-            (b, packed) => Gemm.Pack(theta + (long)b * D * H, 1, H, H, D, packed),
-            (b, packed, begin, end) =>
+        var factor = new float[s.Networks * M]; // (1 − p)/q_m²·Σ_j t[b, m, j], 0 where q_m = 0
+        bool normalize = s.NormalizeInput != 0;
+        if (normalize)
+        {
+            Parallel.For(0, s.Networks * M, bm =>
+            {
+                float radial = Simd.Sum(t + (long)bm * H, H), qm = q[bm];
+                factor[bm] = qm > 0f ? (1f - p[bm / M]) / (qm * qm) * radial : 0f;
+            });
+        }
+        fixed (float* fa = factor)
+        {
+            float* fp = fa;
+            // dU_b [M, D] = Gz_b·W_bᵀ + factor_m·U_b: A = Gz_b [M, H], B(j, d) = W_b[d·H + j]
+            Gemm.Batched(s.Networks, D, (b, col0, col1) =>
             {
                 long row0 = (long)b * M;
-                Gemm.Product(gz + row0 * H, H, 1, begin, end, H, packed, D, du + row0 * D, D);
-                if (s.NormalizeInput == 0)
-                    return;
-                for (int m = begin; m < end; m++)
-                {
-                    long row = row0 + m;
-                    float radial = 0f, qm = q[row];
-                    for (int j = 0; j < H; j++)
-                        radial += t[row * H + j];
-                    float factor = qm > 0f ? (1f - p[b]) / (qm * qm) * radial : 0f;
-                    for (int d = 0; d < D; d++)
-                        du[row * D + d] += factor * u[row * D + d];
-                }
+                var radial = new ScaledAdd(normalize ? fp + row0 : null, true, u + row0 * D, D);
+                Gemm.Run(new Strided(gz + row0 * H, H, 1), new Strided(theta + (long)b * D * H, 1, H), du + row0 * D, D, M, H, col0, col1,
+                    ref radial);
             });
+        }
+    }
+
+    /// <summary>The radial terms of dW and dU as a tile epilogue: c[i, j] += scale·x[i, j], with scale indexed by the
+    /// tile's rows (dU: per sample) or columns (dW: per neuron); none when scale is null.</summary>
+    private readonly struct ScaledAdd(float* scale, bool perRow, float* x, long ldx) : ITileEpilogue
+    {
+        public void Apply(float* c, long ldc, int row, int rows, int col, int cols)
+        {
+            if (scale == null)
+                return;
+            for (int i = 0; i < rows; i++)
+            {
+                float* ci = c + i * ldc, xi = x + (row + i) * ldx + col;
+                if (perRow)
+                {
+                    var si = Vector256.Create(scale[row + i]);
+                    int j = 0;
+                    for (; j + Simd.Width <= cols; j += Simd.Width)
+                        Simd.Fma(si, Vector256.Load(xi + j), Vector256.Load(ci + j)).Store(ci + j);
+                    for (; j < cols; j++)
+                        ci[j] += scale[row + i] * xi[j];
+                }
+                else
+                {
+                    int j = 0;
+                    for (; j + Simd.Width <= cols; j += Simd.Width)
+                        Simd.Fma(Vector256.Load(scale + col + j), Vector256.Load(xi + j), Vector256.Load(ci + j)).Store(ci + j);
+                    for (; j < cols; j++)
+                        ci[j] += scale[col + j] * xi[j];
+                }
+            }
+        }
     }
 }

@@ -34,30 +34,44 @@ internal static unsafe class ManagedForward
         Parallel.For(0, s.Networks * s.Samples, bm => q[bm] = MathF.Sqrt(Simd.Dot(u + (long)bm * D, u + (long)bm * D, D)));
     }
 
-    /// <summary>z, a [B, M, H] and f [B, M, C] from u [B, M, D] and θ; r [B, H], q [B, M] as the kernels take them.</summary>
+    /// <summary>z, a [B, M, H] and f [B, M, C] from u [B, M, D] and θ; r [B, H], q [B, M] as the kernels take them. The
+    /// activation runs as the epilogue of each z tile; the output layer then reads whole rows of a.</summary>
     public static void Forward(BatchShape s, float* u, float* theta, float* p, float* r, float* q, float* z, float* a, float* f)
     {
         int M = s.Samples, D = s.Inputs, H = s.Hidden, C = s.Outputs;
+        Gemm.Batched(s.Networks, H, (b, col0, col1) =>
+        {
+            long row0 = (long)b * M;
+            var act = new PRelu(s, p[b], r + b * H, q + row0, a + row0 * H);
+            Gemm.Run(new Strided(u + row0 * D, D, 1), new Strided(theta + (long)b * D * H, H, 1), z + row0 * H, H, M, D, col0, col1,
+                ref act);
+        });
         var vt = Transposed(s, theta);
-        Gemm.Batched(s.Networks, M, Gemm.PackedLength(D, H),
-            (b, packed) => Gemm.Pack(theta + (long)b * D * H, H, 1, D, H, packed),
-            (b, packed, begin, end) =>
+        Parallel.For(0, s.Networks, b =>
+        {
+            for (int m = 0; m < M; m++)
             {
-                long row0 = (long)b * M;
-                Gemm.Product(u + row0 * D, D, 1, begin, end, D, packed, H, z + row0 * H, H);
-                int k = Simd.IntegerExponent(p[b]);
-                for (int m = begin; m < end; m++)
+                long row = (long)b * M + m;
+                for (int c = 0; c < C; c++)
                 {
-                    long row = row0 + m;
-                    Activate(s, z + row * H, a + row * H, p[b], k, r + b * H, q[row]);
-                    for (int c = 0; c < C; c++)
-                    {
-                        float bias = s.HasBias != 0 ? theta[s.BiasOffset + b * C + c] : 0f;
-                        fixed (float* v = &vt[(b * C + c) * H])
-                            f[row * C + c] = bias + Simd.Dot(a + row * H, v, H);
-                    }
+                    float bias = s.HasBias != 0 ? theta[s.BiasOffset + b * C + c] : 0f;
+                    fixed (float* v = &vt[(b * C + c) * H])
+                        f[row * C + c] = bias + Simd.Dot(a + row * H, v, H);
                 }
-            });
+            }
+        });
+    }
+
+    /// <summary>The pReLU as a z-tile epilogue: a = act(z) over the tile, for one network (r, q, a at its first row).</summary>
+    private readonly struct PRelu(BatchShape s, float p, float* r, float* q, float* a) : ITileEpilogue
+    {
+        private readonly int _k = Simd.IntegerExponent(p);
+
+        public void Apply(float* c, long ldc, int row, int rows, int col, int cols)
+        {
+            for (int i = 0; i < rows; i++)
+                Activate(s, c + i * ldc, a + (long)(row + i) * s.Hidden + col, p, _k, r + col, q[row + i], cols);
+        }
     }
 
     /// <summary>V [B, H, C] as [B, C, H], so each output is a contiguous dot product.</summary>
@@ -76,22 +90,23 @@ internal static unsafe class ManagedForward
         return vt;
     }
 
-    /// <summary>a = z·(z/(r·q))^(p−1) for z &gt; 0, else 0, over one row; k = p − 1 when integer (vectorized), else −1.</summary>
+    /// <summary>a = z·(z/(r·q))^(p−1) for z &gt; 0, else 0, over n columns of a row; k = p − 1 when integer (vectorized),
+    /// else −1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Activate(BatchShape s, float* z, float* a, float p, int k, float* r, float qm)
+    private static void Activate(BatchShape s, float* z, float* a, float p, int k, float* r, float qm, int n)
     {
-        int H = s.Hidden, j = 0;
+        int j = 0;
         if (k >= 0)
         {
             var qv = Vector256.Create(s.NormalizeInput != 0 ? qm : 1f);
-            for (; j + Simd.Width <= H; j += Simd.Width)
+            for (; j + Simd.Width <= n; j += Simd.Width)
             {
                 var zz = Vector256.Load(z + j);
                 var act = zz * Simd.Pow(zz / (Vector256.Load(r + j) * qv), k);
                 Vector256.ConditionalSelect(Vector256.GreaterThan(zz, Vector256<float>.Zero), act, Vector256<float>.Zero).Store(a + j);
             }
         }
-        for (; j < H; j++)
+        for (; j < n; j++)
             a[j] = Activation(z[j], p, Scale(s, r[j], qm));
     }
 

@@ -1,4 +1,5 @@
 using GpuPRelu.Kernels;
+using GpuPRelu.Kernels.Attacks;
 using GpuPRelu.Kernels.Data;
 using GpuPRelu.Kernels.Training;
 using ILGPU;
@@ -99,5 +100,18 @@ internal sealed unsafe class ManagedLaunchers : KernelLaunchers
     {
         Sync();
         ManagedTraining.Adam(step, F(theta), F(dTheta), F(m), F(v), theta.Length);
+    }
+
+    public override void PgdStep(BatchShape s, PgdSpec spec, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> du,
+        ArrayView<float> radius, ArrayView<float> center, ArrayView<int> broken)
+    {
+        Sync();
+        ManagedAttacks.PgdStep(s, spec, F(u0), F(u), F(du), F(radius), F(center), I(broken));
+    }
+
+    public override void MarkBroken(ArrayView<float> correct, ArrayView<int> broken)
+    {
+        Sync();
+        ManagedAttacks.MarkBroken(F(correct), I(broken), correct.Length);
     }
 }

@@ -33,6 +33,40 @@ internal static class Simd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> v) => Vector256.Sum(v);
 
+    /// <summary>acc[i] += a·x[i] over n floats.</summary>
+    public static unsafe void Axpy(float a, float* x, float* acc, int n)
+    {
+        var av = Vector256.Create(a);
+        int i = 0;
+        for (; i + Width <= n; i += Width)
+            Fma(av, Vector256.Load(x + i), Vector256.Load(acc + i)).Store(acc + i);
+        for (; i < n; i++)
+            acc[i] += a * x[i];
+    }
+
+    /// <summary>acc[i] += x[i] over n floats.</summary>
+    public static unsafe void Add(float* x, float* acc, int n)
+    {
+        int i = 0;
+        for (; i + Width <= n; i += Width)
+            (Vector256.Load(acc + i) + Vector256.Load(x + i)).Store(acc + i);
+        for (; i < n; i++)
+            acc[i] += x[i];
+    }
+
+    /// <summary>Σ x[i] over n floats.</summary>
+    public static unsafe float Sum(float* x, int n)
+    {
+        var acc = Vector256<float>.Zero;
+        int i = 0;
+        for (; i + Width <= n; i += Width)
+            acc += Vector256.Load(x + i);
+        float sum = Sum(acc);
+        for (; i < n; i++)
+            sum += x[i];
+        return sum;
+    }
+
     /// <summary>Σ x[i]·y[i] over n floats.</summary>
     public static unsafe float Dot(float* x, float* y, int n)
     {

@@ -9,10 +9,18 @@ public sealed class WeightBackwardTests(DeviceFixture devices)
 {
     [Theory]
     [MemberData(nameof(Cases.Network), MemberType = typeof(Cases))]
-    public void MatchesReference(string device, int outputs, int bias, int normalize)
+    public void MatchesReference(string device, int outputs, int bias, int normalize) => Check(device, outputs, bias, normalize);
+
+    /// <summary>Sizes that cross the managed product's blocks (6-row, 16-column, MC 120 rows, KC 256 inner) with ragged
+    /// edges everywhere; one setting per device.</summary>
+    [Theory]
+    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
+    public void MatchesReferenceAcrossBlocks(string device) => Check(device, 3, 1, 1, samples: 127, inputs: 263, hidden: 270);
+
+    private void Check(string device, int outputs, int bias, int normalize, int samples = 9, int inputs = 7, int hidden = 21)
     {
         var dev = devices.Get(device);
-        var c = NetworkCase.Create(outputs, bias, normalize, samples: 9);
+        var c = NetworkCase.Create(outputs, bias, normalize, samples, inputs, hidden);
         var s = c.Shape;
         var rng = new System.Random(c.Seed);
         int cells = s.Networks * s.Samples * s.Hidden;
