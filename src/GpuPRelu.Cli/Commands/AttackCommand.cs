@@ -13,17 +13,18 @@ internal static class AttackCommand
 {
     public static Command Create()
     {
-        var command = new Command("attack", "attack saved networks (--network) or the ideal classifiers (--model F|Fp) on synthetic test data");
+        var command = new Command("attack", "attack saved networks (--network: ours or a PyTorch state dict) or the ideal classifiers (--model F|Fp) on synthetic, mnist or feature data");
         var network = new Option<FileInfo>("--network") { Description = "networks.safetensors (from train --save, or a PyTorch state dict)" };
+        var normalize = new Option<string>("--normalize-input") { Description = "--network: true | false, divide a_j by ‖x − c‖^(p−1) (default: the file's metadata, else false)" };
         var model = new Option<string>("--model") { Description = "F or Fp: the ideal classifiers of the data's centers" };
-        var p = new Option<string>("--p") { Description = "degrees of F^(p), list (3)" };
+        var p = new Option<string>("--p") { Description = "--model Fp: degrees of F^(p), list (3); --network: p of the networks, one for all or one per network (default: the file's; needed for a PyTorch state dict)" };
         var inputDim = new Option<string>("--input-dim") { Description = "D of the data (the network file's by default; 100 for --model)" };
         var subclasses = new Option<string>("--subclasses") { Description = "K (10)" };
         var positive = new Option<string>("--positive-subclasses") { Description = "K1 (6)" };
         var randomCenters = new Option<bool>("--random-centers") { Description = "random orthonormal centers instead of e_1..e_K" };
         var alpha = new Option<string>("--alpha") { Description = "α of the data when the network file does not record it (0.01)" };
         var seed = new Option<string>("--seed") { Description = "seed of the data when the network file does not record it (0)" };
-        var n = new Option<string>("--n") { Description = "test points per network (1000)" };
+        var n = new Option<string>("--n") { Description = "test points per network (1000; real data: its first N samples, all when fewer)" };
         var norm = new Option<string>("--norm") { Description = "l2 | linf | l1 (l2; l1 for APGD in a --box only)" };
         var attack = new Option<string>("--attack") { Description = "pgd | apgd-ce | apgd-dlr (pgd)" };
         var radii = new Option<string>("--radii") { Description = "increasing radii, list or start:stop:count (0:1.5:15)" };
@@ -31,7 +32,7 @@ internal static class AttackCommand
         var stepSize = new Option<string>("--step-size") { Description = "PGD step (0.1, the paper's; APGD adapts its own from 2ε)" };
         var restarts = new Option<string>("--restarts") { Description = "APGD restarts, each on the points still robust (1)" };
         var randomStart = new Option<bool>("--random-start") { Description = "pgd: start in the ball at random instead of the clean point (APGD always does)" };
-        var box = new Option<string>("--box") { Description = "lo,hi: keep inputs in a box (none)" };
+        var box = new Option<string>("--box") { Description = "lo,hi: keep inputs in a box, or none (mnist: 0,1 as AutoAttack; otherwise none)" };
         var minRadius = new Option<bool>("--min-radius") { Description = "write min_radius.csv (exact radii of each point; --model only)" };
         var device = CommonOptions.Device();
         var output = CommonOptions.Out("runs/attack");
@@ -39,6 +40,9 @@ internal static class AttackCommand
         foreach (var o in new Option[] { network, model, p, inputDim, subclasses, positive, randomCenters, alpha, seed, n, norm, attack,
             radii, steps, stepSize, restarts, randomStart, box, minRadius, device, output, overwrite })
             command.Options.Add(o);
+        command.Options.Add(normalize);
+        var data = new DataOptions("synthetic", synthetic: false);
+        data.AddTo(command);
 
         command.SetAction(parse =>
         {
@@ -64,7 +68,17 @@ internal static class AttackCommand
             cfg = Text(steps) is { } sp ? cfg with { Steps = FieldParsers.Count("steps", sp) } : cfg;
             cfg = Text(stepSize) is { } ss ? cfg with { StepSize = FieldParsers.Number("step_size", ss) } : cfg;
             cfg = Text(restarts) is { } rs ? cfg with { Restarts = FieldParsers.Count("restarts", rs) } : cfg;
-            if (Text(box) is { } bx)
+            var source = data.Source(parse);
+            if (source != DataSourceKind.Synthetic)
+                cfg = cfg with { Data = data.Build(parse) };
+            else if (data.Build(parse) != new DataSpec { Source = DataSourceKind.Synthetic })
+                throw new UsageException("split, classes, data_dir, pixel_divisor, features, labels, label_column and layer_norm apply to --data mnist or features");
+            cfg = Text(normalize) is { } nt2 ? cfg with { NormalizeInput = FieldParsers.Choice("normalize_input", nt2, ("true", true), ("false", false)) } : cfg;
+            if (Text(box) is "none")
+                cfg = cfg with { BoxLo = null, BoxHi = null };
+            else if (Text(box) is null && source == DataSourceKind.Mnist)
+                cfg = cfg with { BoxLo = 0, BoxHi = 1 };
+            else if (Text(box) is { } bx)
             {
                 var parts = bx.Split(',');
                 if (parts.Length != 2)
@@ -79,6 +93,13 @@ internal static class AttackCommand
             // what needs the networks' shape (input dimension, classes for DLR) is checked before the output folder exists
             if (cfg.NetworkFile is { } file && cfg.ValidateModel(NetworkFile.Read(file).Shape, file) is { Count: > 0 } modelErrors)
                 throw new UsageException(modelErrors);
+            // so do p, and real data against the networks (its features, its classes)
+            if (cfg.NetworkFile is { } netFile)
+            {
+                var imported = ImportedNetworks.Read(netFile, cfg.P, cfg.NormalizeInput);
+                if (cfg.Data is { } spec)
+                    AttackExperiment.Points(spec, imported, cfg.N);
+            }
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
             using var dev = ComputeDevice.Open(kind);

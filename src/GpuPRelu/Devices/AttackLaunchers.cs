@@ -7,8 +7,9 @@ namespace GpuPRelu.Devices;
 
 /// <summary>The APGD kernels (and the radius-monotonicity kernel), loaded once per accelerator on first use, with typed
 /// launch methods sized from the shape. On the managed CPU path they run as ILGPU kernels on the CPU accelerator's
-/// buffers; a managed launcher synchronizes before its own code touches them.</summary>
-internal sealed class AttackLaunchers
+/// buffers, except those ManagedAttackLaunchers overrides; a managed launcher synchronizes before its own code touches
+/// them.</summary>
+internal class AttackLaunchers
 {
     private readonly Action<Index1D, BatchShape, ApgdSpec, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>> _step;
@@ -40,16 +41,16 @@ internal sealed class AttackLaunchers
         _spread = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, int, ArrayView<int>>(Kernels.Attacks.SpreadBroken.Kernel);
     }
 
-    public void ApgdStep(BatchShape s, ApgdSpec spec, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> uPrev, ArrayView<float> du,
+    public virtual void ApgdStep(BatchShape s, ApgdSpec spec, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> uPrev, ArrayView<float> du,
         ArrayView<float> state, ArrayView<float> radius, ArrayView<float> center, ArrayView<int> broken) =>
         _step(s.Networks * s.Samples, s, spec, u0, u, uPrev, du, state, radius, center, broken);
 
-    public void ApgdUpdate(BatchShape s, bool start, float etaScale, ArrayView<float> loss, ArrayView<float> correct, ArrayView<float> u, ArrayView<float> du,
+    public virtual void ApgdUpdate(BatchShape s, bool start, float etaScale, ArrayView<float> loss, ArrayView<float> correct, ArrayView<float> u, ArrayView<float> du,
         ArrayView<float> uPrev, ArrayView<float> uBest, ArrayView<float> duBest, ArrayView<float> state, ArrayView<float> radius,
         ArrayView<int> broken) =>
         _update(s.Networks * s.Samples, s, start ? 1 : 0, etaScale, loss, correct, u, du, uPrev, uBest, duBest, state, radius, broken);
 
-    public void ApgdCheckpoint(BatchShape s, float threshold, ArrayView<float> u, ArrayView<float> du, ArrayView<float> uBest,
+    public virtual void ApgdCheckpoint(BatchShape s, float threshold, ArrayView<float> u, ArrayView<float> du, ArrayView<float> uBest,
         ArrayView<float> duBest, ArrayView<float> state, ArrayView<int> broken) =>
         _checkpoint(s.Networks * s.Samples, s, threshold, u, du, uBest, duBest, state, broken);
 
@@ -66,6 +67,6 @@ internal sealed class AttackLaunchers
         _dlr(s.Networks * s.Samples, s, f, ym, g, loss, correct);
 
     /// <summary>Marks broken every row whose point is broken at a smaller radius; `points` = n rows per radius.</summary>
-    public void SpreadBroken(BatchShape s, int points, ArrayView<int> broken) =>
+    public virtual void SpreadBroken(BatchShape s, int points, ArrayView<int> broken) =>
         _spread(s.Networks * points, s, points, broken);
 }

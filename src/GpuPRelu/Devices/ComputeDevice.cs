@@ -55,7 +55,9 @@ public sealed class ComputeDevice : IDisposable
     internal KernelLaunchers Kernels => _kernels ??= Kind == DeviceKind.Cpu ? new ManagedLaunchers(Accelerator) : new KernelLaunchers(Accelerator);
 
     // loaded on first use, so opening a device for training does not compile the APGD kernels
-    internal AttackLaunchers AttackKernels => _attackKernels ??= new AttackLaunchers(Accelerator);
+    internal AttackLaunchers AttackKernels => _attackKernels ??= Kind == DeviceKind.Cpu
+        ? new Managed.ManagedAttackLaunchers(Accelerator)
+        : new AttackLaunchers(Accelerator);
 
     /// <summary>The command-line name of a kind: auto, cuda, opencl, cpu, ilgpu-cpu.</summary>
     public static string Name(DeviceKind kind) => kind == DeviceKind.IlgpuCpu ? "ilgpu-cpu" : kind.ToString().ToLowerInvariant();

@@ -3,13 +3,23 @@ using GpuPRelu.Models;
 
 namespace GpuPRelu.Experiments;
 
-/// <summary>What `gpuprelu attack` runs: the model (a networks file, or the ideal classifiers F / F^(p) on the data's
-/// centers), the synthetic test data (each network's own α and seed when its file records them), and the attack.</summary>
+/// <summary>What `gpuprelu attack` runs: the model (a networks file — ours or a PyTorch state dict — or the ideal classifiers
+/// F / F^(p) on the data's centers), the test data (synthetic: each network's own α and seed when its file records them;
+/// or real data, the same first N samples for every network) and the attack.</summary>
 public sealed record AttackConfig
 {
     public string? NetworkFile { get; init; }
     public IdealKind? Model { get; init; }
-    public IReadOnlyList<double> P { get; init; } = [3];
+    /// <summary>--model Fp: the degrees of F^(p) (default 3). --network: p of the networks, one for all or one per network,
+    /// overriding the file's (a PyTorch state dict holds none); null keeps the file's.</summary>
+    public IReadOnlyList<double>? P { get; init; }
+
+    /// <summary>Divide a_j by ‖x − c‖^(p−1) (the reference's MNIST default); null keeps the file's normalize_input.</summary>
+    public bool? NormalizeInput { get; init; }
+
+    /// <summary>Real test data (mnist or features), the first N samples for every network; null: synthetic.</summary>
+    public DataSpec? Data { get; init; }
+
     public int? InputDim { get; init; }
     public int Subclasses { get; init; } = 10;
     public int PositiveSubclasses { get; init; } = 6;
@@ -54,7 +64,13 @@ public sealed record AttackConfig
             e.Add($"alpha must be ≥ 0 and finite, got {Alpha}");
         if (N < 1)
             e.Add($"n must be ≥ 1, got {N}");
-        foreach (var p in P.Where(p => !(p >= 1) || double.IsInfinity(p)))
+        if (Data is not null && NetworkFile is null)
+            e.Add($"data {DataSpec.Name(Data.Source)} needs a network (--network): the ideal classifiers F and F^(p) live on synthetic data");
+        if (Data is not null)
+            e.AddRange(Data.Validate());
+        if (NormalizeInput is not null && NetworkFile is null)
+            e.Add("normalize_input applies to networks (--network) only");
+        foreach (var p in (P ?? []).Where(p => !(p >= 1) || double.IsInfinity(p)))
             e.Add($"p must be ≥ 1 and finite, got {p}");
         foreach (var r in Radii.Where(r => !(r >= 0) || double.IsInfinity(r)))
             e.Add($"radii must be ≥ 0 and finite, got {r}");

@@ -19,17 +19,31 @@ public static class AttackExperiment
         var manifest = new RunManifest(outDir, "attack", config, device.Description);
         try
         {
-            var (shape, theta, centers, infos, names) = Models(config);
+            var (shape, theta, centers, infos, names, imported) = Models(config);
             int D = shape.Inputs;
-            // each network's test data: its own α and seed, the test stream of the training generator
-            var mu = infos.Select(n => SubclassData.Centers(D, config.Subclasses, config.RandomCenters, n.Seed)).ToList();
-            var points = infos.Select((n, b) => SubclassData.Generate(mu[b], D, config.Subclasses, config.PositiveSubclasses, n.Alpha,
-                config.N, n.Seed, test: true)).ToList();
+            List<double[]> mu = [];
+            List<DataSet> points;
+            if (config.Data is { } spec)
+            {
+                // real data: the first N samples, the same for every network
+                var data = Points(spec, imported!, config.N);
+                points = [.. infos.Select(_ => data)];
+                log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"{spec.Describe()}: {data.Samples} points, {data.Classes} classes{(config.BoxLo is { } lo ? $", box [{lo}, {config.BoxHi}]" : "")}"));
+            }
+            else
+            {
+                // each network's test data: its own α and seed, the test stream of the training generator
+                mu = [.. infos.Select(n => SubclassData.Centers(D, config.Subclasses, config.RandomCenters, n.Seed))];
+                points = [.. infos.Select((n, b) => SubclassData.Generate(mu[b], D, config.Subclasses, config.PositiveSubclasses, n.Alpha,
+                    config.N, n.Seed, test: true))];
+            }
+            int count = points[0].Samples;
             manifest.EndPhase("data");
             using var net = new NetworkBatch(device, shape, infos, theta, centers);
             var robust = config.IsApgd
                 ? Apgd.Run(net, points, config.Radii, config.ToApgd())
-                : Pgd.Run(net, points, config.Radii, config.ToPgd(shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy));
+                : Pgd.Run(net, points, config.Radii, config.ToPgd(shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy) with { RefBatch = count });
             manifest.EndPhase("attack");
 
             string norm = config.Norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
@@ -41,8 +55,8 @@ public static class AttackExperiment
                     log?.Invoke($"{names[b]}: parameters are NaN or infinite; its robust accuracy is reported as NaN");
                 for (int r = 0; r < config.Radii.Count; r++)
                 {
-                    double acc = diverged ? double.NaN : robust[b][r].Count(x => x) / (double)config.N;
-                    rows.Add(new(names[b], infos[b].P, infos[b].Alpha, infos[b].Seed, norm, config.Attack, config.Radii[r], acc, config.N));
+                    double acc = diverged ? double.NaN : robust[b][r].Count(x => x) / (double)count;
+                    rows.Add(new(names[b], infos[b].P, infos[b].Alpha, infos[b].Seed, norm, config.Attack, config.Radii[r], acc, count));
                 }
             }
             if (config.Model is { } kind)
@@ -64,27 +78,37 @@ public static class AttackExperiment
         }
     }
 
-    private static (Kernels.BatchShape, float[], float[], List<NetworkInfo>, List<string>) Models(AttackConfig c)
+    /// <summary>The first n samples of real data (all when fewer), checked against the networks before any work.</summary>
+    public static DataSet Points(DataSpec spec, ImportedNetworks networks, int n)
+    {
+        var data = (spec with { Samples = null }).Load(networks.Shape.Inputs, networks.Shape.Outputs);
+        networks.CheckFits(data, spec.Describe());
+        return data.Samples <= n ? data : data with { X = data.X[..(n * data.Inputs)], Y = data.Y[..n], Samples = n };
+    }
+
+    private static (Kernels.BatchShape, float[], float[], List<NetworkInfo>, List<string>, ImportedNetworks?) Models(AttackConfig c)
     {
         if (c.NetworkFile is { } file)
         {
-            var (shape, theta, centers, p, meta) = IO.NetworkFile.Read(file);
+            var networks = ImportedNetworks.Read(file, c.P, c.NormalizeInput);
+            var shape = networks.Shape;
             if (c.ValidateModel(shape, file) is { Count: > 0 } errors)
                 throw new InvalidDataException(string.Join("; ", errors));
-            var alpha = Recorded(meta, "alpha", shape.Networks, file);
-            var seed = Recorded(meta, "seed", shape.Networks, file);
-            var infos = Enumerable.Range(0, shape.Networks).Select(b => new NetworkInfo(b, p?[b] ?? 1, alpha?[b] ?? c.Alpha,
-                (int)(seed?[b] ?? c.Seed), b)).ToList();
-            return (shape, theta, centers, infos, [.. infos.Select(n => n.Index.ToString(CultureInfo.InvariantCulture))]);
+            // real data has no α or seed: NaN in the CSV
+            var alpha = c.Data is null ? Recorded(networks.Metadata, "alpha", shape.Networks, file) : null;
+            var seed = c.Data is null ? Recorded(networks.Metadata, "seed", shape.Networks, file) : null;
+            var infos = Enumerable.Range(0, shape.Networks).Select(b => new NetworkInfo(b, networks.P[b],
+                c.Data is null ? alpha?[b] ?? c.Alpha : double.NaN, (int)(seed?[b] ?? c.Seed), b)).ToList();
+            return (shape, networks.Theta, networks.Centers, infos, [.. infos.Select(n => n.Index.ToString(CultureInfo.InvariantCulture))], networks);
         }
         var kind = c.Model!.Value;
         int D = c.InputDim ?? 100;
-        var ps = kind == IdealKind.F ? [1.0] : c.P;
+        var ps = kind == IdealKind.F ? [1.0] : c.P ?? [3.0];
         var mu = SubclassData.Centers(D, c.Subclasses, c.RandomCenters, c.Seed);
         var (s, th) = IdealClassifier.Parameters(kind, D, c.Subclasses, c.PositiveSubclasses, [.. ps.Select(_ => mu)]);
         var list = ps.Select((p, b) => new NetworkInfo(b, p, c.Alpha, c.Seed, b)).ToList();
         var names = ps.Select(p => kind == IdealKind.F ? "F" : string.Create(CultureInfo.InvariantCulture, $"F^({p:0.##})")).ToList();
-        return (s, th, new float[ps.Count * D], list, names);
+        return (s, th, new float[ps.Count * D], list, names, null);
     }
 
     private static double[]? Recorded(IReadOnlyDictionary<string, string> meta, string key, int networks, string file)

@@ -24,7 +24,7 @@ public static class EvaluateExperiment
         {
             var networks = ImportedNetworks.Read(config.Network, config.P, config.NormalizeInput);
             var data = config.Data.Load(networks.Shape.Inputs, networks.Shape.Outputs);
-            CheckFits(networks, data, config.Data);
+            networks.CheckFits(data, config.Data.Describe());
             manifest.EndPhase("data");
 
             using var batch = networks.ToBatch(device);
@@ -47,19 +47,6 @@ public static class EvaluateExperiment
             manifest.Finish($"failed: {ex.Message}");
             throw;
         }
-    }
-
-    static void CheckFits(ImportedNetworks networks, DataSet data, DataSpec spec)
-    {
-        var s = networks.Shape;
-        string file = Path.GetFileName(networks.File);
-        if (data.Inputs != s.Inputs)
-            throw new InvalidDataException($"{file}: prelulayer.W is [{s.Inputs}, {s.Hidden}] (D = {s.Inputs} inputs), but the data "
-                + $"({spec.Describe()}) has {data.Inputs} features per sample");
-        int classes = s.Outputs == 1 ? 2 : s.Outputs;
-        if (data.Classes != classes)
-            throw new InvalidDataException($"{file}: output_net.weight has {s.Outputs} output(s), for {classes} classes, but the data "
-                + $"({spec.Describe()}) has {data.Classes} classes");
     }
 
     /// <summary>logits.csv: network, sample, label, logit_0 … logit_{C−1}; one row per network per sample.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuPRelu.Data;
 using GpuPRelu.Devices;
 using GpuPRelu.IO;
 using GpuPRelu.Kernels;
@@ -10,12 +11,15 @@ namespace GpuPRelu.Models;
 /// normalize_input to forward), so they may be given here; given values override the file's.</summary>
 public sealed record ImportedNetworks(string File, BatchShape Shape, float[] Theta, float[] Centers, double[] P)
 {
+    /// <summary>The file's metadata (alpha, seed, normalize_input, … as train --save writes them).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Reads `path`. `p` holds one value for every network or one per network; without it the file must have
     /// a p tensor. `normalizeInput` overrides the file's normalize_input metadata (absent: off). Throws
     /// InvalidDataException naming the file when p is missing, of the wrong count or below 1.</summary>
     public static ImportedNetworks Read(string path, IReadOnlyList<double>? p = null, bool? normalizeInput = null)
     {
-        var (shape, theta, centers, fileP, _) = NetworkFile.Read(path);
+        var (shape, theta, centers, fileP, metadata) = NetworkFile.Read(path);
         string name = Path.GetFileName(path);
         int B = shape.Networks;
         double[] resolved;
@@ -34,7 +38,21 @@ public sealed record ImportedNetworks(string File, BatchShape Shape, float[] The
             throw new InvalidDataException($"{name}: p must be ≥ 1 and finite, got {v.ToString(CultureInfo.InvariantCulture)}");
         if (normalizeInput is { } on)
             shape = shape with { NormalizeInput = on ? 1 : 0 };
-        return new ImportedNetworks(path, shape, theta, centers, resolved);
+        return new ImportedNetworks(path, shape, theta, centers, resolved) { Metadata = metadata };
+    }
+
+    /// <summary>Throws InvalidDataException naming the file and both sizes when `data` (described by `source`) does not fit
+    /// the networks: its features per sample against D, its classes against the outputs (2 for one output).</summary>
+    public void CheckFits(DataSet data, string source)
+    {
+        string file = Path.GetFileName(File);
+        if (data.Inputs != Shape.Inputs)
+            throw new InvalidDataException($"{file}: prelulayer.W is [{Shape.Inputs}, {Shape.Hidden}] (D = {Shape.Inputs} inputs), but the data "
+                + $"({source}) has {data.Inputs} features per sample");
+        int classes = Shape.Outputs == 1 ? 2 : Shape.Outputs;
+        if (data.Classes != classes)
+            throw new InvalidDataException($"{file}: output_net.weight has {Shape.Outputs} output(s), for {classes} classes, but the data "
+                + $"({source}) has {data.Classes} classes");
     }
 
     /// <summary>The networks on the device, as one batch (NetworkInfo: index and p; α, seed and data set 0).</summary>

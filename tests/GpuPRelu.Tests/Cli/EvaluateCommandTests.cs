@@ -29,22 +29,8 @@ public sealed class EvaluateCommandTests : IDisposable
         return Runner.Invoke(root, args);
     }
 
-    static float[] Uniform(System.Random rng, int n, double scale) =>
-        [.. Enumerable.Range(0, n).Select(_ => (float)(scale * (2 * rng.NextDouble() - 1)))];
-
     /// <summary>A state_dict of ShallowPreluNet(D, h, C, bias) with random weights, as safetensors.</summary>
-    (string Path, float[] Center, float[] W, float[] Weight, float[] Bias) WriteTorchNet(int D, int H, int C, int seed)
-    {
-        var rng = new System.Random(seed);
-        var center = Uniform(rng, D, 0.2);
-        var w = Uniform(rng, D * H, Math.Sqrt(6.0 / H));
-        var weight = Uniform(rng, C * H, 1 / Math.Sqrt(H));
-        var bias = Uniform(rng, C, 1 / Math.Sqrt(H));
-        var path = PathOf($"net{seed}.safetensors");
-        SafeTensors.Write(path, [new("center", [1, D], center), new("prelulayer.W", [D, H], w), new("output_net.weight", [C, H], weight),
-            new("output_net.bias", [C], bias)]);
-        return (path, center, w, weight, bias);
-    }
+    TorchNet WriteTorchNet(int D, int H, int C, int seed) => TorchNet.Random(PathOf($"net{seed}.safetensors"), D, H, C, seed);
 
     static double[] ReadLogits(string path, int C) =>
         [.. File.ReadLines(path).Skip(1).SelectMany(line => line.Split(',').Skip(3).Take(C)).Select(v => double.Parse(v, CultureInfo.InvariantCulture))];
@@ -75,7 +61,7 @@ public sealed class EvaluateCommandTests : IDisposable
         const int D = 6, H = 5, C = 3, N = 9;
         var net = WriteTorchNet(D, H, C, seed: 2);
         var rng = new System.Random(5);
-        var x = Uniform(rng, N * D, 3);
+        var x = TorchNet.Uniform(rng, N * D, 3);
         var y = Enumerable.Range(0, N).Select(_ => rng.Next(C)).ToArray();
         var csv = PathOf("features.csv");
         File.WriteAllLines(csv, new[] { "label," + string.Join(",", Enumerable.Range(0, D).Select(d => $"f{d}")) }

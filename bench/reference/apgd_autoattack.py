@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""APGD-CE l-inf on MNIST with AutoAttack's own implementation, beside `gpuprelu attack` on the same networks.
+
+Trains one shallow pReLU network per p the way the paper's code does (PyTorch, one network at a time: center = mean
+training image, Kaiming-uniform W [D, h], nn.Linear output with bias, input normalization, Adam 1e-3, batch 1000,
+softmax cross-entropy), writes them as one safetensors file in the reference's state-dict layout with a leading
+network axis (`networks.safetensors`, readable by `gpuprelu attack --network`), then attacks the first N images of
+the validation split (the last 10000 of the training file) with AutoAttack's APGDAttack (loss 'ce', 100 iterations,
+1 restart, seed 0) at every radius, one network and one radius at a time, as AutoAttack is run. Writes
+robust_accuracy_autoattack.csv (p, radius, robust_acc, robust_acc_monotone, n, seconds) and prints the gpuprelu
+command that attacks the same networks and points.
+
+AutoAttack is not a dependency of the project: install it (pip install git+https://github.com/fra31/auto-attack) or
+point --autoattack at a checkout. Runs on the CPU with Debian's python3-torch (1.13).
+"""
+import argparse
+import gzip
+import json
+import os
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    magic, = struct.unpack(">I", data[:4])
+    dims = magic & 0xFF
+    shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+class ShallowPreluNet(nn.Module):
+    """a_j = ReLU(z_j)^p / ‖w_j‖^(p−1) / ‖x − c‖^(p−1) (normalize_input), f = output_net(a)."""
+
+    def __init__(self, center, hidden, classes, p):
+        super().__init__()
+        dim = center.shape[1]
+        self.p = p
+        self.register_buffer("center", center.clone())
+        self.prelulayer = nn.Module()
+        self.prelulayer.W = nn.Parameter(torch.empty(dim, hidden))
+        nn.init.kaiming_uniform_(self.prelulayer.W)
+        self.output_net = nn.Linear(hidden, classes)
+
+    def forward(self, x):
+        u = x.reshape(x.shape[0], -1) - self.center
+        w = self.prelulayer.W
+        relu = torch.relu(u @ w)
+        a = relu * (relu / w.norm(dim=0)) ** (self.p - 1)
+        a = a / u.norm(dim=1, keepdim=True) ** (self.p - 1)
+        return self.output_net(a)
+
+
+def write_safetensors(path, tensors, metadata):
+    header, offset, blobs = {"__metadata__": metadata}, 0, []
+    for name, t in tensors.items():
+        blob = t.detach().contiguous().float().numpy().astype("<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
+        offset += len(blob)
+        blobs.append(blob)
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path + ".tmp", "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+    os.replace(path + ".tmp", path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mnist-dir", default="data/mnist")
+    ap.add_argument("--autoattack", help="folder holding the autoattack package (default: installed)")
+    ap.add_argument("--p", default="1,2,3,4")
+    ap.add_argument("--classes", type=int, default=2)
+    ap.add_argument("--width", type=int, default=500)
+    ap.add_argument("--n-train", type=int, default=50000)
+    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--n", type=int, default=500, help="attacked validation images")
+    ap.add_argument("--radii", default="0:0.2:15", help="start:stop:count (np.linspace)")
+    ap.add_argument("--iterations", type=int, default=100)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", default="runs/apgd-autoattack")
+    args = ap.parse_args()
+    if args.autoattack:
+        sys.path.insert(0, args.autoattack)
+    from autoattack.autopgd_base import APGDAttack
+
+    torch.set_num_threads(args.threads)
+    os.makedirs(args.out, exist_ok=True)
+    images = read_idx(os.path.join(args.mnist_dir, "train-images-idx3-ubyte.gz")).reshape(60000, -1)
+    labels = read_idx(os.path.join(args.mnist_dir, "train-labels-idx1-ubyte.gz")).astype(np.int64) % args.classes
+    x = torch.tensor(images, dtype=torch.float32) / 255
+    y = torch.tensor(labels)
+    x_train, y_train = x[:args.n_train], y[:args.n_train]
+    x_test, y_test = x[50000:50000 + args.n], y[50000:50000 + args.n]
+    center = x[:50000].mean(dim=0, keepdim=True)
+
+    ps = [float(v) for v in args.p.split(",")]
+    start, stop, count = args.radii.split(":")
+    radii = np.linspace(float(start), float(stop), int(count))
+    nets, train_s = [], 0.0
+    for p in ps:
+        torch.manual_seed(args.seed)
+        net = ShallowPreluNet(center, args.width, args.classes, p)
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        t0 = time.perf_counter()
+        for epoch in range(args.epochs):
+            perm = torch.randperm(len(x_train))
+            for i in range(0, len(perm), 1000):
+                idx = perm[i:i + 1000]
+                loss = nn.functional.cross_entropy(net(x_train[idx]), y_train[idx])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+        train_s += time.perf_counter() - t0
+        with torch.no_grad():
+            acc = (net(x_test).argmax(1) == y_test).float().mean().item()
+        print(f"p={p}: trained {args.epochs} epochs on {args.n_train} images, clean accuracy {acc:.4f} on {args.n}", flush=True)
+        nets.append(net.eval())
+
+    tensors = {
+        "center": torch.stack([n.center for n in nets]),
+        "prelulayer.W": torch.stack([n.prelulayer.W for n in nets]),
+        "output_net.weight": torch.stack([n.output_net.weight for n in nets]),
+        "output_net.bias": torch.stack([n.output_net.bias for n in nets]),
+        "p": torch.tensor(ps),
+    }
+    write_safetensors(os.path.join(args.out, "networks.safetensors"), tensors, {"normalize_input": "true"})
+
+    rows, attack_s = [], 0.0
+    for p, net in zip(ps, nets):
+        for param in net.parameters():
+            param.requires_grad_(False)
+        broken = torch.zeros(args.n, dtype=torch.bool)
+        for r in radii:
+            t0 = time.perf_counter()
+            with torch.no_grad():
+                correct = net(x_test).argmax(1) == y_test
+            if r > 0:
+                attack = APGDAttack(net, n_iter=args.iterations, norm="Linf", n_restarts=1, eps=float(r), seed=args.seed,
+                                    loss="ce", rho=0.75, device="cpu")
+                adv = attack.perturb(x_test, y_test)
+                assert (adv - x_test).abs().max() <= r + 1e-6 and adv.min() >= 0 and adv.max() <= 1
+                with torch.no_grad():
+                    correct &= net(adv).argmax(1) == y_test
+            seconds = time.perf_counter() - t0
+            attack_s += seconds
+            broken |= ~correct
+            rows.append((p, r, correct.float().mean().item(), 1 - broken.float().mean().item(), args.n, seconds))
+            print(f"p={p} radius {r:.4f}: robust {rows[-1][2]:.4f} (monotone {rows[-1][3]:.4f}), {seconds:.1f} s", flush=True)
+
+    path = os.path.join(args.out, "robust_accuracy_autoattack.csv")
+    with open(path + ".tmp", "w") as f:
+        f.write("p,radius,robust_acc,robust_acc_monotone,n,seconds\n")
+        for row in rows:
+            f.write("%g,%.6g,%.6g,%.6g,%d,%.3f\n" % row)
+    os.replace(path + ".tmp", path)
+    print(f"training {train_s:.1f} s, AutoAttack APGD-CE {attack_s:.1f} s for {len(ps)} networks x {len(radii)} radii x {args.n} points")
+    print(f"wrote {path}; the same attack here:")
+    print(f"  gpuprelu attack --network {args.out}/networks.safetensors --data mnist --split valid --n {args.n} "
+          f"--classes {args.classes} --attack apgd-ce --norm linf --radii {args.radii} --steps {args.iterations} --box 0,1 --out ...")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+using System.Runtime.Intrinsics;
+using GpuPRelu.Kernels;
+using GpuPRelu.Kernels.Attacks;
+
+namespace GpuPRelu.Devices.Managed;
+
+/// <summary>The APGD bookkeeping on the CPU (`--device cpu`): the same math as the kernels ApgdStep, ApgdUpdate,
+/// ApgdCheckpoint and SpreadBroken (research/attacks.md §2.2), a row at a time, rows in parallel, Vector256 over D.</summary>
+internal static unsafe class ManagedApgd
+{
+    /// <summary>Runs `row` for every row of [0, rows) on all cores, in a few contiguous tasks per core.</summary>
+    private static void Rows(long rows, Action<long> row)
+    {
+        long perTask = Math.Max(1, rows / (4 * Environment.ProcessorCount));
+        Parallel.For(0, (rows + perTask - 1) / perTask, t =>
+        {
+            for (long i = t * perTask; i < Math.Min(rows, (t + 1) * perTask); i++)
+                row(i);
+        });
+    }
+
+    public static void Step(BatchShape s, ApgdSpec spec, float* u0, float* u, float* uPrev, float* du, float* state, float* radius,
+        float* center, int* broken)
+    {
+        int D = s.Inputs, M = s.Samples;
+        Rows((long)s.Networks * M, i =>
+        {
+            if (broken[i] != 0)
+                return;
+            float eps = radius[i % M], eta = state[i * ApgdState.Width + ApgdState.Eta];
+            long row = i * D;
+            float* c = center + i / M * D;
+            if (spec.Norm == 2)
+                StepL2(spec, D, eps, eta, u0 + row, u + row, uPrev + row, du + row, c);
+            else
+                StepLinf(spec, D, eps, eta, u0 + row, u + row, uPrev + row, du + row, c);
+        });
+    }
+
+    // z = u + η·sign(g), s = P(z), v = u + a·(s − u) + (1 − a)·(u − u_prev), u_prev ← u, u ← P(v); P clips δ to [−ε, ε], then the box
+    private static void StepLinf(ApgdSpec spec, int D, float eps, float eta, float* u0, float* u, float* uPrev, float* g, float* c)
+    {
+        float a = spec.Momentum;
+        var va = Vector256.Create(a);
+        var vb = Vector256.Create(1f - a);
+        var veta = Vector256.Create(eta);
+        var hi = Vector256.Create(eps);
+        var lo = Vector256.Create(-eps);
+        int d = 0;
+        for (; d + Simd.Width <= D; d += Simd.Width)
+        {
+            var x0 = Vector256.Load(u0 + d);
+            var x = Vector256.Load(u + d);
+            var gd = Vector256.Load(g + d);
+            var cd = Vector256.Load(c + d);
+            var sign = Vector256.ConditionalSelect(Vector256.GreaterThan(gd, Vector256<float>.Zero), Vector256<float>.One, Vector256<float>.Zero)
+                - Vector256.ConditionalSelect(Vector256.LessThan(gd, Vector256<float>.Zero), Vector256<float>.One, Vector256<float>.Zero);
+            var sp = ProjectLinf(spec, x0, x + veta * sign, lo, hi, cd);
+            var v = x + va * (sp - x) + vb * (x - Vector256.Load(uPrev + d));
+            x.Store(uPrev + d);
+            ProjectLinf(spec, x0, v, lo, hi, cd).Store(u + d);
+        }
+        for (; d < D; d++)
+        {
+            float x = u[d], gd = g[d];
+            float sp = ProjectLinf(spec, u0[d], x + eta * (gd > 0f ? 1f : gd < 0f ? -1f : 0f), eps, c[d]);
+            float v = x + a * (sp - x) + (1f - a) * (x - uPrev[d]);
+            uPrev[d] = x;
+            u[d] = ProjectLinf(spec, u0[d], v, eps, c[d]);
+        }
+    }
+
+    private static Vector256<float> ProjectLinf(ApgdSpec spec, Vector256<float> x0, Vector256<float> v, Vector256<float> lo,
+        Vector256<float> hi, Vector256<float> c)
+    {
+        var x = x0 + Vector256.Min(Vector256.Max(v - x0, lo), hi);
+        return spec.HasBox != 0
+            ? Vector256.Min(Vector256.Max(x + c, Vector256.Create(spec.Lo)), Vector256.Create(spec.Hi)) - c
+            : x;
+    }
+
+    private static float ProjectLinf(ApgdSpec spec, float x0, float v, float eps, float c)
+    {
+        float x = x0 + Math.Clamp(v - x0, -eps, eps);
+        return spec.HasBox != 0 ? Math.Clamp(x + c, spec.Lo, spec.Hi) - c : x;
+    }
+
+    // l2: z = u + η·g/(‖g‖ + 1e-12); P scales v − u0 by min(ε, ‖v − u0‖)/(‖v − u0‖ + 1e-12), then the box
+    private static void StepL2(ApgdSpec spec, int D, float eps, float eta, float* u0, float* u, float* uPrev, float* g, float* c)
+    {
+        float a = spec.Momentum, gScale = eta / (MathF.Sqrt(Simd.Dot(g, g, D)) + 1e-12f);
+        float z2 = 0f;
+        for (int d = 0; d < D; d++)
+        {
+            float z = u[d] + gScale * g[d] - u0[d];
+            z2 += z * z;
+        }
+        float zScale = L2Factor(z2, eps);
+        float v2 = 0f;
+        for (int d = 0; d < D; d++)
+        {
+            float v = V(spec, zScale, a, u0[d], u[d], uPrev[d], g[d], gScale, c[d]) - u0[d];
+            v2 += v * v;
+        }
+        float vScale = L2Factor(v2, eps);
+        for (int d = 0; d < D; d++)
+        {
+            float v = V(spec, zScale, a, u0[d], u[d], uPrev[d], g[d], gScale, c[d]);
+            uPrev[d] = u[d];
+            u[d] = ProjectL2(spec, vScale, u0[d], v, c[d]);
+        }
+    }
+
+    private static float V(ApgdSpec spec, float zScale, float a, float x0, float x, float xPrev, float g, float gScale, float c)
+    {
+        float sp = ProjectL2(spec, zScale, x0, x + gScale * g, c);
+        return x + a * (sp - x) + (1f - a) * (x - xPrev);
+    }
+
+    private static float ProjectL2(ApgdSpec spec, float factor, float x0, float v, float c)
+    {
+        float x = x0 + (v - x0) * factor;
+        return spec.HasBox != 0 ? Math.Clamp(x + c, spec.Lo, spec.Hi) - c : x;
+    }
+
+    private static float L2Factor(float norm2, float eps)
+    {
+        float n = MathF.Sqrt(norm2);
+        return MathF.Min(eps, n) / (n + 1e-12f);
+    }
+
+    public static void Update(BatchShape s, bool start, float etaScale, float* loss, float* correct, float* u, float* du, float* uPrev,
+        float* uBest, float* duBest, float* state, float* radius, int* broken)
+    {
+        int D = s.Inputs, M = s.Samples;
+        Rows((long)s.Networks * M, i =>
+        {
+            if (broken[i] != 0)
+                return;
+            if (correct[i] == 0f)
+            {
+                broken[i] = 1;
+                return;
+            }
+            float* st = state + i * ApgdState.Width;
+            long row = i * D;
+            float l = loss[i];
+            if (start)
+            {
+                st[ApgdState.Eta] = etaScale * radius[i % M];
+                st[ApgdState.TopK] = 0.2f;
+                st[ApgdState.SparsityOld] = D;
+                st[ApgdState.LossBest] = l;
+                st[ApgdState.LossBestCheckpoint] = l;
+                st[ApgdState.LossPrev] = 0f;
+                st[ApgdState.Increases] = 0f;
+                st[ApgdState.Reduced] = 1f;
+                Copy(u + row, uPrev + row, D);
+                Copy(u + row, uBest + row, D);
+                Copy(du + row, duBest + row, D);
+                return;
+            }
+            if (l > st[ApgdState.LossBest])
+            {
+                st[ApgdState.LossBest] = l;
+                Copy(u + row, uBest + row, D);
+                Copy(du + row, duBest + row, D);
+            }
+            if (l > st[ApgdState.LossPrev])
+                st[ApgdState.Increases] += 1f;
+            st[ApgdState.LossPrev] = l;
+        });
+    }
+
+    public static void Checkpoint(BatchShape s, float threshold, float* u, float* du, float* uBest, float* duBest, float* state, int* broken)
+    {
+        int D = s.Inputs;
+        Rows((long)s.Networks * s.Samples, i =>
+        {
+            if (broken[i] != 0)
+                return;
+            float* st = state + i * ApgdState.Width;
+            float best = st[ApgdState.LossBest];
+            bool halve = st[ApgdState.Increases] <= threshold
+                || (st[ApgdState.Reduced] == 0f && st[ApgdState.LossBestCheckpoint] >= best);
+            st[ApgdState.Reduced] = halve ? 1f : 0f;
+            st[ApgdState.LossBestCheckpoint] = best;
+            st[ApgdState.Increases] = 0f;
+            if (!halve)
+                return;
+            st[ApgdState.Eta] *= 0.5f;
+            Copy(uBest + i * D, u + i * D, D);
+            Copy(duBest + i * D, du + i * D, D);
+        });
+    }
+
+    /// <summary>A point broken at radius r is broken at every larger one; rows radius-major (row = r·points + i).</summary>
+    public static void SpreadBroken(BatchShape s, int points, int* broken)
+    {
+        int radii = s.Samples / points;
+        for (long b = 0; b < s.Networks; b++)
+        {
+            int* net = broken + b * s.Samples;
+            for (int r = 1; r < radii; r++)
+            {
+                for (int k = 0; k < points; k++)
+                    net[r * points + k] |= net[(r - 1) * points + k];
+            }
+        }
+    }
+
+    private static void Copy(float* from, float* to, int n) => Buffer.MemoryCopy(from, to, (long)n * sizeof(float), (long)n * sizeof(float));
+}

@@ -1,0 +1,51 @@
+using GpuPRelu.Kernels;
+using GpuPRelu.Kernels.Attacks;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuPRelu.Devices.Managed;
+
+/// <summary>The APGD operations of the fast CPU path (`--device cpu`) as managed code on the CPU accelerator's buffers
+/// (ManagedApgd); DLR and the l1 step stay ILGPU kernels on that accelerator.</summary>
+internal sealed unsafe class ManagedAttackLaunchers : AttackLaunchers
+{
+    private readonly Accelerator _accelerator;
+
+    public ManagedAttackLaunchers(Accelerator accelerator)
+        : base(accelerator) => _accelerator = accelerator;
+
+    private static float* F(ArrayView<float> view) => (float*)view.LoadEffectiveAddressAsPtr();
+
+    private static int* I(ArrayView<int> view) => (int*)view.LoadEffectiveAddressAsPtr();
+
+    // any ILGPU kernel launched before must have finished before managed code touches the memory
+    private void Sync() => _accelerator.Synchronize();
+
+    public override void ApgdStep(BatchShape s, ApgdSpec spec, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> uPrev,
+        ArrayView<float> du, ArrayView<float> state, ArrayView<float> radius, ArrayView<float> center, ArrayView<int> broken)
+    {
+        Sync();
+        ManagedApgd.Step(s, spec, F(u0), F(u), F(uPrev), F(du), F(state), F(radius), F(center), I(broken));
+    }
+
+    public override void ApgdUpdate(BatchShape s, bool start, float etaScale, ArrayView<float> loss, ArrayView<float> correct,
+        ArrayView<float> u, ArrayView<float> du, ArrayView<float> uPrev, ArrayView<float> uBest, ArrayView<float> duBest,
+        ArrayView<float> state, ArrayView<float> radius, ArrayView<int> broken)
+    {
+        Sync();
+        ManagedApgd.Update(s, start, etaScale, F(loss), F(correct), F(u), F(du), F(uPrev), F(uBest), F(duBest), F(state), F(radius), I(broken));
+    }
+
+    public override void ApgdCheckpoint(BatchShape s, float threshold, ArrayView<float> u, ArrayView<float> du, ArrayView<float> uBest,
+        ArrayView<float> duBest, ArrayView<float> state, ArrayView<int> broken)
+    {
+        Sync();
+        ManagedApgd.Checkpoint(s, threshold, F(u), F(du), F(uBest), F(duBest), F(state), I(broken));
+    }
+
+    public override void SpreadBroken(BatchShape s, int points, ArrayView<int> broken)
+    {
+        Sync();
+        ManagedApgd.SpreadBroken(s, points, I(broken));
+    }
+}
