@@ -28,10 +28,11 @@ internal sealed class ActiveRows
     public bool Compacted => Rows.Length < _radii * _points;
 
     /// <summary>Reads the compact broken flags, spreads them over larger radii and, when at most `keep` of the current rows
-    /// are still unbroken in some network, re-lays out the device buffers on those rows: u (current iterates) [B, M, D], the
-    /// clean rows, labels and radii from the host copies. Returns the number of compact rows (0: all broken).</summary>
+    /// are still unbroken in some network, re-lays out the device buffers on those rows: u (current iterates) [B, M, D] and
+    /// every `carried` per-row buffer [B, M, width] (an attack's state) from their current rows, the clean rows, labels and
+    /// radii from the host copies. Returns the number of compact rows (0: all broken).</summary>
     public int Check(MemoryBuffer1D<int, Stride1D.Dense> broken, ArrayView<float> u, ArrayView<float> clean, ArrayView<int> labels,
-        ArrayView<float> radius, float[] u0, int[] ym, float[] radii, double keep)
+        ArrayView<float> radius, float[] u0, int[] ym, float[] radii, double keep, params (ArrayView<float> View, int Width)[] carried)
     {
         int B = _networks, M = _radii * _points, Mc = Rows.Length, D = _inputs;
         var compact = Download<int>(broken.View, (long)B * Mc);
@@ -48,17 +49,16 @@ internal sealed class ActiveRows
         var position = new int[M];
         for (int j = 0; j < Mc; j++)
             position[Rows[j]] = j;
-        var current = Download(u, (long)B * Mc * D);
-        int Mn = active.Length;
-        var next = new float[(long)B * Mn * D];
-        for (int b = 0; b < B; b++)
+        // compact positions of the rows that stay
+        var kept = active.Select(row => position[row]).ToArray();
+        foreach (var (view, width) in carried.Prepend((u, D)))
         {
-            for (int j = 0; j < Mn; j++)
-                Array.Copy(current, ((long)b * Mc + position[active[j]]) * D, next, ((long)b * Mn + j) * D, D);
+            var next = Gather(Download(view, (long)B * Mc * width), kept, Mc, width);
+            view.SubView(0, next.Length).CopyFromCPU(next);
         }
+        int Mn = active.Length;
         Rows = active;
-        u.SubView(0, next.Length).CopyFromCPU(next);
-        clean.SubView(0, next.Length).CopyFromCPU(Gather(u0, Rows, M, D));
+        clean.SubView(0, (long)B * Mn * D).CopyFromCPU(Gather(u0, Rows, M, D));
         labels.SubView(0, (long)B * Mn).CopyFromCPU(Gather(ym, Rows, M, 1));
         radius.SubView(0, Mn).CopyFromCPU(Rows.Select(row => radii[row]).ToArray());
         broken.View.SubView(0, (long)B * Mn).CopyFromCPU(Gather(_broken, Rows, M, 1));
@@ -92,7 +92,7 @@ internal sealed class ActiveRows
     }
 
     /// <summary>x [B, M, width] restricted to `rows` of every network: [B, rows, width].</summary>
-    private static T[] Gather<T>(T[] x, int[] rows, int M, int width)
+    public static T[] Gather<T>(T[] x, int[] rows, int M, int width)
     {
         int B = x.Length / (M * width);
         var y = new T[(long)B * rows.Length * width];

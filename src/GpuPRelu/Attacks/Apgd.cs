@@ -16,14 +16,19 @@ namespace GpuPRelu.Attacks;
 /// Random starts depend on (seed, restart, network, point) only, so they are the same at every radius and in any chunking.</summary>
 public static class Apgd
 {
-    /// <summary>robust[b][r][i]: point i of network b's set survives radius radii[r] (radii ascending).</summary>
+    // iterations between compactions, and the share of rows that must be gone for one (as Pgd)
+    private const int CheckEvery = 5;
+    private const double Keep = 0.75;
+
+    /// <summary>robust[b][r][i]: point i of network b's set survives radius radii[r] (radii ascending). Rows broken in
+    /// every network are dropped every CheckEvery iterations with their state (`compact`; the verdicts are the same without).</summary>
     public static bool[][][] Run(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, ApgdOptions options,
-        int maxRowsPerChunk = 1 << 16) => Run(net, points, radii, options, maxRowsPerChunk, trace: null);
+        int maxRowsPerChunk = 1 << 16, bool compact = true) => Run(net, points, radii, options, maxRowsPerChunk, trace: null, compact);
 
     /// <summary>As Run; `trace` receives the rows u [B, M, D] (centered) after the start (iteration −1) and after every
-    /// iteration of every restart (tests follow the trajectory step by step).</summary>
+    /// iteration of every restart (tests follow the trajectory step by step; no compaction then).</summary>
     internal static bool[][][] Run(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, ApgdOptions options,
-        int maxRowsPerChunk, Action<int, int, float[]>? trace)
+        int maxRowsPerChunk, Action<int, int, float[]>? trace, bool compact = false)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(points);
@@ -39,13 +44,13 @@ public static class Apgd
         int chunk = AttackRows.ChunkSize(net, n, R, maxRowsPerChunk, 5L * net.Shape.Inputs + ApgdState.Width + 2, "apgd");
         var centers = net.CentersToHost();
         for (int first = 0; first < n; first += chunk)
-            RunChunk(net, points, radii, options, centers, first, Math.Min(chunk, n - first), robust, trace);
+            RunChunk(net, points, radii, options, centers, first, Math.Min(chunk, n - first), robust, trace, compact && trace is null);
         AttackRows.MakeMonotone(robust);
         return robust;
     }
 
     private static void RunChunk(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, ApgdOptions o,
-        float[] centers, int first, int m, bool[][][] robust, Action<int, int, float[]>? trace)
+        float[] centers, int first, int m, bool[][][] robust, Action<int, int, float[]>? trace, bool compact)
     {
         int B = net.Shape.Networks, D = net.Shape.Inputs, R = radii.Count, M = R * m;
         var acc = net.Device.Accelerator;
@@ -74,17 +79,20 @@ public static class Apgd
         Evaluate(net, ws, s, o.Loss, du.View);
         k.MarkBroken(ws.Correct.View.SubView(0, (long)B * M), broken.View);
         ak.SpreadBroken(s, m, broken.View);
-        for (int restart = 0; restart < o.Restarts; restart++)
+        var rows = new ActiveRows(B, R, m, D);
+        bool done = false;
+        for (int restart = 0; restart < o.Restarts && !done; restart++)
         {
-            if (restart > 0 && broken.GetAsArray1D().All(x => x != 0))
+            if (restart > 0 && ActiveRows.Download<int>(broken.View, (long)B * s.Samples).All(x => x != 0))
                 break;
-            ws.U.CopyFromCPU(Start(o, u0, radius, centers, B, m, D, first, restart));
+            var start = Start(o, u0, radius, centers, B, m, D, first, restart);
+            ws.U.View.SubView(0, (long)B * s.Samples * D).CopyFromCPU(rows.Compacted ? ActiveRows.Gather(start, rows.Rows, M, D) : start);
             Evaluate(net, ws, s, o.Loss, du.View);
             ak.ApgdUpdate(s, true, l1 ? 1f : 2f, ws.Loss.View, ws.Correct.View, ws.U.View, du.View, uPrev.View, uBest.View, duBest.View, state.View,
                 radiusBuffer.View, broken.View);
-            ak.SpreadBroken(s, m, broken.View);
+            Spread();
             trace?.Invoke(restart, -1, ws.U.GetAsArray1D());
-            for (int i = 0; i < o.Iterations; i++)
+            for (int i = 0; i < o.Iterations && !done; i++)
             {
                 if (l1)
                     ak.ApgdL1Step(s, new L1Box(box.Has, box.Lo, box.Hi), clean.View, ws.U.View, du.View, state.View, radiusBuffer.View, net.Center.View, broken.View);
@@ -96,15 +104,32 @@ public static class Apgd
                 Evaluate(net, ws, s, o.Loss, du.View);
                 ak.ApgdUpdate(s, false, 0f, ws.Loss.View, ws.Correct.View, ws.U.View, du.View, uPrev.View, uBest.View, duBest.View, state.View,
                     radiusBuffer.View, broken.View);
-                ak.SpreadBroken(s, m, broken.View);
+                Spread();
                 if (checkpoints.TryGetValue(i, out int window) && l1)
                     ak.ApgdL1Checkpoint(s, clean.View, ws.U.View, du.View, uBest.View, duBest.View, state.View, radiusBuffer.View, broken.View);
                 else if (checkpoints.TryGetValue(i, out window))
                     ak.ApgdCheckpoint(s, (float)(o.Rho * window), ws.U.View, du.View, uBest.View, duBest.View, state.View, broken.View);
                 trace?.Invoke(restart, i, ws.U.GetAsArray1D());
+                if (compact && (i + 1) % CheckEvery == 0)
+                {
+                    // rows are independent (AA sums the losses), so dropping broken ones with their state changes no verdict
+                    int kept = rows.Check(broken, ws.U.View, clean.View, ws.Ym.View, radiusBuffer.View, u0, ym, radius, Keep,
+                        (du.View, D), (uPrev.View, D), (uBest.View, D), (duBest.View, D), (state.View, ApgdState.Width));
+                    done = kept == 0;
+                    if (!done)
+                        s = s.WithSamples(kept);
+                }
             }
         }
-        AttackRows.Scatter(broken.GetAsArray1D(), R, first, m, robust);
+        AttackRows.Scatter(rows.Collect(ActiveRows.Download<int>(broken.View, (long)B * s.Samples)), R, first, m, robust);
+
+        // a point broken at a radius is broken at the larger ones (the kernel needs the radius-major layout; after a
+        // compaction the host spreads at each check)
+        void Spread()
+        {
+            if (!rows.Compacted)
+                ak.SpreadBroken(s, m, broken.View);
+        }
     }
 
     // logits, the attack's loss and correctness, and ∂loss/∂u of every row (AA sums the losses: scale 1)

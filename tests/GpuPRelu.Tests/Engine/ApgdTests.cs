@@ -268,6 +268,52 @@ public sealed class ApgdTests(DeviceFixture devices)
         }
     }
 
+    public static TheoryData<string, int, int> CompactionCases
+    {
+        get
+        {
+            var data = new TheoryData<string, int, int>();
+            foreach (var device in DeviceFixture.Devices)
+            {
+                data.Add((string)device.Data, (int)AttackNorm.Linf, (int)ApgdLoss.CrossEntropy);
+                data.Add((string)device.Data, (int)AttackNorm.L2, (int)ApgdLoss.Dlr);
+                data.Add((string)device.Data, (int)AttackNorm.L1, (int)ApgdLoss.CrossEntropy);
+            }
+            return data;
+        }
+    }
+
+    /// <summary>Dropping rows broken in every network (with their iterates, best points, gradients and step sizes) gives
+    /// the very verdicts of the attack that keeps every row, over restarts and checkpoints.</summary>
+    [Theory]
+    [MemberData(nameof(CompactionCases))]
+    public void CompactionKeepsEveryVerdict(string device, int norm, int loss)
+    {
+        int seed = System.Random.Shared.Next();
+        var rng = new System.Random(seed);
+        const int D = 8, H = 12, C = 4, n = 20;
+        // random 4-class networks p = 1, 2, 3 and random labels in the unit box: most points are broken clean or at small
+        // radii, so rows are dropped at the first checks and later ones
+        var shape = new BatchShape(3, 0, D, H, C, 1, 0);
+        var infos = Enumerable.Range(0, 3).Select(b => new NetworkInfo(b, 1 + b, 0.1, seed, b)).ToList();
+        var theta = NetworkBatch.Initialize(shape, infos, InitKind.Kaiming, 1);
+        var sets = Enumerable.Range(0, 3).Select(_ => new DataSet([.. Enumerable.Range(0, n * D).Select(_ => (float)rng.NextDouble())],
+            [.. Enumerable.Range(0, n).Select(_ => rng.Next(C))], n, D, C)).ToList();
+        using var net = new NetworkBatch(devices.Get(device), shape, infos, theta, new float[3 * D]);
+        double[] radii = (AttackNorm)norm == AttackNorm.L1 ? [0, 0.1, 0.3, 0.6, 1, 2, 4] : [0, 0.01, 0.03, 0.06, 0.1, 0.2, 0.4];
+        var options = new ApgdOptions((AttackNorm)norm, (ApgdLoss)loss, Iterations: 20, Restarts: 2, BoxLo: 0, BoxHi: 1, Seed: seed);
+        var compact = Apgd.Run(net, sets, radii, options);
+        var full = Apgd.Run(net, sets, radii, options, compact: false);
+        for (int b = 0; b < 3; b++)
+        {
+            for (int r = 0; r < radii.Length; r++)
+                Assert.True(full[b][r].SequenceEqual(compact[b][r]), $"network {b} radius {radii[r]}: verdicts differ (seed {seed})");
+        }
+        // the compaction had rows to drop (broken everywhere) and some survived to the end
+        Assert.Contains(Enumerable.Range(0, n), i => full.All(x => !x[2][i]));
+        Assert.Contains(full, x => x[^1].Any(robust => robust) || x[3].Any(robust => robust));
+    }
+
     [Fact]
     public void RefusesDlrWithFewerThanThreeClasses()
     {
