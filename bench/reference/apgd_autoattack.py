@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""APGD-CE l-inf on MNIST with AutoAttack's own implementation, beside `gpuprelu attack` on the same networks.
+"""APGD (CE or DLR, l-inf or l2) on MNIST with AutoAttack's own implementation, beside `gpuprelu attack` on the same networks.
 
 Trains one shallow pReLU network per p the way the paper's code does (PyTorch, one network at a time: center = mean
 training image, Kaiming-uniform W [D, h], nn.Linear output with bias, input normalization, Adam 1e-3, batch 1000,
 softmax cross-entropy), writes them as one safetensors file in the reference's state-dict layout with a leading
 network axis (`networks.safetensors`, readable by `gpuprelu attack --network`), then attacks the first N images of
-the validation split (the last 10000 of the training file) with AutoAttack's APGDAttack (loss 'ce', 100 iterations,
-1 restart, seed 0) at every radius, one network and one radius at a time, as AutoAttack is run. Writes
+the validation split (the last 10000 of the training file) with AutoAttack's APGDAttack (loss 'ce' or 'dlr', norm
+'Linf' or 'L2', 100 iterations, 1 restart, seed 0) at every radius, one network and one radius at a time, as AutoAttack is run. Writes
 robust_accuracy_autoattack.csv (p, radius, robust_acc, robust_acc_monotone, n, seconds) and prints the gpuprelu
 command that attacks the same networks and points.
 
@@ -83,6 +83,8 @@ def main():
     ap.add_argument("--n", type=int, default=500, help="attacked validation images")
     ap.add_argument("--radii", default="0:0.2:15", help="start:stop:count (np.linspace)")
     ap.add_argument("--iterations", type=int, default=100)
+    ap.add_argument("--norm", default="Linf", choices=["Linf", "L2"])
+    ap.add_argument("--loss", default="ce", choices=["ce", "dlr"])
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default="runs/apgd-autoattack")
@@ -143,10 +145,11 @@ def main():
             with torch.no_grad():
                 correct = net(x_test).argmax(1) == y_test
             if r > 0:
-                attack = APGDAttack(net, n_iter=args.iterations, norm="Linf", n_restarts=1, eps=float(r), seed=args.seed,
-                                    loss="ce", rho=0.75, device="cpu")
+                attack = APGDAttack(net, n_iter=args.iterations, norm=args.norm, n_restarts=1, eps=float(r), seed=args.seed,
+                                    loss=args.loss, rho=0.75, device="cpu")
                 adv = attack.perturb(x_test, y_test)
-                assert (adv - x_test).abs().max() <= r + 1e-6 and adv.min() >= 0 and adv.max() <= 1
+                size = (adv - x_test).abs().amax(1) if args.norm == "Linf" else (adv - x_test).norm(dim=1)
+                assert size.max() <= r * (1 + 1e-5) + 1e-6 and adv.min() >= 0 and adv.max() <= 1
                 with torch.no_grad():
                     correct &= net(adv).argmax(1) == y_test
             seconds = time.perf_counter() - t0
@@ -161,10 +164,11 @@ def main():
         for row in rows:
             f.write("%g,%.6g,%.6g,%.6g,%d,%.3f\n" % row)
     os.replace(path + ".tmp", path)
-    print(f"training {train_s:.1f} s, AutoAttack APGD-CE {attack_s:.1f} s for {len(ps)} networks x {len(radii)} radii x {args.n} points")
+    print(f"training {train_s:.1f} s, AutoAttack APGD-{args.loss.upper()} {args.norm} {attack_s:.1f} s for {len(ps)} networks x {len(radii)} radii x {args.n} points")
     print(f"wrote {path}; the same attack here:")
     print(f"  gpuprelu attack --network {args.out}/networks.safetensors --data mnist --split valid --n {args.n} "
-          f"--classes {args.classes} --attack apgd-ce --norm linf --radii {args.radii} --steps {args.iterations} --box 0,1 --out ...")
+          f"--classes {args.classes} --attack apgd-{args.loss} --norm {args.norm.lower()} --radii {args.radii} --steps {args.iterations} "
+          "--box 0,1 --out ...")
 
 
 if __name__ == "__main__":
