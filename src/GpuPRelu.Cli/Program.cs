@@ -13,6 +13,8 @@ root.Subcommands.Add(StudyCommand.Create("fig2", "Fig. 2", [
 root.Subcommands.Add(StudyCommand.Create("fig5", "Fig. 5", [
     ("paper", "fig5", "the paper's configuration"),
     ("quick", "fig5-quick", "minutes on 2 CPU cores")]));
+root.Subcommands.Add(RealCommand.Mnist());
+root.Subcommands.Add(RealCommand.Probe());
 root.Subcommands.Add(AttackCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());

@@ -11,7 +11,7 @@ internal static class TrainCommand
     public static Command Create()
     {
         var command = new Command("train", "train a p × α × seed grid of pReLU networks on synthetic subclass data, as one batch");
-        var preset = new Option<string>("--preset") { Description = $"start from a named preset ({string.Join(", ", Presets.Names)})" };
+        var preset = new Option<string>("--preset") { Description = $"start from a named preset ({string.Join(", ", Presets.Names.Where(n => !n.StartsWith("mnist", StringComparison.Ordinal)))})" };
         var device = CommonOptions.Device();
         var output = CommonOptions.Out("runs/train");
         var overwrite = CommonOptions.Overwrite();

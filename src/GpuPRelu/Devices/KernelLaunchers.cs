@@ -134,13 +134,13 @@ internal class KernelLaunchers
         ArrayView<float> best) =>
         _sphereAscent(s.Networks * s.Samples, s, step, x, f, g, df, dg, scale, center, u, best);
     /// <summary>g += AᵀA per network, A = a [B, s.Samples, H].</summary>
-    public void GramAccumulate(BatchShape s, ArrayView<float> a, ArrayView<float> g) =>
+    public virtual void GramAccumulate(BatchShape s, ArrayView<float> a, ArrayView<float> g) =>
         _gram(s.Networks * s.Hidden * s.Hidden, s, a, g);
 
-    public void GramPowerStep(BatchShape s, ArrayView<float> g, ArrayView<float> v, ArrayView<float> y) =>
+    public virtual void GramPowerStep(BatchShape s, ArrayView<float> g, ArrayView<float> v, ArrayView<float> y) =>
         _powerStep(s.Networks * s.Hidden, s, g, v, y);
 
-    public void PowerNormalize(BatchShape s, ArrayView<float> g, ArrayView<float> y, ArrayView<float> v, ArrayView<float> lambda,
+    public virtual void PowerNormalize(BatchShape s, ArrayView<float> g, ArrayView<float> y, ArrayView<float> v, ArrayView<float> lambda,
         ArrayView<float> trace) =>
         _powerNormalize(s.Networks, s, g, y, v, lambda, trace);
 }

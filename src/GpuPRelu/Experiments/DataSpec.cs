@@ -41,14 +41,7 @@ public sealed record DataSpec
             e.Add($"pixel_divisor must be > 0 and finite, got {PixelDivisor}");
         if (Source == DataSourceKind.Features)
         {
-            if (Features is null)
-                e.Add("features: --data features needs --features FILE (CSV or .npy)");
-            else if (!File.Exists(Features))
-                e.Add($"features: file '{Features}' does not exist");
-            if (Labels is not null && !File.Exists(Labels))
-                e.Add($"labels: file '{Labels}' does not exist");
-            if (Labels is not null && LabelColumn is not null)
-                e.Add("labels and label_column exclude each other: give the labels as a file or as a column");
+            e.AddRange(FeatureFileErrors(Features, Labels, LabelColumn, "--data features needs --features FILE (CSV or .npy)"));
         }
         else if (Features is not null || Labels is not null || LabelColumn is not null || LayerNorm)
         {
@@ -66,6 +59,20 @@ public sealed record DataSpec
                 e.Add($"seed must be ≥ 0, got {Seed}");
         }
         return e;
+    }
+
+    /// <summary>The rules of a feature table's files: the table given (`missing` says how) and present, a labels file
+    /// present, not both a labels file and a label column.</summary>
+    public static IEnumerable<string> FeatureFileErrors(string? features, string? labels, string? labelColumn, string missing)
+    {
+        if (features is null)
+            yield return $"features: {missing}";
+        else if (!File.Exists(features))
+            yield return $"features: file '{features}' does not exist";
+        if (labels is not null && !File.Exists(labels))
+            yield return $"labels: file '{labels}' does not exist";
+        if (labels is not null && labelColumn is not null)
+            yield return "labels and label_column exclude each other: give the labels as a file or as a column";
     }
 
     /// <summary>The --data name of a source.</summary>

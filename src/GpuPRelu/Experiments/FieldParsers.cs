@@ -33,4 +33,12 @@ public static class FieldParsers
         }
         throw new FormatException($"{field}: '{text}' is not one of {string.Join(", ", choices.Select(c => c.Name))}");
     }
+
+    /// <summary>Adds "name must be ≥ 1, got value" to `errors` when value &lt; 1.</summary>
+    public static void Positive(List<string> errors, string name, int value)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (value < 1)
+            errors.Add($"{name} must be ≥ 1, got {value}");
+    }
 }

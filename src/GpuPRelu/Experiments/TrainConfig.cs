@@ -55,15 +55,15 @@ public sealed record TrainConfig
             e.Add("p must list at least one value");
         foreach (var p in P.Where(p => !(p >= 1) || double.IsInfinity(p)))
             e.Add($"p must be ≥ 1 and finite, got {p}");
-        Positive(e, "seeds", Seeds);
+        FieldParsers.Positive(e, "seeds", Seeds);
         if (Seed < 0)
             e.Add($"seed must be ≥ 0, got {Seed}");
-        Positive(e, "width", Width);
-        Positive(e, "epochs", Epochs);
-        Positive(e, "batch_size", BatchSize);
-        Positive(e, "n_train", NTrain);
-        Positive(e, "n_test", NTest);
-        Positive(e, "log_every", LogEvery);
+        FieldParsers.Positive(e, "width", Width);
+        FieldParsers.Positive(e, "epochs", Epochs);
+        FieldParsers.Positive(e, "batch_size", BatchSize);
+        FieldParsers.Positive(e, "n_train", NTrain);
+        FieldParsers.Positive(e, "n_test", NTest);
+        FieldParsers.Positive(e, "log_every", LogEvery);
         if (!(Lr > 0) || double.IsInfinity(Lr))
             e.Add($"lr must be > 0 and finite, got {Lr}");
         if (!(InitScale > 0) || double.IsInfinity(InitScale))
@@ -76,11 +76,5 @@ public sealed record TrainConfig
         if (networks > 100_000)
             e.Add($"alpha × p × seeds gives {networks} networks; at most 100000 fit one batch");
         return e;
-    }
-
-    private static void Positive(List<string> errors, string name, int value)
-    {
-        if (value < 1)
-            errors.Add($"{name} must be ≥ 1, got {value}");
     }
 }

@@ -11,11 +11,19 @@ public static class RobustAccuracyPlot
     /// <summary>Writes the panel for data with K subclasses to `path` (PNG, atomically) and returns the path.</summary>
     public static string Write(IEnumerable<RobustAccuracyRow> rows, int subclasses, string path, int width = 800, int height = 560)
     {
-        ArgumentNullException.ThrowIfNull(rows);
         ArgumentOutOfRangeException.ThrowIfLessThan(subclasses, 2);
+        return Write(rows, path, [(1 / Math.Sqrt(subclasses), "1/√K"), (Math.Sqrt(2) / 2, "√2/2")], "Robust accuracy", width, height);
+    }
+
+    /// <summary>The same panel with the given labelled vertical lines (none for real data) and title.</summary>
+    public static string Write(IEnumerable<RobustAccuracyRow> rows, string path, IReadOnlyList<(double X, string Label)> lines,
+        string title = "Robust accuracy", int width = 800, int height = 560)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(lines);
         var all = rows.ToList();
         var norm = all.Select(r => r.Norm).FirstOrDefault() ?? "l2";
-        var plot = PlotFile.New("Robust accuracy", $"attack radius ({norm})", "robust accuracy");
+        var plot = PlotFile.New(title, $"attack radius ({norm})", "robust accuracy");
         int i = 0;
         foreach (var g in all.Where(r => !IsIdeal(r)).GroupBy(r => r.P).OrderBy(g => g.Key))
             SeriesBand.Of(g.Select(r => (r.Radius, r.RobustAcc))).AddTo(plot, PlotFile.Series(i++), $"trained, {PlotFile.PLabel(g.Key)}");
@@ -24,8 +32,8 @@ public static class RobustAccuracyPlot
             SeriesBand.Of(g.Select(r => (r.Radius, r.RobustAcc)))
                 .AddTo(plot, PlotFile.Series(i++), $"{g.Key.Network} ({g.Key.Attack})", LinePattern.Dashed);
         }
-        AddRadiusLine(plot, 1 / Math.Sqrt(subclasses), "1/√K");
-        AddRadiusLine(plot, Math.Sqrt(2) / 2, "√2/2");
+        foreach (var (x, label) in lines)
+            AddRadiusLine(plot, x, label);
         plot.Axes.SetLimitsY(-0.02, 1.1);
         plot.ShowLegend(Alignment.LowerLeft);
         return PlotFile.Save(plot, path, width, height);

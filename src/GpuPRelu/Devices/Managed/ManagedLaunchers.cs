@@ -114,4 +114,23 @@ internal sealed unsafe class ManagedLaunchers : KernelLaunchers
         Sync();
         ManagedAttacks.MarkBroken(F(correct), I(broken), correct.Length);
     }
+
+    public override void GramAccumulate(BatchShape s, ArrayView<float> a, ArrayView<float> g)
+    {
+        Sync();
+        ManagedAnalysis.GramAccumulate(s, F(a), F(g));
+    }
+
+    public override void GramPowerStep(BatchShape s, ArrayView<float> g, ArrayView<float> v, ArrayView<float> y)
+    {
+        Sync();
+        ManagedAnalysis.PowerStep(s, F(g), F(v), F(y));
+    }
+
+    public override void PowerNormalize(BatchShape s, ArrayView<float> g, ArrayView<float> y, ArrayView<float> v, ArrayView<float> lambda,
+        ArrayView<float> trace)
+    {
+        Sync();
+        ManagedAnalysis.Normalize(s, F(g), F(y), F(v), F(lambda), F(trace));
+    }
 }

@@ -1,0 +1,124 @@
+using GpuPRelu.Data;
+
+namespace GpuPRelu.Experiments;
+
+/// <summary>The real-data study of the paper's §5.2 (Figure 3 on MNIST; Figure 4's shape on a feature table): one batch
+/// of p × repeats networks with the reference's MNIST model (center = mean training input, bias, Kaiming-uniform W,
+/// nn.Linear output, input normalization, softmax cross-entropy, Adam), per-epoch metrics with the stable ranks of the
+/// hidden features and of W, then APGD-CE l∞ over a grid of radii (in pixel space with the box [0, 1] on MNIST), and
+/// on request the short l∞, l2 and l1 grids. Defaults are the reference's mnist-parity configuration (DESIGN §2);
+/// YAML keys are the snake_case names.</summary>
+public sealed record RealConfig
+{
+    /// <summary>mnist, or features (a feature table: `gpuprelu probe`).</summary>
+    public DataSourceKind Source { get; init; } = DataSourceKind.Mnist;
+
+    /// <summary>MNIST: labels are digits mod Classes (2 = parity, 10 = digits). Features: the labels' classes (null:
+    /// the largest label + 1).</summary>
+    public int? Classes { get; init; } = 2;
+
+    public IReadOnlyList<double> P { get; init; } = [1, 2, 3, 4];
+
+    /// <summary>Networks per p; repeat k has seed Seed + k (its initialization and its shuffles), shared by every p.</summary>
+    public int Repeats { get; init; } = 5;
+    public int Seed { get; init; }
+    public int Width { get; init; } = 500;
+    public int Epochs { get; init; } = 51;
+    public int BatchSize { get; init; } = 1000;
+    public double Lr { get; init; } = 1e-3;
+
+    /// <summary>MNIST: the first NTrain of the 50000 training images and the first NTest of the 10000 test images (the
+    /// last 10000 of the training file). Features: null takes the split by TestFraction.</summary>
+    public int? NTrain { get; init; } = 50_000;
+    public int? NTest { get; init; } = 10_000;
+
+    /// <summary>Features: the share of rows (the last ones) held out for testing.</summary>
+    public double TestFraction { get; init; } = 0.2;
+
+    /// <summary>The stable rank of the hidden features is taken on the first RankSamples training inputs.</summary>
+    public int RankSamples { get; init; } = 1000;
+    public int LogEvery { get; init; } = 1;
+
+    /// <summary>l∞ radii of the APGD-CE sweep (pixel space on MNIST), increasing.</summary>
+    public IReadOnlyList<double> Radii { get; init; } = ValueList.Linspace(0, 0.2, 15);
+
+    /// <summary>Test points attacked per network (the first of the test set).</summary>
+    public int AttackPoints { get; init; } = 1000;
+    public int AttackIterations { get; init; } = 100;
+    public int AttackRestarts { get; init; } = 1;
+
+    /// <summary>Also the short grids of DESIGN §2: l∞ linspace(0, 0.1, 3), l2 ×20, l1 ×100 (l1 on MNIST only: it needs the box).</summary>
+    public bool ShortGrids { get; init; }
+
+    public bool NormalizeInput { get; init; } = true;
+    public bool Bias { get; init; } = true;
+    public bool Center { get; init; } = true;
+
+    // MNIST
+    public string? DataDir { get; init; }
+    public double PixelDivisor { get; init; } = 255;
+
+    // features
+    public string? Features { get; init; }
+    public string? Labels { get; init; }
+    public string? LabelColumn { get; init; }
+    public bool LayerNorm { get; init; }
+
+    /// <summary>The box of the attacks: pixels stay in [0, 1] on MNIST; a feature space has none.</summary>
+    public (double Lo, double Hi)? Box => Source == DataSourceKind.Mnist ? (0, 255 / PixelDivisor) : null;
+
+    /// <summary>Every rule this config breaks, each naming the field (snake_case) and the rule; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var e = new List<string>();
+        if (Source == DataSourceKind.Mnist && Classes is not (>= 2 and <= 10))
+            e.Add($"classes must be 2..10 for mnist (labels are digits mod classes), got {Classes}");
+        if (Source == DataSourceKind.Features && Classes is < 2)
+            e.Add($"classes must be ≥ 2, got {Classes}");
+        if (P.Count == 0)
+            e.Add("p must list at least one value");
+        foreach (var p in P.Where(p => !(p >= 1) || double.IsInfinity(p)))
+            e.Add($"p must be ≥ 1 and finite, got {p}");
+        if (P.Distinct().Count() != P.Count)
+            e.Add("p must not repeat a value (use repeats)");
+        FieldParsers.Positive(e, "repeats", Repeats);
+        if (Seed < 0)
+            e.Add($"seed must be ≥ 0, got {Seed}");
+        FieldParsers.Positive(e, "width", Width);
+        FieldParsers.Positive(e, "epochs", Epochs);
+        FieldParsers.Positive(e, "batch_size", BatchSize);
+        FieldParsers.Positive(e, "rank_samples", RankSamples);
+        FieldParsers.Positive(e, "log_every", LogEvery);
+        FieldParsers.Positive(e, "attack_points", AttackPoints);
+        FieldParsers.Positive(e, "attack_iterations", AttackIterations);
+        FieldParsers.Positive(e, "attack_restarts", AttackRestarts);
+        if (!(Lr > 0) || double.IsInfinity(Lr))
+            e.Add($"lr must be > 0 and finite, got {Lr}");
+        foreach (var r in Radii.Where(r => !(r >= 0) || double.IsInfinity(r)))
+            e.Add($"radii must be ≥ 0 and finite, got {r}");
+        if (Radii.Count == 0 || Radii.Zip(Radii.Skip(1)).Any(pair => pair.Second <= pair.First))
+            e.Add("radii must be a non-empty increasing list");
+        if (Source == DataSourceKind.Mnist)
+        {
+            if (NTrain is not (>= 1 and <= 50_000))
+                e.Add($"n_train must be 1..50000 (the training part of the reference's split), got {NTrain}");
+            if (NTest is not (>= 1 and <= 10_000))
+                e.Add($"n_test must be 1..10000 (the last 10000 training images), got {NTest}");
+            else if (AttackPoints > NTest)
+                e.Add($"attack_points must be ≤ n_test ({NTest}), got {AttackPoints}");
+            if (!(PixelDivisor > 0) || double.IsInfinity(PixelDivisor))
+                e.Add($"pixel_divisor must be > 0 and finite, got {PixelDivisor}");
+            if (Features is not null || Labels is not null || LabelColumn is not null || LayerNorm)
+                e.Add("features, labels, label_column and layer_norm belong to `gpuprelu probe`");
+        }
+        else
+        {
+            e.AddRange(DataSpec.FeatureFileErrors(Features, Labels, LabelColumn, "give the feature table (--features FILE, CSV or .npy)"));
+            if (!(TestFraction > 0 && TestFraction < 1))
+                e.Add($"test_fraction must be in (0, 1), got {TestFraction}");
+            if (ShortGrids)
+                e.Add("short_grids needs the pixel box of mnist (its l1 attack runs in [0, 1]); a feature table has none");
+        }
+        return e;
+    }
+}

@@ -1,0 +1,207 @@
+using System.Globalization;
+using GpuPRelu.Analysis;
+using GpuPRelu.Attacks;
+using GpuPRelu.Data;
+using GpuPRelu.Devices;
+using GpuPRelu.IO;
+using GpuPRelu.Kernels;
+using GpuPRelu.Models;
+using GpuPRelu.Plots;
+using GpuPRelu.Training;
+
+namespace GpuPRelu.Experiments;
+
+/// <summary>What a real-data run measured: the rows behind its CSVs and report.</summary>
+public sealed record RealResult(
+    IReadOnlyList<RealTrainingRow> Training,
+    IReadOnlyList<RealSummaryRow> Summary,
+    IReadOnlyList<RobustAccuracyRow> RobustAccuracy,
+    TimeSpan WallTime);
+
+/// <summary>`gpuprelu mnist` / `gpuprelu probe`: the paper's real-data study (§5.2, Figure 3) on one batch of p × repeats
+/// networks. Phases, each writing its files as soon as it ends (a later failure keeps them): data (MNIST's reference
+/// split, or a feature table split into its first and last rows), training with Adam and softmax cross-entropy with
+/// per-epoch loss, accuracies and stable ranks (training.csv, summary.csv), APGD-CE l∞ over the radii on the first
+/// test points of every network at once (robust_accuracy.csv; also the short l∞/l2/l1 grids on request), then the
+/// Figure-3 panels as PNG, report.md and manifest.json.</summary>
+public static class RealExperiment
+{
+    /// <summary>The radius the paper's MNIST claim is read at: robust accuracy at 0.05 grows with p.</summary>
+    public const double HeadlineRadius = 0.05;
+
+    public static RealResult Run(RealConfig config, string command, ComputeDevice device, string outDir,
+        Action<string>? log = null, Action<double>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(device);
+        var errors = config.Validate();
+        if (errors.Count > 0)
+            throw new ArgumentException(string.Join("; ", errors), nameof(config));
+        var manifest = new RunManifest(outDir, command, config, device.Description);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var (train, test, subclasses, source) = Load(config);
+            int R = config.Repeats, D = train.Inputs, C = train.Classes;
+            // network b = (repeat, p): the p's of one repeat share its seed, so they start from the same weights and
+            // see the same mini-batches (data set index = repeat)
+            var infos = new List<NetworkInfo>();
+            for (int r = 0; r < R; r++)
+            {
+                foreach (var p in config.P)
+                    infos.Add(new NetworkInfo(infos.Count, p, double.NaN, config.Seed + r, r));
+            }
+            var shape = new BatchShape(infos.Count, 0, D, config.Width, C, config.Bias ? 1 : 0, config.NormalizeInput ? 1 : 0);
+            var theta = NetworkBatch.Initialize(shape, infos, InitKind.Kaiming, 1);
+            var mean = config.Center ? train.MeanRow() : new float[D];
+            var centers = new float[infos.Count * D];
+            for (int b = 0; b < infos.Count; b++)
+                mean.CopyTo(centers, b * D);
+            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"{source}: {train.Samples} training, {test.Samples} test samples of {D} features, {C} classes"));
+            manifest.EndPhase("data");
+
+            using var net = new NetworkBatch(device, shape, infos, theta, centers);
+            var training = Train(config, net, train, test, log, progress, cancel);
+            CsvOutput.Write(Path.Combine(outDir, "training.csv"), training);
+            manifest.EndPhase("train");
+
+            int n = Math.Min(config.AttackPoints, test.Samples);
+            var points = First(test, n);
+            var box = config.Box;
+            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"APGD-CE l∞: {infos.Count} networks × {config.Radii.Count} radii × {n} points, {config.AttackIterations} iterations{(box is { } bx ? $", box [{bx.Lo}, {bx.Hi}]" : "")}"));
+            var robust = Attack(config, net, points, AttackNorm.Linf, config.Radii, cancel);
+            if (config.ShortGrids)
+            {
+                log?.Invoke("short grids: l∞ 0:0.1:3, l2 0:2:3, l1 0:10:3");
+                robust.AddRange(Attack(config, net, points, AttackNorm.Linf, [0, 0.05, 0.1], cancel, "short"));
+                robust.AddRange(Attack(config, net, points, AttackNorm.L2, [0, 1, 2], cancel, "short"));
+                robust.AddRange(Attack(config, net, points, AttackNorm.L1, [0, 5, 10], cancel, "short"));
+            }
+            CsvOutput.Write(Path.Combine(outDir, "robust_accuracy.csv"), robust);
+            var summary = Summarize(config, training, robust);
+            CsvOutput.Write(Path.Combine(outDir, "summary.csv"), summary);
+            manifest.EndPhase("attack");
+
+            RealDataPlots.Correlation(subclasses, source, config.Source == DataSourceKind.Mnist ? "digit" : "class", Path.Combine(outDir, "a_correlation.png"));
+            RealDataPlots.Accuracy(training, Path.Combine(outDir, "b_accuracy.png"));
+            RealDataPlots.StableRanks(training, Path.Combine(outDir, "c_stable_rank.png"));
+            RobustAccuracyPlot.Write(robust.Where(r => r.Attack == "apgd-ce"), Path.Combine(outDir, "d_robust_accuracy.png"), [],
+                title: $"Robust accuracy, {source}");
+            manifest.EndPhase("plots");
+
+            var result = new RealResult(training, summary, robust, clock.Elapsed);
+            RealReport.Write(Path.Combine(outDir, "report.md"), config, source, train, test, n, result);
+            Record(manifest, result);
+            manifest.Results["wall_seconds"] = clock.Elapsed.TotalSeconds;
+            manifest.Finish("ok");
+            return result;
+        }
+        catch (Exception ex)
+        {
+            manifest.Finish($"failed: {ex.Message}");
+            throw;
+        }
+    }
+
+    /// <summary>Training and test sets, the samples labelled by subclass for the correlation panel (MNIST: the training
+    /// images by digit; features: by class) and a description of the source.</summary>
+    public static (DataSet Train, DataSet Test, DataSet Subclasses, string Source) Load(RealConfig c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        if (c.Source == DataSourceKind.Mnist)
+        {
+            string folder = MnistData.Locate(c.DataDir);
+            var train = MnistData.Load(folder, MnistSplit.Train, c.Classes!.Value, c.NTrain, c.PixelDivisor);
+            var test = MnistData.Load(folder, MnistSplit.Valid, c.Classes.Value, c.NTest, c.PixelDivisor);
+            var digits = train with { Y = MnistData.Load(folder, MnistSplit.Train, 10, c.NTrain, c.PixelDivisor).Y, Classes = 10 };
+            string name = c.Classes == 2 ? "MNIST parity" : string.Create(CultureInfo.InvariantCulture, $"MNIST digits mod {c.Classes}");
+            return (train, test, digits, name);
+        }
+        var table = FeatureTable.Read(c.Features!, c.Labels, c.LabelColumn, c.Classes);
+        if (c.LayerNorm)
+            table = FeatureTable.LayerNormalize(table);
+        int nTest = (int)Math.Round(table.Samples * c.TestFraction);
+        if (nTest < 1 || nTest >= table.Samples)
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{c.Features}: {table.Samples} rows leave {table.Samples - nTest} for training and {nTest} for testing at test_fraction {c.TestFraction}; both need ≥ 1"));
+        var first = First(table, table.Samples - nTest);
+        var last = new DataSet(table.X[(first.Samples * table.Inputs)..], table.Y[first.Samples..], nTest, table.Inputs, table.Classes);
+        return (first, last, first, $"features {Path.GetFileName(c.Features)}");
+    }
+
+    private static List<RealTrainingRow> Train(RealConfig c, NetworkBatch net, DataSet train, DataSet test, Action<string>? log,
+        Action<double>? progress, CancellationToken cancel)
+    {
+        var rankData = First(train, Math.Min(c.RankSamples, train.Samples));
+        var options = new TrainingOptions(OptimizerKind.Adam, LossKind.CrossEntropy, c.Lr, c.Epochs, c.BatchSize, c.LogEvery);
+        var rows = new List<RealTrainingRow>();
+        var sets = Enumerable.Repeat(train, c.Repeats).ToList();
+        var tests = Enumerable.Repeat(test, c.Repeats).ToList();
+        Trainer.Train(net, sets, tests, options, (metrics, done) =>
+        {
+            var rankW = StableRank.OfWeights(net);
+            var rankH = StableRank.OfHiddenFeatures(net, rankData);
+            foreach (var m in metrics)
+            {
+                var x = net.Networks[m.Network];
+                rows.Add(new RealTrainingRow(m.Network, x.P, x.DataSet, x.Seed, m.Epoch, m.Step, m.Loss, m.TrainAccuracy, m.TestLoss,
+                    m.TestAccuracy, rankH[m.Network], rankW[m.Network], m.Diverged));
+            }
+            var line = string.Join(", ", metrics.GroupBy(m => net.Networks[m.Network].P).Select(g =>
+                string.Create(CultureInfo.InvariantCulture, $"p {g.Key:0.##} test {g.Average(m => m.TestAccuracy):0.0000}")));
+            log?.Invoke($"epoch {metrics[0].Epoch}: {line}");
+            progress?.Invoke(done);
+        }, cancel: cancel);
+        return rows;
+    }
+
+    /// <summary>APGD-CE on every network at once at `radii` (ascending), with the config's box, iterations and restarts.</summary>
+    private static List<RobustAccuracyRow> Attack(RealConfig c, NetworkBatch net, DataSet points, AttackNorm norm, IReadOnlyList<double> radii,
+        CancellationToken cancel, string grid = "")
+    {
+        cancel.ThrowIfCancellationRequested();
+        var box = c.Box;
+        var options = new ApgdOptions(norm, ApgdLoss.CrossEntropy, c.AttackIterations, c.AttackRestarts, RandomStart: true,
+            box?.Lo, box?.Hi, c.Seed);
+        var robust = Apgd.Run(net, [.. net.Networks.Select(_ => points)], radii, options);
+        var theta = net.ThetaToHost();
+        string name = norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
+        string attack = grid.Length == 0 ? "apgd-ce" : $"apgd-ce-{grid}";
+        var rows = new List<RobustAccuracyRow>();
+        foreach (var x in net.Networks)
+        {
+            bool finite = NetworkBatch.IsFinite(theta, net.Shape, x.Index);
+            for (int r = 0; r < radii.Count; r++)
+            {
+                double acc = finite ? robust[x.Index][r].Count(v => v) / (double)points.Samples : double.NaN;
+                rows.Add(new(x.Index.ToString(CultureInfo.InvariantCulture), x.P, double.NaN, x.Seed, name, attack, radii[r], acc, points.Samples));
+            }
+        }
+        return rows;
+    }
+
+    private static List<RealSummaryRow> Summarize(RealConfig c, List<RealTrainingRow> training, List<RobustAccuracyRow> robust)
+    {
+        double radius = c.Radii.MinBy(r => Math.Abs(r - HeadlineRadius));
+        return [.. training.GroupBy(t => t.Network).Select(g => g.MaxBy(t => t.Epoch)!).Select(t => new RealSummaryRow(t.Network, t.P,
+            t.Repeat, t.Seed, t.Epoch, t.Loss, t.TrainAcc, t.TestAcc, t.StableRankH, t.StableRankW, radius,
+            robust.Single(r => r.Attack == "apgd-ce" && r.Network == t.Network.ToString(CultureInfo.InvariantCulture) && r.Radius == radius).RobustAcc,
+            t.Diverged))];
+    }
+
+    private static DataSet First(DataSet d, int n) => n == d.Samples ? d : new(d.X[..(n * d.Inputs)], d.Y[..n], n, d.Inputs, d.Classes);
+
+    /// <summary>Headline numbers as manifest results: per p, the mean clean test accuracy and the mean robust accuracy at
+    /// each radius; diverged networks.</summary>
+    private static void Record(RunManifest manifest, RealResult result)
+    {
+        manifest.Results["test_acc"] = result.Summary.GroupBy(s => s.P).ToDictionary(
+            g => g.Key.ToString(CultureInfo.InvariantCulture), g => g.Average(s => s.TestAcc));
+        manifest.Results["robust_acc"] = result.RobustAccuracy.Where(r => r.Attack == "apgd-ce").GroupBy(r => r.P).ToDictionary(
+            g => g.Key.ToString(CultureInfo.InvariantCulture),
+            g => g.GroupBy(r => r.Radius).ToDictionary(h => h.Key.ToString("0.####", CultureInfo.InvariantCulture), h => h.Average(r => r.RobustAcc)));
+        manifest.Results["diverged_networks"] = result.Summary.Count(s => s.Diverged);
+    }
+}
