@@ -43,7 +43,8 @@ internal sealed class ConfigOptions<TConfig>
         }
         foreach (var (field, option) in _options)
         {
-            if (parse.GetResult(option) is null)
+            // a switch not given still has an implicit result (false): only a flag on the command line overrides the files
+            if (parse.GetResult(option) is not { Implicit: false })
                 continue;
             string text = option is Option<bool> b ? (parse.GetValue(b) ? "true" : "false") : parse.GetValue((Option<string>)option)!;
             config = field.Apply(config, text);

@@ -55,14 +55,14 @@ internal static class RealCommand
             CommonOptions.Refuse(cfg.Validate());
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             // the data is read (and refused, naming the file) before the output folder exists
-            RealExperiment.Load(cfg);
+            var data = RealExperiment.Load(cfg);
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
 
             using var dev = CommonOptions.Open(kind);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{verb}{(file is null ? "" : $" ({file})")}: {cfg.P.Count * cfg.Repeats} networks (p {string.Join(",", cfg.P)} × {cfg.Repeats} repeats), "
                 + $"width {cfg.Width}, {cfg.Epochs} epochs of Adam, batch {cfg.BatchSize}"));
-            var result = ProgressReporter.Run(verb, (log, progress) => RealExperiment.Run(cfg, verb, dev, outDir, log, progress));
+            var result = ProgressReporter.Run(verb, (log, progress) => RealExperiment.Run(cfg, verb, dev, outDir, log, progress, data));
             foreach (var g in result.RobustAccuracy.Where(r => r.Attack == "apgd-ce").GroupBy(r => r.P))
             {
                 var curve = string.Join(" ", g.GroupBy(r => r.Radius).Select(h => FormattableString.Invariant($"{h.Key:0.###}:{h.Average(r => r.RobustAcc):0.00}")));

@@ -32,7 +32,7 @@ public sealed record RealConfig
     public int? NTrain { get; init; } = 50_000;
     public int? NTest { get; init; } = 10_000;
 
-    /// <summary>Features: the share of rows (the last ones) held out for testing.</summary>
+    /// <summary>Features: the share of rows held out for testing, drawn at random with the seed.</summary>
     public double TestFraction { get; init; } = 0.2;
 
     /// <summary>The stable rank of the hidden features is taken on the first RankSamples training inputs.</summary>

@@ -7,6 +7,7 @@ using GpuPRelu.IO;
 using GpuPRelu.Kernels;
 using GpuPRelu.Models;
 using GpuPRelu.Plots;
+using GpuPRelu.Random;
 using GpuPRelu.Training;
 
 namespace GpuPRelu.Experiments;
@@ -18,9 +19,13 @@ public sealed record RealResult(
     IReadOnlyList<RobustAccuracyRow> RobustAccuracy,
     TimeSpan WallTime);
 
+/// <summary>The samples of a real-data run: training and test sets, the training samples labelled by subclass for the
+/// correlation panel (MNIST: by digit; features: by class) and a description of the source.</summary>
+public sealed record RealData(DataSet Train, DataSet Test, DataSet Subclasses, string Source);
+
 /// <summary>`gpuprelu mnist` / `gpuprelu probe`: the paper's real-data study (§5.2, Figure 3) on one batch of p × repeats
 /// networks. Phases, each writing its files as soon as it ends (a later failure keeps them): data (MNIST's reference
-/// split, or a feature table split into its first and last rows), training with Adam and softmax cross-entropy with
+/// split, or a feature table split at random by the seed), training with Adam and softmax cross-entropy with
 /// per-epoch loss, accuracies and stable ranks (training.csv, summary.csv), APGD-CE l∞ over the radii on the first
 /// test points of every network at once (robust_accuracy.csv; also the short l∞/l2/l1 grids on request), then the
 /// Figure-3 panels as PNG, report.md and manifest.json.</summary>
@@ -29,8 +34,10 @@ public static class RealExperiment
     /// <summary>The radius the paper's MNIST claim is read at: robust accuracy at 0.05 grows with p.</summary>
     public const double HeadlineRadius = 0.05;
 
+    /// <summary>Runs a validated config on `device` into `outDir` (which must exist), on `data` when the caller has
+    /// loaded it already (Load), else loading it first.</summary>
     public static RealResult Run(RealConfig config, string command, ComputeDevice device, string outDir,
-        Action<string>? log = null, Action<double>? progress = null, CancellationToken cancel = default)
+        Action<string>? log = null, Action<double>? progress = null, RealData? data = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
@@ -41,7 +48,7 @@ public static class RealExperiment
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var (train, test, subclasses, source) = Load(config);
+            var (train, test, subclasses, source) = data ?? Load(config);
             int R = config.Repeats, D = train.Inputs, C = train.Classes;
             // network b = (repeat, p): the p's of one repeat share its seed, so they start from the same weights and
             // see the same mini-batches (data set index = repeat)
@@ -71,7 +78,7 @@ public static class RealExperiment
             var box = config.Box;
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"APGD-CE l∞: {infos.Count} networks × {config.Radii.Count} radii × {n} points, {config.AttackIterations} iterations{(box is { } bx ? $", box [{bx.Lo}, {bx.Hi}]" : "")}"));
-            var robust = Attack(config, net, points, AttackNorm.Linf, config.Radii, cancel);
+            var robust = Attack(config, net, points, AttackNorm.Linf, SweepRadii(config), cancel);
             if (config.ShortGrids)
             {
                 log?.Invoke("short grids: l∞ 0:0.1:3, l2 0:2:3, l1 0:10:3");
@@ -105,19 +112,21 @@ public static class RealExperiment
         }
     }
 
-    /// <summary>Training and test sets, the samples labelled by subclass for the correlation panel (MNIST: the training
-    /// images by digit; features: by class) and a description of the source.</summary>
-    public static (DataSet Train, DataSet Test, DataSet Subclasses, string Source) Load(RealConfig c)
+    /// <summary>The config's samples (MNIST's split, or a feature table split at random by the seed); a malformed or mismatched
+    /// file throws InvalidDataException or FileNotFoundException naming it.</summary>
+    public static RealData Load(RealConfig c)
     {
         ArgumentNullException.ThrowIfNull(c);
         if (c.Source == DataSourceKind.Mnist)
         {
             string folder = MnistData.Locate(c.DataDir);
-            var train = MnistData.Load(folder, MnistSplit.Train, c.Classes!.Value, c.NTrain, c.PixelDivisor);
-            var test = MnistData.Load(folder, MnistSplit.Valid, c.Classes.Value, c.NTest, c.PixelDivisor);
-            var digits = train with { Y = MnistData.Load(folder, MnistSplit.Train, 10, c.NTrain, c.PixelDivisor).Y, Classes = 10 };
+            int classes = c.Classes!.Value;
+            // the digits label the correlation panel's subclasses; the study's labels are digits mod classes
+            var digits = MnistData.Load(folder, MnistSplit.Train, 10, c.NTrain, c.PixelDivisor);
+            var train = digits with { Y = [.. digits.Y.Select(y => y % classes)], Classes = classes };
+            var test = MnistData.Load(folder, MnistSplit.Valid, classes, c.NTest, c.PixelDivisor);
             string name = c.Classes == 2 ? "MNIST parity" : string.Create(CultureInfo.InvariantCulture, $"MNIST digits mod {c.Classes}");
-            return (train, test, digits, name);
+            return new RealData(train, test, digits, name);
         }
         var table = FeatureTable.Read(c.Features!, c.Labels, c.LabelColumn, c.Classes);
         if (c.LayerNorm)
@@ -126,9 +135,10 @@ public static class RealExperiment
         if (nTest < 1 || nTest >= table.Samples)
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
                 $"{c.Features}: {table.Samples} rows leave {table.Samples - nTest} for training and {nTest} for testing at test_fraction {c.TestFraction}; both need ≥ 1"));
-        var first = First(table, table.Samples - nTest);
-        var last = new DataSet(table.X[(first.Samples * table.Inputs)..], table.Y[first.Samples..], nTest, table.Inputs, table.Classes);
-        return (first, last, first, $"features {Path.GetFileName(c.Features)}");
+        // a seeded random split: a table sorted by label would otherwise test on its last classes only
+        var order = CounterRandom.Permutation(c.Seed, RandomPurpose.TestSplit, 0, table.Samples);
+        var rest = Rows(table, order[nTest..]);
+        return new RealData(rest, Rows(table, order[..nTest]), rest, $"features {Path.GetFileName(c.Features)}");
     }
 
     private static List<RealTrainingRow> Train(RealConfig c, NetworkBatch net, DataSet train, DataSet test, Action<string>? log,
@@ -182,13 +192,34 @@ public static class RealExperiment
         return rows;
     }
 
+    /// <summary>The sweep's radii; on MNIST with 0.05 (the paper's headline radius) added where the grid spans it but
+    /// misses it, as linspace(0, 0.2, 15) does (0.0429 and 0.0571 are equally near).</summary>
+    public static IReadOnlyList<double> SweepRadii(RealConfig c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        bool add = c.Source == DataSourceKind.Mnist && c.Radii[0] < HeadlineRadius && c.Radii[^1] > HeadlineRadius
+            && !c.Radii.Contains(HeadlineRadius);
+        return add ? [.. c.Radii.Append(HeadlineRadius).Order()] : c.Radii;
+    }
+
+    /// <summary>The swept radius the summary and the report read the paper's claim at: 0.05, else the nearest.</summary>
+    public static double Headline(IEnumerable<double> radii) => radii.MinBy(r => Math.Abs(r - HeadlineRadius));
+
     private static List<RealSummaryRow> Summarize(RealConfig c, List<RealTrainingRow> training, List<RobustAccuracyRow> robust)
     {
-        double radius = c.Radii.MinBy(r => Math.Abs(r - HeadlineRadius));
+        double radius = Headline(SweepRadii(c));
         return [.. training.GroupBy(t => t.Network).Select(g => g.MaxBy(t => t.Epoch)!).Select(t => new RealSummaryRow(t.Network, t.P,
             t.Repeat, t.Seed, t.Epoch, t.Loss, t.TrainAcc, t.TestAcc, t.StableRankH, t.StableRankW, radius,
             robust.Single(r => r.Attack == "apgd-ce" && r.Network == t.Network.ToString(CultureInfo.InvariantCulture) && r.Radius == radius).RobustAcc,
             t.Diverged))];
+    }
+
+    private static DataSet Rows(DataSet d, int[] rows)
+    {
+        var x = new float[rows.Length * d.Inputs];
+        for (int i = 0; i < rows.Length; i++)
+            Array.Copy(d.X, rows[i] * d.Inputs, x, i * d.Inputs, d.Inputs);
+        return new DataSet(x, [.. rows.Select(r => d.Y[r])], rows.Length, d.Inputs, d.Classes);
     }
 
     private static DataSet First(DataSet d, int n) => n == d.Samples ? d : new(d.X[..(n * d.Inputs)], d.Y[..n], n, d.Inputs, d.Classes);

@@ -17,7 +17,7 @@ public static class RealFields
         new("lr", "Adam learning rate", false, (c, v) => c with { Lr = Number("lr", v) }),
         new("rank-samples", "stable rank of the hidden features on the first N training inputs", false, (c, v) => c with { RankSamples = Count("rank_samples", v) }),
         new("log-every", "record metrics every this many epochs", false, (c, v) => c with { LogEvery = Count("log_every", v) }),
-        new("radii", "l∞ radii of the APGD-CE sweep: list or 'start:stop:count'", false, (c, v) => c with { Radii = ValueList.Parse("radii", v) }),
+        new("radii", "l∞ radii of the APGD-CE sweep: list or 'start:stop:count' (mnist adds 0.05, the paper's headline radius, where the grid spans but misses it)", false, (c, v) => c with { Radii = ValueList.Parse("radii", v) }),
         new("attack-points", "test points attacked per network", false, (c, v) => c with { AttackPoints = Count("attack_points", v) }),
         new("attack-iterations", "APGD iterations per restart", false, (c, v) => c with { AttackIterations = Count("attack_iterations", v) }),
         new("attack-restarts", "APGD restarts (each on the points still robust)", false, (c, v) => c with { AttackRestarts = Count("attack_restarts", v) }),
@@ -46,7 +46,7 @@ public static class RealFields
         new("label-column", "the CSV column holding the labels", false, (c, v) => c with { LabelColumn = v }),
         new("layer-norm", "standardize each row (nn.LayerNorm at init, eps 1e-5)", true, (c, v) => c with { LayerNorm = Switch("layer_norm", v) }),
         new("classes", "classes of the labels (default: the largest label + 1)", false, (c, v) => c with { Classes = Count("classes", v) }),
-        new("test-fraction", "share of the rows (the last ones) held out for testing", false, (c, v) => c with { TestFraction = Number("test_fraction", v) }),
+        new("test-fraction", "share of the rows held out for testing (a random split by --seed)", false, (c, v) => c with { TestFraction = Number("test_fraction", v) }),
         .. Common,
     ];
 }

@@ -62,7 +62,7 @@ public static class RealReport
             s.AppendLine(ic, $"| {r:0.####} | {string.Join(" | ", cells)} |");
         }
         s.AppendLine();
-        double headline = radii.MinBy(r => Math.Abs(r - RealExperiment.HeadlineRadius));
+        double headline = RealExperiment.Headline(radii);
         var means = ps.Select(p => sweep.Where(x => x.P == p && x.Radius == headline).Average(x => x.RobustAcc)).ToList();
         bool increasing = means.Zip(means.Skip(1)).All(pair => pair.Second > pair.First);
         string verdict = ps.Count < 2 ? " — one p only, nothing to compare."

@@ -17,4 +17,5 @@ public enum RandomPurpose : ulong
     SpherePoints = 11,
     ScaleSubclass = 12,
     ScaleNoise = 13,
+    TestSplit = 14,
 }

@@ -68,8 +68,9 @@ public sealed class RealCommandTests : IDisposable
         Assert.Contains("Paper's claim: robust accuracy grows with p", File.ReadAllText(Path.Combine(Out("mnist"), "report.md")), StringComparison.Ordinal);
     }
 
-    /// <summary>A feature table of three well-separated Gaussian classes (last 20 % of the rows held out): every p learns it,
-    /// the attack runs in feature space without a box, and layer normalization is applied on request.</summary>
+    /// <summary>A feature table of three well-separated Gaussian classes, sorted by label (a random 20 % of the rows held out,
+    /// so every class is in both parts): every p learns it, the attack runs in feature space without a box, and layer
+    /// normalization is applied on request.</summary>
     [Fact]
     public void ProbeLearnsAFeatureTable()
     {
@@ -79,7 +80,7 @@ public sealed class RealCommandTests : IDisposable
         var lines = new List<string> { "label," + string.Join(",", Enumerable.Range(0, F).Select(f => $"f{f}")) };
         for (int n = 0; n < N; n++)
         {
-            int y = n % C;
+            int y = n * C / N;
             var noise = NetworkCase.Normal(rng, F, 0.3);
             var x = Enumerable.Range(0, F).Select(f => (f == 2 * y ? 3.0 : 0.0) + noise[f]);
             lines.Add(y + "," + string.Join(",", x.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));

@@ -72,6 +72,20 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal("mine", File.ReadAllText(Path.Combine(Out("busy"), "keep.txt")));
     }
 
+    /// <summary>A switch set in a config file stays set when its flag is not given (System.CommandLine gives an absent
+    /// bool option an implicit result, which used to override the file with false); a flag given still wins.</summary>
+    [Fact]
+    public void SwitchesFromAConfigFileSurviveAbsentFlags()
+    {
+        File.WriteAllText(Out("on.yaml"), "bias: true\ncenter: true\n");
+        var (code, stdout, err) = Gpuprelu.Run([.. Tiny, "--config", Out("on.yaml"), "--center", "false", "--out", Out("cfg")]);
+        Assert.True(code == 0, err + stdout);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out("cfg"), "manifest.json")));
+        var config = manifest.RootElement.GetProperty("config");
+        Assert.True(config.GetProperty("bias").GetBoolean());
+        Assert.False(config.GetProperty("center").GetBoolean());
+    }
+
     [Fact]
     public void SavedNetworksHaveReferenceNamesAndLoadBack()
     {
