@@ -129,8 +129,7 @@ public static class BenchExperiment
         // the paper's l2 PGD on every network, each on the first points of its own test set
         int n = Math.Min(c.AttackPoints, config.NTest);
         var radii = Enumerable.Range(0, c.AttackRadii).Select(r => 1.5 * r / Math.Max(1, c.AttackRadii - 1)).ToList();
-        var points = plan.Networks.Select(x => new DataSet(test[x.DataSet].X[..(n * config.InputDim)], test[x.DataSet].Y[..n], n,
-            config.InputDim, test[x.DataSet].Classes)).ToList();
+        var points = plan.Networks.Select(x => test[x.DataSet].Head(n)).ToList();
         var pgd = PgdOptions.Paper(n) with { Steps = c.AttackSteps };
         clock.Restart();
         Pgd.Run(net, points, radii, pgd);

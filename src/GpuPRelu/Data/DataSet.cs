@@ -14,4 +14,17 @@ public sealed record DataSet(float[] X, int[] Y, int Samples, int Inputs, int Cl
         }
         return [.. mean.Select(v => (float)(v / Samples))];
     }
+
+    /// <summary>The first n rows (all of them when n ≥ Samples).</summary>
+    public DataSet Head(int n) => n >= Samples ? this : new(X[..(n * Inputs)], Y[..n], n, Inputs, Classes);
+
+    /// <summary>The given rows, in that order.</summary>
+    public DataSet Rows(IReadOnlyList<int> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var x = new float[rows.Count * Inputs];
+        for (int i = 0; i < rows.Count; i++)
+            Array.Copy(X, rows[i] * Inputs, x, i * Inputs, Inputs);
+        return new DataSet(x, [.. rows.Select(r => Y[r])], rows.Count, Inputs, Classes);
+    }
 }

@@ -83,7 +83,7 @@ public static class AttackExperiment
     {
         var data = (spec with { Samples = null }).Load(networks.Shape.Inputs, networks.Shape.Outputs);
         networks.CheckFits(data, spec.Describe());
-        return data.Samples <= n ? data : data with { X = data.X[..(n * data.Inputs)], Y = data.Y[..n], Samples = n };
+        return data.Head(n);
     }
 
     private static (Kernels.BatchShape, float[], float[], List<NetworkInfo>, List<string>, ImportedNetworks?) Models(AttackConfig c)

@@ -107,7 +107,7 @@ public sealed record DataSpec
             case DataSourceKind.Features:
                 var table = FeatureTable.Read(Features!, Labels, LabelColumn, classes);
                 if (Samples is { } n && n < table.Samples)
-                    table = table with { X = table.X[..(n * table.Inputs)], Y = table.Y[..n], Samples = n };
+                    table = table.Head(n);
                 else if (Samples > table.Samples)
                     throw new InvalidDataException($"{Features}: has {table.Samples} rows; n asks for {Samples}");
                 return LayerNorm ? FeatureTable.LayerNormalize(table) : table;

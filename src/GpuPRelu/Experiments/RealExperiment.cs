@@ -73,8 +73,8 @@ public static class RealExperiment
             CsvOutput.Write(Path.Combine(outDir, "training.csv"), training);
             manifest.EndPhase("train");
 
-            int n = Math.Min(config.AttackPoints, test.Samples);
-            var points = First(test, n);
+            var points = test.Head(config.AttackPoints);
+            int n = points.Samples;
             var box = config.Box;
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"APGD-CE l∞: {infos.Count} networks × {config.Radii.Count} radii × {n} points, {config.AttackIterations} iterations{(box is { } bx ? $", box [{bx.Lo}, {bx.Hi}]" : "")}"));
@@ -137,14 +137,14 @@ public static class RealExperiment
                 $"{c.Features}: {table.Samples} rows leave {table.Samples - nTest} for training and {nTest} for testing at test_fraction {c.TestFraction}; both need ≥ 1"));
         // a seeded random split: a table sorted by label would otherwise test on its last classes only
         var order = CounterRandom.Permutation(c.Seed, RandomPurpose.TestSplit, 0, table.Samples);
-        var rest = Rows(table, order[nTest..]);
-        return new RealData(rest, Rows(table, order[..nTest]), rest, $"features {Path.GetFileName(c.Features)}");
+        var rest = table.Rows(order[nTest..]);
+        return new RealData(rest, table.Rows(order[..nTest]), rest, $"features {Path.GetFileName(c.Features)}");
     }
 
     private static List<RealTrainingRow> Train(RealConfig c, NetworkBatch net, DataSet train, DataSet test, Action<string>? log,
         Action<double>? progress, CancellationToken cancel)
     {
-        var rankData = First(train, Math.Min(c.RankSamples, train.Samples));
+        var rankData = train.Head(c.RankSamples);
         var options = new TrainingOptions(OptimizerKind.Adam, LossKind.CrossEntropy, c.Lr, c.Epochs, c.BatchSize, c.LogEvery);
         var rows = new List<RealTrainingRow>();
         var sets = Enumerable.Repeat(train, c.Repeats).ToList();
@@ -213,16 +213,6 @@ public static class RealExperiment
             robust.Single(r => r.Attack == "apgd-ce" && r.Network == t.Network.ToString(CultureInfo.InvariantCulture) && r.Radius == radius).RobustAcc,
             t.Diverged))];
     }
-
-    private static DataSet Rows(DataSet d, int[] rows)
-    {
-        var x = new float[rows.Length * d.Inputs];
-        for (int i = 0; i < rows.Length; i++)
-            Array.Copy(d.X, rows[i] * d.Inputs, x, i * d.Inputs, d.Inputs);
-        return new DataSet(x, [.. rows.Select(r => d.Y[r])], rows.Length, d.Inputs, d.Classes);
-    }
-
-    private static DataSet First(DataSet d, int n) => n == d.Samples ? d : new(d.X[..(n * d.Inputs)], d.Y[..n], n, d.Inputs, d.Classes);
 
     /// <summary>Headline numbers as manifest results: per p, the mean clean test accuracy and the mean robust accuracy at
     /// each radius; diverged networks.</summary>

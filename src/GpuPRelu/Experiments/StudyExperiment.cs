@@ -114,7 +114,7 @@ public static class StudyExperiment
         var c = config.Train;
         int n = config.PgdPoints;
         var attacked = net.Networks.Where(x => x.Alpha == c.Alpha[0]).ToList();
-        var points = attacked.Select(x => First(test[x.DataSet], n)).ToList();
+        var points = attacked.Select(x => test[x.DataSet].Head(n)).ToList();
         using var sub = net.Subset([.. attacked.Select(x => x.Index)]);
         var options = PgdOptions.Paper(n) with { Steps = config.PgdSteps, StepSize = config.PgdStepSize };
         var robust = Pgd.Run(sub, points, config.Radii, options);
@@ -154,9 +154,6 @@ public static class StudyExperiment
         }
         return rows;
     }
-
-    private static DataSet First(DataSet d, int n) =>
-        new(d.X[..(n * d.Inputs)], d.Y[..n], n, d.Inputs, d.Classes);
 
     /// <summary>Panels (a)–(e) and the dynamics: distance vs α, contributions and cosine maps of the first seed's networks
     /// at the smallest α (one per p), robust accuracy vs radius, neuron directions and norms during training.</summary>
