@@ -76,9 +76,10 @@ public static class RealExperiment
             var points = test.Head(config.AttackPoints);
             int n = points.Samples;
             var box = config.Box;
+            var radii = SweepRadii(config);
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                $"APGD-CE l∞: {infos.Count} networks × {config.Radii.Count} radii × {n} points, {config.AttackIterations} iterations{(box is { } bx ? $", box [{bx.Lo}, {bx.Hi}]" : "")}"));
-            var robust = Attack(config, net, points, AttackNorm.Linf, SweepRadii(config), cancel);
+                $"APGD-CE l∞: {infos.Count} networks × {radii.Count} radii × {n} points, {config.AttackIterations} iterations{(box is { } bx ? $", box [{bx.Lo}, {bx.Hi}]" : "")}"));
+            var robust = Attack(config, net, points, AttackNorm.Linf, radii, cancel);
             if (config.ShortGrids)
             {
                 log?.Invoke("short grids: l∞ 0:0.1:3, l2 0:2:3, l1 0:10:3");
