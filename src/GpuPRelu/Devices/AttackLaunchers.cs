@@ -54,7 +54,7 @@ internal class AttackLaunchers
         ArrayView<float> duBest, ArrayView<float> state, ArrayView<int> broken) =>
         _checkpoint(s.Networks * s.Samples, s, threshold, u, du, uBest, duBest, state, broken);
 
-    public void ApgdL1Step(BatchShape s, L1Box box, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> du, ArrayView<float> state,
+    public virtual void ApgdL1Step(BatchShape s, L1Box box, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> du, ArrayView<float> state,
         ArrayView<float> radius, ArrayView<float> center, ArrayView<int> broken) =>
         _l1Step(s.Networks * s.Samples, s, box, u0, u, du, state, radius, center, broken);
 

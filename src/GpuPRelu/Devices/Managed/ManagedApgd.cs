@@ -5,7 +5,8 @@ using GpuPRelu.Kernels.Attacks;
 namespace GpuPRelu.Devices.Managed;
 
 /// <summary>The APGD bookkeeping on the CPU (`--device cpu`): the same math as the kernels ApgdStep, ApgdUpdate,
-/// ApgdCheckpoint and SpreadBroken (research/attacks.md §2.2), a row at a time, rows in parallel, Vector256 over D.</summary>
+/// ApgdCheckpoint, ApgdL1Step and SpreadBroken (research/attacks.md §2.2, §3), a row at a time, rows in parallel, Vector256
+/// over D where the step is elementwise.</summary>
 internal static unsafe class ManagedApgd
 {
     /// <summary>Runs `row` for every row of [0, rows) on all cores, in a few contiguous tasks per core.</summary>
@@ -127,6 +128,77 @@ internal static unsafe class ManagedApgd
     {
         float n = MathF.Sqrt(norm2);
         return MathF.Min(eps, n) / (n + 1e-12f);
+    }
+
+    /// <summary>The l1 step of kernel ApgdL1Step (research/attacks.md §3): τ the q-th smallest |g_j| (exact, by sorting a
+    /// copy), s = sign(g)·[|g| ≥ τ], y = u + η·s/(‖s‖₁ + 1e-10) − u0, u ← u0 + Π(y) onto {‖δ‖₁ ≤ ε} ∩ box with λ by the
+    /// kernel's 50-step bisection.</summary>
+    public static void L1Step(BatchShape s, L1Box box, float* u0, float* u, float* du, float* state, float* radius, float* center,
+        int* broken)
+    {
+        int D = s.Inputs, M = s.Samples;
+        Rows((long)s.Networks * M, i =>
+        {
+            if (broken[i] != 0)
+                return;
+            float* x0 = u0 + i * D, x = u + i * D, g = du + i * D, c = center + i / M * D, st = state + i * ApgdState.Width;
+            float eps = radius[i % M];
+            int q = (int)Math.Clamp((1f - st[ApgdState.TopK]) * D, 0f, D - 1f);
+            var magnitude = new float[D];
+            for (int d = 0; d < D; d++)
+                magnitude[d] = MathF.Abs(g[d]);
+            var sorted = (float[])magnitude.Clone();
+            Array.Sort(sorted);
+            float tau = sorted[q];
+            int support = 0;
+            for (int d = 0; d < D; d++)
+                support += magnitude[d] >= tau && g[d] != 0f ? 1 : 0;
+            float move = st[ApgdState.Eta] / (support + 1e-10f);
+            var y = new float[D];
+            var cap = new float[D];
+            float capSum = 0f, yMax = 0f;
+            for (int d = 0; d < D; d++)
+            {
+                float sign = magnitude[d] >= tau ? Sign(g[d]) : 0f;
+                y[d] = x[d] + move * sign - x0[d];
+                cap[d] = L1Cap(box, y[d], x0[d] + c[d]);
+                capSum += cap[d];
+                yMax = MathF.Max(yMax, MathF.Abs(y[d]));
+            }
+            float lambda = 0f;
+            if (capSum > eps)
+            {
+                float lo = 0f, hi = yMax;
+                for (int iter = 0; iter < 50; iter++)
+                {
+                    float mid = 0.5f * (lo + hi), sum = 0f;
+                    for (int d = 0; d < D; d++)
+                        sum += MathF.Min(MathF.Max(MathF.Abs(y[d]) - mid, 0f), cap[d]);
+                    if (sum > eps)
+                        lo = mid;
+                    else
+                        hi = mid;
+                }
+                lambda = hi; // the feasible end: Σ ≤ ε
+            }
+            for (int d = 0; d < D; d++)
+            {
+                float delta = MathF.Min(MathF.Max(MathF.Abs(y[d]) - lambda, 0f), cap[d]);
+                x[d] = x0[d] + Sign(y[d]) * delta;
+            }
+        });
+    }
+
+    // sign as the kernels take it (MathF.Sign throws on NaN, which a diverged network's gradient may hold)
+    private static float Sign(float v) => v > 0f ? 1f : v < 0f ? -1f : 0f;
+
+    // the room from x0 to the box in y's direction, capped at |y| (no box: |y|)
+    private static float L1Cap(L1Box box, float y, float x0)
+    {
+        float a = MathF.Abs(y);
+        if (box.HasBox == 0)
+            return a;
+        return y > 0f ? MathF.Min(a, MathF.Max(box.Hi - x0, 0f)) : MathF.Min(a, MathF.Max(x0 - box.Lo, 0f));
     }
 
     public static void Update(BatchShape s, bool start, float etaScale, float* loss, float* correct, float* u, float* du, float* uPrev,

@@ -6,7 +6,7 @@ using ILGPU.Runtime;
 namespace GpuPRelu.Devices.Managed;
 
 /// <summary>The APGD operations of the fast CPU path (`--device cpu`) as managed code on the CPU accelerator's buffers
-/// (ManagedApgd); DLR and the l1 step stay ILGPU kernels on that accelerator.</summary>
+/// (ManagedApgd); the DLR loss and the l1 checkpoint stay ILGPU kernels on that accelerator.</summary>
 internal sealed unsafe class ManagedAttackLaunchers : AttackLaunchers
 {
     private readonly Accelerator _accelerator;
@@ -41,6 +41,13 @@ internal sealed unsafe class ManagedAttackLaunchers : AttackLaunchers
     {
         Sync();
         ManagedApgd.Checkpoint(s, threshold, F(u), F(du), F(uBest), F(duBest), F(state), I(broken));
+    }
+
+    public override void ApgdL1Step(BatchShape s, L1Box box, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> du,
+        ArrayView<float> state, ArrayView<float> radius, ArrayView<float> center, ArrayView<int> broken)
+    {
+        Sync();
+        ManagedApgd.L1Step(s, box, F(u0), F(u), F(du), F(state), F(radius), F(center), I(broken));
     }
 
     public override void SpreadBroken(BatchShape s, int points, ArrayView<int> broken)
