@@ -80,8 +80,8 @@ public static class ApgdL1Step
         return u[k] + move * sign - u0[k];
     }
 
-    // the room from x0 to the box in y's direction, capped at |y| (no box: |y|)
-    private static float Cap(L1Box box, float y, float x0)
+    /// <summary>The room from x0 to the box in y's direction, capped at |y| (no box: |y|); the managed CPU step uses it too.</summary>
+    public static float Cap(L1Box box, float y, float x0)
     {
         float a = XMath.Abs(y);
         if (box.HasBox == 0)

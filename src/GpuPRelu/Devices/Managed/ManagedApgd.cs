@@ -161,7 +161,7 @@ internal static unsafe class ManagedApgd
             {
                 float sign = magnitude[d] >= tau ? Sign(g[d]) : 0f;
                 y[d] = x[d] + move * sign - x0[d];
-                cap[d] = L1Cap(box, y[d], x0[d] + c[d]);
+                cap[d] = ApgdL1Step.Cap(box, y[d], x0[d] + c[d]);
                 capSum += cap[d];
                 yMax = MathF.Max(yMax, MathF.Abs(y[d]));
             }
@@ -191,15 +191,6 @@ internal static unsafe class ManagedApgd
 
     // sign as the kernels take it (MathF.Sign throws on NaN, which a diverged network's gradient may hold)
     private static float Sign(float v) => v > 0f ? 1f : v < 0f ? -1f : 0f;
-
-    // the room from x0 to the box in y's direction, capped at |y| (no box: |y|)
-    private static float L1Cap(L1Box box, float y, float x0)
-    {
-        float a = MathF.Abs(y);
-        if (box.HasBox == 0)
-            return a;
-        return y > 0f ? MathF.Min(a, MathF.Max(box.Hi - x0, 0f)) : MathF.Min(a, MathF.Max(x0 - box.Lo, 0f));
-    }
 
     public static void Update(BatchShape s, bool start, float etaScale, float* loss, float* correct, float* u, float* du, float* uPrev,
         float* uBest, float* duBest, float* state, float* radius, int* broken)

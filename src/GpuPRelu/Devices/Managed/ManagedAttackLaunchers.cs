@@ -2,6 +2,7 @@ using GpuPRelu.Kernels;
 using GpuPRelu.Kernels.Attacks;
 using ILGPU;
 using ILGPU.Runtime;
+using static GpuPRelu.Devices.Managed.HostPointers;
 
 namespace GpuPRelu.Devices.Managed;
 
@@ -13,10 +14,6 @@ internal sealed unsafe class ManagedAttackLaunchers : AttackLaunchers
 
     public ManagedAttackLaunchers(Accelerator accelerator)
         : base(accelerator) => _accelerator = accelerator;
-
-    private static float* F(ArrayView<float> view) => (float*)view.LoadEffectiveAddressAsPtr();
-
-    private static int* I(ArrayView<int> view) => (int*)view.LoadEffectiveAddressAsPtr();
 
     // any ILGPU kernel launched before must have finished before managed code touches the memory
     private void Sync() => _accelerator.Synchronize();

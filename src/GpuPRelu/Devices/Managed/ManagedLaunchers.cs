@@ -4,6 +4,7 @@ using GpuPRelu.Kernels.Data;
 using GpuPRelu.Kernels.Training;
 using ILGPU;
 using ILGPU.Runtime;
+using static GpuPRelu.Devices.Managed.HostPointers;
 
 namespace GpuPRelu.Devices.Managed;
 
@@ -17,11 +18,7 @@ internal sealed unsafe class ManagedLaunchers : KernelLaunchers
     public ManagedLaunchers(Accelerator accelerator)
         : base(accelerator) => _accelerator = accelerator;
 
-    // any ILGPU fallback launched before must have finished before managed code touches the memory
-    private static float* F(ArrayView<float> view) => (float*)view.LoadEffectiveAddressAsPtr();
-
-    private static int* I(ArrayView<int> view) => (int*)view.LoadEffectiveAddressAsPtr();
-
+    // any ILGPU kernel launched before must have finished before managed code touches the memory
     private void Sync() => _accelerator.Synchronize();
 
     public override void ColumnNorms(BatchShape s, ArrayView<float> theta, ArrayView<float> r)
