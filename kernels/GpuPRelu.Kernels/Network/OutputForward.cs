@@ -21,4 +21,20 @@ public static class OutputForward
             sum += a[a0 + j] * theta[v0 + j * s.Outputs];
         f[i] = sum;
     }
+
+    /// <summary>f = b + the tiles' shares of Vᵀa left by PReluForward.KernelTiled, added in tile order. Index over B·M·C.</summary>
+    public static void KernelFromParts(
+        Index1D i,
+        BatchShape s,
+        ArrayView<float> fPart, // [B, M, T, C], T = ⌈H/128⌉
+        ArrayView<float> theta, // packed parameters, b at BiasOffset: [B, C]
+        ArrayView<float> f)     // [B, M, C]
+    {
+        int c = i % s.Outputs, bm = i / s.Outputs, b = bm / s.Samples;
+        int tiles = (s.Hidden + Tile.Size - 1) / Tile.Size, p0 = bm * tiles * s.Outputs + c;
+        float sum = s.HasBias != 0 ? theta[s.BiasOffset + b * s.Outputs + c] : 0f;
+        for (int t = 0; t < tiles; t++)
+            sum += fPart[p0 + t * s.Outputs];
+        f[i] = sum;
+    }
 }

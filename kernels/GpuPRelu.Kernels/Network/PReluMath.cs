@@ -23,6 +23,10 @@ public static class PReluMath
         return XMath.Pow(ratio, e);
     }
 
+    /// <summary>a = ReLU(z)·(ReLU(z)/scale)^(p−1) for column norm r and input norm q (DESIGN §1).</summary>
+    public static float Activate(float z, float r, float q, float p, int normalizeInput) =>
+        z > 0f ? z * Pow(z / Scale(r, q, normalizeInput), p - 1f) : 0f;
+
     /// <summary>The scale of z in a = z·(z/(r·q))^(p−1), with q = ‖u‖ only when the input is normalized.</summary>
     public static float Scale(float r, float q, int normalizeInput) => normalizeInput != 0 ? r * q : r;
 }

@@ -17,11 +17,12 @@ public sealed class ComputeDevice : IDisposable
     private AttackLaunchers? _attackKernels;
     private long? _memoryBudget;
 
-    private ComputeDevice(Context context, Accelerator accelerator, DeviceKind kind)
+    private ComputeDevice(Context context, Accelerator accelerator, DeviceKind kind, bool tiled)
     {
         Context = context;
         Accelerator = accelerator;
         Kind = kind;
+        Tiled = tiled;
     }
 
     /// <summary>The ILGPU context that owns the accelerator.</summary>
@@ -47,12 +48,17 @@ public sealed class ComputeDevice : IDisposable
         }
     }
 
+    /// <summary>True where the matrix products run as the tiled kernels (TiledLaunchers): on GPUs.</summary>
+    public bool Tiled { get; }
+
     /// <summary>Human-readable name, e.g. "cuda: NVIDIA H100 80GB HBM3".</summary>
     public string Description => Kind == DeviceKind.Cpu
         ? $"cpu: managed Vector256 on {Environment.ProcessorCount} threads (fallback kernels on {Accelerator.Name})"
         : $"{Name(Kind)}: {Accelerator.Name}";
 
-    internal KernelLaunchers Kernels => _kernels ??= Kind == DeviceKind.Cpu ? new ManagedLaunchers(Accelerator) : new KernelLaunchers(Accelerator);
+    internal KernelLaunchers Kernels => _kernels ??= Kind == DeviceKind.Cpu ? new ManagedLaunchers(Accelerator)
+        : Tiled ? new TiledLaunchers(Accelerator)
+        : new KernelLaunchers(Accelerator);
 
     // loaded on first use, so opening a device for training does not compile the APGD kernels
     internal AttackLaunchers AttackKernels => _attackKernels ??= Kind == DeviceKind.Cpu
@@ -78,7 +84,7 @@ public sealed class ComputeDevice : IDisposable
                     var accelerator = device is CPUDevice cpu
                         ? cpu.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel)
                         : device.CreateAccelerator(context);
-                    return new ComputeDevice(context, accelerator, candidate);
+                    return new ComputeDevice(context, accelerator, candidate, candidate is DeviceKind.Cuda or DeviceKind.OpenCL);
                 }
             }
         }
@@ -90,6 +96,18 @@ public sealed class ComputeDevice : IDisposable
         context.Dispose();
         throw new InvalidOperationException(
             $"device '{Name(kind)}' is not present on this machine; run 'gpuprelu devices' to list what is, or use --device cpu");
+    }
+
+    /// <summary>ILGPU's CPU accelerator with groups of 16 × 16 threads running the tiled kernels, for tests: the GPU
+    /// path's code on a machine without a GPU. Slow (one OS thread per simulated thread, .NET barriers): small shapes only.</summary>
+    internal static ComputeDevice OpenTiledCpu()
+    {
+        var context = Context.Create(builder => builder
+            .CPU(new CPUDevice(GpuPRelu.Kernels.Network.Tile.Side, GpuPRelu.Kernels.Network.Tile.Side, 1))
+            .EnableAlgorithms()
+            .Optimize(OptimizationLevel.O2));
+        var accelerator = context.GetCPUDevice(0).CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel);
+        return new ComputeDevice(context, accelerator, DeviceKind.IlgpuCpu, tiled: true);
     }
 
     /// <summary>Every accelerator ILGPU finds (kind, name, memory in bytes, warp size), then the managed CPU path.</summary>

@@ -18,13 +18,17 @@ public static class MemoryPlan
     public static long WorkspaceRowBytes(BatchShape s) =>
         sizeof(float) * (long)s.Networks * (s.Inputs + 4L * s.Hidden + 2L * s.Outputs + 4);
 
+    /// <summary>Bytes per row of every network in the tiled forward's output shares (C per 128 hidden units), the
+    /// scratch buffer TiledLaunchers keeps on a GPU; counted everywhere, as it is small.</summary>
+    public static long ForwardPartsRowBytes(BatchShape s) => sizeof(float) * (long)s.Networks * s.Outputs * TiledLaunchers.Tiles(s.Hidden);
+
     /// <summary>The most rows per network that fit `budget` bytes beside the batch and a Workspace, with `extraPerRow`
     /// floats per row of each network (an attack's clean rows, gradients, state); at most `wanted`.</summary>
     /// <exception cref="InsufficientMemoryException">Not even `minimum` rows fit; the message names the sizes.</exception>
     public static int Rows(BatchShape s, long budget, long extraPerRow, int wanted, int minimum, string what)
     {
         long fixedBytes = NetworkBytes(s) + WorkspaceFixedBytes(s);
-        long perRow = WorkspaceRowBytes(s) + sizeof(float) * s.Networks * extraPerRow;
+        long perRow = WorkspaceRowBytes(s) + ForwardPartsRowBytes(s) + sizeof(float) * s.Networks * extraPerRow;
         long fit = budget > fixedBytes ? (budget - fixedBytes) / perRow : 0;
         if (fit < minimum)
         {

@@ -48,7 +48,7 @@ public sealed class MemoryPlanTests(DeviceFixture devices)
         var options = new PgdOptions(AttackNorm.L2, 20, 0.05, LossKind.Exp);
         var whole = Pgd.Run(net, sets, radii, options);
         // room for 7 points at every radius: the 30 points go in 5 chunks
-        long perRow = MemoryPlan.WorkspaceRowBytes(shape) + sizeof(float) * 2L * (2 * D + 2);
+        long perRow = MemoryPlan.WorkspaceRowBytes(shape) + MemoryPlan.ForwardPartsRowBytes(shape) + sizeof(float) * 2L * (2 * D + 2);
         long budget = MemoryPlan.NetworkBytes(shape) + MemoryPlan.WorkspaceFixedBytes(shape) + 7 * radii.Length * perRow;
         Assert.Equal(7 * radii.Length, MemoryPlan.Rows(shape, budget, 2 * D + 2, 1 << 16, radii.Length, "pgd"));
         long before = dev.MemoryBudget;

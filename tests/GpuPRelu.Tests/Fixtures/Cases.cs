@@ -6,23 +6,26 @@ namespace GpuPRelu.Tests.Fixtures;
 /// normalization. The exponents p ∈ {1, 1.5, 2, 3, 4} are the networks of each case's batch.</summary>
 public static class Cases
 {
-    public static TheoryData<string, int, int, int> Network
+    public static TheoryData<string, int, int, int> Network => Settings([.. DeviceFixture.Devices.Select(d => (string)d.Data)]);
+
+    /// <summary>The tiled kernels (the GPU path) on ILGPU's CPU accelerator, "ilgpu-tiled", for every setting; on CUDA
+    /// they run under the device's own rows of Network.</summary>
+    public static TheoryData<string, int, int, int> Tiled => Settings(["ilgpu-tiled"]);
+
+    private static TheoryData<string, int, int, int> Settings(string[] devices)
     {
-        get
+        var data = new TheoryData<string, int, int, int>();
+        foreach (var device in devices)
         {
-            var data = new TheoryData<string, int, int, int>();
-            foreach (var device in DeviceFixture.Devices)
+            foreach (int outputs in new[] { 1, 3 })
             {
-                foreach (int outputs in new[] { 1, 3 })
+                for (int bias = 0; bias <= 1; bias++)
                 {
-                    for (int bias = 0; bias <= 1; bias++)
-                    {
-                        for (int normalize = 0; normalize <= 1; normalize++)
-                            data.Add((string)device.Data, outputs, bias, normalize);
-                    }
+                    for (int normalize = 0; normalize <= 1; normalize++)
+                        data.Add(device, outputs, bias, normalize);
                 }
             }
-            return data;
         }
+        return data;
     }
 }

@@ -25,6 +25,8 @@ public sealed class DeviceFixture : IDisposable
         {
             if (_open.TryGetValue(kind, out var device))
                 return device;
+            if (kind == "ilgpu-tiled")
+                return _open[kind] = ComputeDevice.OpenTiledCpu();
             var parsed = kind switch
             {
                 "cpu" => DeviceKind.Cpu,

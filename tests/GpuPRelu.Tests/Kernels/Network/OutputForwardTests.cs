@@ -9,10 +9,19 @@ public sealed class OutputForwardTests(DeviceFixture devices)
 {
     [Theory]
     [MemberData(nameof(Cases.Network), MemberType = typeof(Cases))]
-    public void MatchesReference(string device, int outputs, int bias, int normalize)
+    public void MatchesReference(string device, int outputs, int bias, int normalize) => Check(device, outputs, bias, normalize);
+
+    /// <summary>The tiled kernel (TiledLaunchers, the GPU path) on ILGPU's CPU accelerator, at sizes that cross the 128 × 128
+    /// tiles and the 8-deep slices with ragged edges (the output layer's shares of 2 tiles of hidden units).</summary>
+    [Theory]
+    [MemberData(nameof(Cases.Tiled), MemberType = typeof(Cases))]
+    public void TiledMatchesReference(string device, int outputs, int bias, int normalize) =>
+        Check(device, outputs, bias, normalize, samples: 130, inputs: 19, hidden: 133);
+
+    private void Check(string device, int outputs, int bias, int normalize, int samples = 7, int inputs = 7, int hidden = 40)
     {
         var dev = devices.Get(device);
-        var c = NetworkCase.Create(outputs, bias, normalize, hidden: 40);
+        var c = NetworkCase.Create(outputs, bias, normalize, samples, inputs, hidden);
         var s = c.Shape;
         var (theta, u) = (NetworkCase.Wide(c.Theta), NetworkCase.Wide(c.U));
         var r = ColumnNormsReference.Run(s, theta);

@@ -1,0 +1,71 @@
+using GpuPRelu.Kernels;
+using GpuPRelu.Kernels.Network;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuPRelu.Devices;
+
+/// <summary>The GPU path: the three matrix products of a step (Z = U·W, dW = Uᵀ·g_z, dU = g_z·Wᵀ) run as the tiled
+/// kernels (Tile: shared-memory slices, 8 × 8 register tiles per thread, epilogues fused), every other operation as
+/// the simple kernel. The simple kernels stay the reference the tiled ones are tested against.</summary>
+internal sealed class TiledLaunchers : KernelLaunchers
+{
+    private readonly Accelerator _accelerator;
+    private readonly Action<KernelConfig, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _forward;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>> _outputFromParts;
+    private readonly Action<KernelConfig, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>> _weightBackward;
+    private readonly Action<KernelConfig, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>> _inputBackward;
+    private MemoryBuffer1D<float, Stride1D.Dense>? _fPart;
+
+    public TiledLaunchers(Accelerator accelerator)
+        : base(accelerator)
+    {
+        _accelerator = accelerator;
+        _forward = accelerator.LoadStreamKernel<BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(PReluForward.KernelTiled);
+        _outputFromParts = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>>(OutputForward.KernelFromParts);
+        _weightBackward = accelerator.LoadStreamKernel<BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Network.WeightBackward.KernelTiled);
+        _inputBackward = accelerator.LoadStreamKernel<BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Network.InputBackward.KernelTiled);
+    }
+
+    /// <summary>Tiles along a dimension of n.</summary>
+    public static int Tiles(int n) => (n + Tile.Size - 1) / Tile.Size;
+
+    // one group of 16 × 16 threads per 128 × 128 tile of C [rows, cols] of each network
+    private static KernelConfig Config(int rows, int cols, int networks) =>
+        new(new Index3D(Tiles(cols), Tiles(rows), networks), new Index3D(Tile.Side, Tile.Side, 1));
+
+    public override void Forward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> r,
+        ArrayView<float> q, ArrayView<float> z, ArrayView<float> a, ArrayView<float> f)
+    {
+        var parts = Parts((long)s.Networks * s.Samples * Tiles(s.Hidden) * s.Outputs);
+        _forward(Config(s.Samples, s.Hidden, s.Networks), s, u, theta, p, r, q, z, a, parts);
+        _outputFromParts(s.Networks * s.Samples * s.Outputs, s, parts, theta, f);
+    }
+
+    public override void WeightBackward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p,
+        ArrayView<float> r, ArrayView<float> gz, ArrayView<float> t, ArrayView<float> dTheta) =>
+        _weightBackward(Config(s.Inputs, s.Hidden, s.Networks), s, u, theta, p, r, gz, t, dTheta);
+
+    public override void InputBackward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p,
+        ArrayView<float> q, ArrayView<float> gz, ArrayView<float> t, ArrayView<float> du) =>
+        _inputBackward(Config(s.Samples, s.Inputs, s.Networks), s, u, theta, p, q, gz, t, du);
+
+    // the forward's per-tile output shares, kept between launches and grown when a larger shape comes
+    private ArrayView<float> Parts(long length)
+    {
+        if (_fPart is null || _fPart.Length < length)
+        {
+            _accelerator.Synchronize();
+            _fPart?.Dispose();
+            _fPart = _accelerator.Allocate1D<float>(length);
+        }
+        return _fPart.View.SubView(0, length);
+    }
+}
