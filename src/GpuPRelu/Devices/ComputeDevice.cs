@@ -141,11 +141,13 @@ public sealed class ComputeDevice : IDisposable
     private static readonly CPUDevice CpuShape = new(2, 4, 1);
 
     private static Context CreateContext() =>
-        Context.Create(builder => builder
+        Context.Create(builder => Compiler(builder
             .Cuda().OpenCL()
-            .CPU(CpuShape)
-            .EnableAlgorithms()
-            .Optimize(OptimizationLevel.O2));
+            .CPU(CpuShape)));
+
+    // O2: views get ld.global/st.global in PTX (O1 emits generic ld/st); PtxCodegenTests compiles with the same settings
+    internal static Context.Builder Compiler(Context.Builder builder) =>
+        builder.EnableAlgorithms().Optimize(OptimizationLevel.O2);
 
     // the managed CPU path keeps an ILGPU CPU accelerator for its buffers and fallback kernels
     private static Device? FindDevice(Context context, DeviceKind kind) =>

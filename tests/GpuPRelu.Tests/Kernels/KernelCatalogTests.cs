@@ -9,12 +9,15 @@ namespace GpuPRelu.Tests.Kernels;
 /// Kernels.Network.PReluForwardTests (STYLE §2).</summary>
 public sealed class KernelCatalogTests
 {
+    /// <summary>The kernel classes: static classes of the kernels assembly with a public static Kernel method.</summary>
+    internal static List<Type> KernelClasses() => typeof(BatchShape).Assembly.GetTypes()
+        .Where(t => t.IsAbstract && t.IsSealed && t.GetMethod("Kernel", BindingFlags.Public | BindingFlags.Static) is not null)
+        .ToList();
+
     [Fact]
     public void EveryKernelHasReferenceAndTests()
     {
-        var kernels = typeof(BatchShape).Assembly.GetTypes()
-            .Where(t => t.IsAbstract && t.IsSealed && t.GetMethod("Kernel", BindingFlags.Public | BindingFlags.Static) is not null)
-            .ToList();
+        var kernels = KernelClasses();
         Assert.NotEmpty(kernels);
         var tests = typeof(KernelCatalogTests).Assembly;
         var missing = new List<string>();
