@@ -14,7 +14,7 @@ using ILGPU.Runtime;
 
 namespace GpuPRelu.Bench;
 
-/// <summary>`gpuprelu bench`: the device's measured FP32 peak (CPU devices), the batched matrix-product operations of
+/// <summary>`gpuprelu bench`: the device's measured FP32 peak (PeakProbe on a CPU, GpuPeak on a GPU), the batched matrix-product operations of
 /// a step at each configuration's sizes, the configuration's training end to end and, on the trained networks, a short
 /// batched l2 PGD and distance estimate; bench.csv and manifest.json.</summary>
 public static class BenchExperiment
@@ -27,8 +27,7 @@ public static class BenchExperiment
         var manifest = new RunManifest(outDir, "bench", new { configs = configs.Select(c => c.Name), calls }, device.Description);
         var rows = new List<BenchRow>();
         string dev = ComputeDevice.Name(device.Kind);
-        // only a CPU's peak is measurable here; a GPU's is left to its data sheet (NaN fraction)
-        double peak = device.Kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu ? PeakProbe.MeasureGflops() : double.NaN;
+        double peak = device.Kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu ? PeakProbe.MeasureGflops() : GpuPeak.MeasureGflops(device.Accelerator);
         rows.Add(new BenchRow("machine", dev, "fp32_fma_peak", $"{Environment.ProcessorCount} cores", 1, double.NaN, double.NaN, peak, "GFLOP/s", peak, 1));
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"measured FP32 FMA peak {peak:0.0} GFLOP/s"));
         manifest.EndPhase("peak");
@@ -59,30 +58,34 @@ public static class BenchExperiment
             u[i] = (float)(rng.NextDouble() - 0.5);
         ws.U.CopyFromCPU(u);
         ws.G.MemSetToZero();
-        var k = device.Kernels;
         ws.ColumnNorms();
         double product = 2.0 * c.Networks * c.Rows * c.Inputs * c.Hidden; // flops of one U·W-sized product
         string dims = $"B {c.Networks} M {c.Rows} D {c.Inputs} H {c.Hidden}";
-        var ops = new (string Name, Action Run)[]
-        {
-            ("forward", () => k.Forward(s, ws.U.View, net.Theta.View, net.P.View, ws.R.View, ws.Q.View, ws.Z.View, ws.A.View, ws.F.View)),
-            ("hidden_backward", () => k.HiddenBackward(s, net.Theta.View, net.P.View, ws.R.View, ws.Q.View, ws.Z.View, ws.A.View,
-                ws.G.View, ws.Gz.View, ws.T.View)),
-            ("weight_backward", () => k.WeightBackward(s, ws.U.View, net.Theta.View, net.P.View, ws.R.View, ws.Gz.View, ws.T.View,
-                ws.DTheta.View)),
-            ("input_backward", () => k.InputBackward(s, ws.U.View, net.Theta.View, net.P.View, ws.Q.View, ws.Gz.View, ws.T.View,
-                ws.DTheta.View.SubView(0, (long)c.Networks * c.Rows * c.Inputs))),
-        };
+        // on a GPU the tiled kernels run, and the simple ones (their reference) are timed beside them
+        var launchers = device.Tiled ? new[] { ("", device.Kernels), ("_simple", new KernelLaunchers(device.Accelerator)) } : [("", device.Kernels)];
+        var ops = launchers.SelectMany(l => Ops(l.Item1, l.Item2, s, net, ws, c)).ToList();
         foreach (var (name, run) in ops)
         {
             var (seconds, mean) = Time(device, run, calls);
-            double flops = name == "hidden_backward" ? 0 : product;
+            double flops = name.StartsWith("hidden_backward", StringComparison.Ordinal) ? 0 : product;
             double gflops = flops / seconds / 1e9;
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"{c.Name} {name}: {seconds * 1e3:0.###} ms (mean {mean * 1e3:0.###}), {gflops:0.0} GFLOP/s"));
             yield return new BenchRow(c.Name, dev, name, dims, calls, seconds, mean, 1 / seconds, "calls/s", gflops, gflops / peak);
         }
     }
+
+    private static (string Name, Action Run)[] Ops(string suffix, KernelLaunchers k, BatchShape s, NetworkBatch net, Workspace ws,
+        BenchConfig c) =>
+        [
+            ("forward" + suffix, () => k.Forward(s, ws.U.View, net.Theta.View, net.P.View, ws.R.View, ws.Q.View, ws.Z.View, ws.A.View, ws.F.View)),
+            ("hidden_backward" + suffix, () => k.HiddenBackward(s, net.Theta.View, net.P.View, ws.R.View, ws.Q.View, ws.Z.View, ws.A.View,
+                ws.G.View, ws.Gz.View, ws.T.View)),
+            ("weight_backward" + suffix, () => k.WeightBackward(s, ws.U.View, net.Theta.View, net.P.View, ws.R.View, ws.Gz.View, ws.T.View,
+                ws.DTheta.View)),
+            ("input_backward" + suffix, () => k.InputBackward(s, ws.U.View, net.Theta.View, net.P.View, ws.Q.View, ws.Gz.View, ws.T.View,
+                ws.DTheta.View.SubView(0, (long)c.Networks * c.Rows * c.Inputs))),
+        ];
 
     /// <summary>Fastest and mean seconds of `calls` timed calls after one warm-up call (kernel compilation, first touch of
     /// the buffers). The fastest is what the machine can do; the mean includes whatever else shared the cores.</summary>

@@ -5,8 +5,8 @@ using ILGPU.Runtime;
 
 namespace GpuPRelu.Devices;
 
-/// <summary>The GPU path: the three matrix products of a step (Z = U·W, dW = Uᵀ·g_z, dU = g_z·Wᵀ) run as the tiled
-/// kernels (Tile: shared-memory slices, 8 × 8 register tiles per thread, epilogues fused), every other operation as
+/// <summary>The GPU path: the three matrix products of a step (Z = U·W, dW = Uᵀ·g_z, dU = g_z·Wᵀ) and the stable
+/// rank's Gram products AᵀA run as the tiled kernels (Tile: shared-memory slices, 8 × 8 register tiles per thread, epilogues fused), every other operation as
 /// the simple kernel. The simple kernels stay the reference the tiled ones are tested against.</summary>
 internal sealed class TiledLaunchers : KernelLaunchers
 {
@@ -18,6 +18,7 @@ internal sealed class TiledLaunchers : KernelLaunchers
         ArrayView<float>, ArrayView<float>, ArrayView<float>> _weightBackward;
     private readonly Action<KernelConfig, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, ArrayView<float>> _inputBackward;
+    private readonly Action<KernelConfig, BatchShape, ArrayView<float>, ArrayView<float>> _gram;
     private MemoryBuffer1D<float, Stride1D.Dense>? _fPart;
 
     public TiledLaunchers(Accelerator accelerator)
@@ -32,6 +33,7 @@ internal sealed class TiledLaunchers : KernelLaunchers
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Network.WeightBackward.KernelTiled);
         _inputBackward = accelerator.LoadStreamKernel<BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Network.InputBackward.KernelTiled);
+        _gram = accelerator.LoadStreamKernel<BatchShape, ArrayView<float>, ArrayView<float>>(Kernels.Analysis.GramAccumulate.KernelTiled);
     }
 
     /// <summary>Tiles along a dimension of n.</summary>
@@ -56,6 +58,9 @@ internal sealed class TiledLaunchers : KernelLaunchers
     public override void InputBackward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p,
         ArrayView<float> q, ArrayView<float> gz, ArrayView<float> t, ArrayView<float> du) =>
         _inputBackward(Config(s.Samples, s.Inputs, s.Networks), s, u, theta, p, q, gz, t, du);
+
+    public override void GramAccumulate(BatchShape s, ArrayView<float> a, ArrayView<float> g) =>
+        _gram(Config(s.Hidden, s.Hidden, s.Networks), s, a, g);
 
     // the forward's per-tile output shares, kept between launches and grown when a larger shape comes
     private ArrayView<float> Parts(long length)

@@ -13,11 +13,13 @@ public sealed class GramAccumulateTests(DeviceFixture fixture)
     internal static float[] Uniform(int seed, int n) =>
         [.. Enumerable.Range(0, n).Select(i => (float)(2 * new System.Random(seed * 7919 + i).NextDouble() - 1))];
 
-    // the second shape crosses the managed Gemm's 16-column panels and its KC = 256 block of the inner dimension
+    // the second shape crosses the managed Gemm's 16-column panels and its KC = 256 block of the inner dimension; the
+    // last, the tiled kernel's 128 × 128 tiles (H 133) and 8-deep slices (M 21)
     public static TheoryData<string, int, int, int> Cases => new()
     {
         { "ilgpu-cpu", 3, 13, 5 }, { "cpu", 3, 13, 5 }, { "cuda", 3, 13, 5 },
         { "ilgpu-cpu", 2, 300, 37 }, { "cpu", 2, 300, 37 }, { "cuda", 2, 300, 37 },
+        { "ilgpu-tiled", 3, 13, 5 }, { "ilgpu-tiled", 2, 21, 133 }, { "cuda", 2, 21, 133 },
     };
 
     [Theory]

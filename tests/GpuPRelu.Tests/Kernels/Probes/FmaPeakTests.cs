@@ -1,0 +1,28 @@
+using GpuPRelu.Devices;
+using GpuPRelu.Tests.Fixtures;
+using GpuPRelu.Tests.Reference.Probes;
+using Xunit;
+
+namespace GpuPRelu.Tests.Kernels.Probes;
+
+[Collection(DeviceGroup.Name)]
+public sealed class FmaPeakTests(DeviceFixture devices)
+{
+    /// <summary>The chains compute what they claim (so the flops counted are real work), on fresh m and a.</summary>
+    [Theory]
+    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
+    public void MatchesReference(string device)
+    {
+        var dev = devices.Get(device);
+        int seed = System.Random.Shared.Next();
+        var rng = new System.Random(seed);
+        float m = (float)(0.9 + 0.09 * rng.NextDouble()), a = (float)rng.NextDouble();
+        const int threads = 2100, trips = 25;
+        using var arrays = new DeviceArrays(dev.Accelerator);
+        var sink = arrays.Zeros(threads);
+        GpuPeak.Launch(dev.Accelerator, threads, trips, m, a, sink);
+        // 100 contractive steps from values near 1..8: float32 rounding stays near 1e-6 relative
+        Close.Assert(FmaPeakReference.Run(threads, trips, m, a), DeviceArrays.Download(sink), atol: 0, rtol: 1e-5,
+            what: $"sink (seed {seed}, m {m}, a {a})");
+    }
+}
