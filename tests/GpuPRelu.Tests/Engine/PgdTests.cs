@@ -126,7 +126,7 @@ public sealed class PgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
+    [MemberData(nameof(DeviceFixture.DevicesAndTiled), MemberType = typeof(DeviceFixture))]
     public void PaperVariantFollowsItsFloat64LoopOnALinearClassifier(string device)
     {
         // PR §5: g = −(y/B)·exp(−y f)·∇f with B the whole test set, dir = g/(‖g‖ + 1e-7), δ ← (δ + α·dir)·min(ε/‖·‖, 1).

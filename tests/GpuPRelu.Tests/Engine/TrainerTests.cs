@@ -55,13 +55,17 @@ public sealed class TrainerTests(DeviceFixture devices)
         Assert.Equal(theta1, theta2);
     }
 
-    [Fact]
-    public void CudaAgreesWithCpu()
+    /// <summary>The GPU path (tiled products) against the managed CPU path, on CUDA and, where no GPU is present, on
+    /// ILGPU's CPU accelerator with 16 × 16-thread groups.</summary>
+    [Theory]
+    [InlineData("ilgpu-tiled")]
+    [InlineData("cuda")]
+    public void GpuPathAgreesWithCpu(string device)
     {
         var config = Small with { Seed = System.Random.Shared.Next(1000), Epochs = 3, NTrain = 200, NTest = 100, Width = 32 };
-        var cuda = devices.Get("cuda");
+        var gpu = devices.Get(device);
         var (logCpu, thetaCpu) = Train(devices.Get("cpu"), config);
-        var (logCuda, thetaCuda) = Train(cuda, config);
+        var (logCuda, thetaCuda) = Train(gpu, config);
         // float32 sums in a different order on each device, compounded over 12 SGD steps
         Close.Assert(NetworkCase.Wide(thetaCpu), thetaCuda, 1e-6, 1e-3, $"theta after training (seed {config.Seed})");
         Close.Assert([.. logCpu.Select(r => r.Loss)], [.. logCuda.Select(r => r.Loss)], 1e-6, 1e-3, "loss log");

@@ -16,6 +16,10 @@ public sealed class DeviceFixture : IDisposable
     /// path (its vectorized operations, ILGPU kernels for the rest) and CUDA.</summary>
     public static TheoryData<string> Devices => ["ilgpu-cpu", "cpu", "cuda"];
 
+    /// <summary>Devices plus "ilgpu-tiled": ILGPU's CPU accelerator with 16 × 16-thread groups running the GPU path
+    /// (TiledLaunchers), for engine tests small enough for its slow barriers.</summary>
+    public static TheoryData<string> DevicesAndTiled => [.. Devices.Select(d => (string)d.Data), "ilgpu-tiled"];
+
     public static bool CudaRequired => Environment.GetEnvironmentVariable(RequireCudaVariable) == "1";
 
     /// <summary>The shared accelerator of the kind; a missing CUDA device skips the test (fails when required).</summary>
