@@ -48,12 +48,14 @@ public sealed class ComputeDevice : IDisposable
         }
     }
 
-    /// <summary>True where the matrix products run as the tiled kernels (TiledLaunchers): on GPUs.</summary>
+    /// <summary>True where the matrix products run as the tiled kernels (TiledLaunchers): on CUDA. OpenCL keeps the simple
+    /// kernels: no OpenCL device has run the tiled ones (groups of 256 threads, 17 KB of shared memory).</summary>
     public bool Tiled { get; }
 
     /// <summary>Human-readable name, e.g. "cuda: NVIDIA H100 80GB HBM3".</summary>
     public string Description => Kind == DeviceKind.Cpu
         ? $"cpu: managed Vector256 on {Environment.ProcessorCount} threads (fallback kernels on {Accelerator.Name})"
+        : Tiled ? $"{Name(Kind)}: {Accelerator.Name} (tiled products)"
         : $"{Name(Kind)}: {Accelerator.Name}";
 
     internal KernelLaunchers Kernels => _kernels ??= Kind == DeviceKind.Cpu ? new ManagedLaunchers(Accelerator)
@@ -84,7 +86,7 @@ public sealed class ComputeDevice : IDisposable
                     var accelerator = device is CPUDevice cpu
                         ? cpu.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel)
                         : device.CreateAccelerator(context);
-                    return new ComputeDevice(context, accelerator, candidate, candidate is DeviceKind.Cuda or DeviceKind.OpenCL);
+                    return new ComputeDevice(context, accelerator, candidate, tiled: candidate == DeviceKind.Cuda);
                 }
             }
         }
@@ -102,10 +104,8 @@ public sealed class ComputeDevice : IDisposable
     /// path's code on a machine without a GPU. Slow (one OS thread per simulated thread, .NET barriers): small shapes only.</summary>
     internal static ComputeDevice OpenTiledCpu()
     {
-        var context = Context.Create(builder => builder
-            .CPU(new CPUDevice(GpuPRelu.Kernels.Network.Tile.Side, GpuPRelu.Kernels.Network.Tile.Side, 1))
-            .EnableAlgorithms()
-            .Optimize(OptimizationLevel.O2));
+        var context = Context.Create(builder => Compiler(builder
+            .CPU(new CPUDevice(GpuPRelu.Kernels.Network.Tile.Side, GpuPRelu.Kernels.Network.Tile.Side, 1))));
         var accelerator = context.GetCPUDevice(0).CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel);
         return new ComputeDevice(context, accelerator, DeviceKind.IlgpuCpu, tiled: true);
     }

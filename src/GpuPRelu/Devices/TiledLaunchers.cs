@@ -5,7 +5,7 @@ using ILGPU.Runtime;
 
 namespace GpuPRelu.Devices;
 
-/// <summary>The GPU path: the three matrix products of a step (Z = U·W, dW = Uᵀ·g_z, dU = g_z·Wᵀ) and the stable
+/// <summary>The CUDA path: the three matrix products of a step (Z = U·W, dW = Uᵀ·g_z, dU = g_z·Wᵀ) and the stable
 /// rank's Gram products AᵀA run as the tiled kernels (Tile: shared-memory slices, 8 × 8 register tiles per thread, epilogues fused), every other operation as
 /// the simple kernel. The simple kernels stay the reference the tiled ones are tested against.</summary>
 internal sealed class TiledLaunchers : KernelLaunchers
