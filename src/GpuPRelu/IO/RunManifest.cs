@@ -62,24 +62,43 @@ public sealed class RunManifest
     private void Save() => AtomicFile.WriteText(_path, JsonSerializer.Serialize(this, Json));
 
     // The commit of the checkout the tool runs from, when there is one (runs from a published binary have none).
-    private static string? FindGitCommit()
+    private static string? FindGitCommit() => FindGitCommit(AppContext.BaseDirectory);
+
+    /// <summary>The commit checked out in the nearest enclosing repository of `start`: a `.git` folder, or a worktree's
+    /// `.git` file ("gitdir: …", whose refs live in the common folder named by its `commondir`).</summary>
+    internal static string? FindGitCommit(string start)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
-            var head = Path.Combine(dir.FullName, ".git", "HEAD");
-            if (!File.Exists(head))
+            var git = Path.Combine(dir.FullName, ".git");
+            var gitDir = Directory.Exists(git) ? git : File.Exists(git) ? LinkedGitDir(git, dir.FullName) : null;
+            var head = gitDir is null ? null : Path.Combine(gitDir, "HEAD");
+            if (head is null || !File.Exists(head))
                 continue;
             var text = File.ReadAllText(head).Trim();
             if (!text.StartsWith("ref: ", StringComparison.Ordinal))
                 return text;
-            var refPath = Path.Combine(dir.FullName, ".git", text[5..]);
-            if (File.Exists(refPath))
-                return File.ReadAllText(refPath).Trim();
-            var packed = Path.Combine(dir.FullName, ".git", "packed-refs");
+            var name = text[5..];
+            var commonFile = Path.Combine(gitDir!, "commondir");
+            var common = File.Exists(commonFile) ? Path.GetFullPath(Path.Combine(gitDir!, File.ReadAllText(commonFile).Trim())) : gitDir!;
+            foreach (var refDir in new[] { gitDir!, common })
+            {
+                var refPath = Path.Combine(refDir, name);
+                if (File.Exists(refPath))
+                    return File.ReadAllText(refPath).Trim();
+            }
+            var packed = Path.Combine(common, "packed-refs");
             return File.Exists(packed)
-                ? File.ReadLines(packed).FirstOrDefault(l => l.EndsWith(text[5..], StringComparison.Ordinal))?.Split(' ')[0]
+                ? File.ReadLines(packed).FirstOrDefault(l => l.EndsWith(" " + name, StringComparison.Ordinal))?.Split(' ')[0]
                 : null;
         }
         return null;
+    }
+
+    // a worktree's .git file: "gitdir: <path>", relative to the worktree
+    private static string? LinkedGitDir(string file, string worktree)
+    {
+        var line = File.ReadLines(file).FirstOrDefault() ?? "";
+        return line.StartsWith("gitdir: ", StringComparison.Ordinal) ? Path.GetFullPath(Path.Combine(worktree, line[8..].Trim())) : null;
     }
 }
