@@ -72,16 +72,15 @@ public sealed class RunManifest
         {
             var git = Path.Combine(dir.FullName, ".git");
             var gitDir = Directory.Exists(git) ? git : File.Exists(git) ? LinkedGitDir(git, dir.FullName) : null;
-            var head = gitDir is null ? null : Path.Combine(gitDir, "HEAD");
-            if (head is null || !File.Exists(head))
+            if (gitDir is null || !File.Exists(Path.Combine(gitDir, "HEAD")))
                 continue;
-            var text = File.ReadAllText(head).Trim();
+            var text = File.ReadAllText(Path.Combine(gitDir, "HEAD")).Trim();
             if (!text.StartsWith("ref: ", StringComparison.Ordinal))
                 return text;
             var name = text[5..];
-            var commonFile = Path.Combine(gitDir!, "commondir");
-            var common = File.Exists(commonFile) ? Path.GetFullPath(Path.Combine(gitDir!, File.ReadAllText(commonFile).Trim())) : gitDir!;
-            foreach (var refDir in new[] { gitDir!, common })
+            var commonFile = Path.Combine(gitDir, "commondir");
+            var common = File.Exists(commonFile) ? Path.GetFullPath(Path.Combine(gitDir, File.ReadAllText(commonFile).Trim())) : gitDir;
+            foreach (var refDir in new[] { gitDir, common })
             {
                 var refPath = Path.Combine(refDir, name);
                 if (File.Exists(refPath))

@@ -20,7 +20,7 @@ public sealed class FmaPeakTests(DeviceFixture devices)
         const int threads = 2100, trips = 25;
         using var arrays = new DeviceArrays(dev.Accelerator);
         var sink = arrays.Zeros(threads);
-        GpuPeak.Launch(dev.Accelerator, threads, trips, m, a, sink);
+        GpuPeak.Launcher(dev.Accelerator)(threads, trips, m, a, sink);
         // 100 contractive steps from values near 1..8: float32 rounding stays near 1e-6 relative
         Close.Assert(FmaPeakReference.Run(threads, trips, m, a), DeviceArrays.Download(sink), atol: 0, rtol: 1e-5,
             what: $"sink (seed {seed}, m {m}, a {a})");
