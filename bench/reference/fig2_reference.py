@@ -2,7 +2,7 @@
 """The fig2 experiment the way the paper's PyTorch code runs it: one network at a time, in a Python loop.
 
 Written for GpuPRelu's benchmarks (not the authors' code): same data model, network, loss, optimizer and attack as
-DESIGN.md §1-2, so `gpuprelu bench` and this script time the same work. Prints one JSON object of phase timings.
+docs/design.md §1-2, so `gpuprelu bench` and this script time the same work. Prints one JSON object of phase timings.
 
   python3 bench/reference/fig2_reference.py --config fig2-scaled [--device cpu|cuda] [--threads 2]
 """

@@ -2,7 +2,7 @@
 """The MNIST experiment (paper §5.2, Figure 3) the way the paper's PyTorch code runs it: one network at a time, a
 Python loop over mini-batches, metrics after every epoch.
 
-Written for GpuPRelu's benchmarks (not the authors' code): the model and training of DESIGN.md §2-3 (center = mean
+Written for GpuPRelu's benchmarks (not the authors' code): the model and training of docs/design.md §2-3 (center = mean
 training image, Kaiming-uniform W [D, h], nn.Linear output with bias, input normalization, softmax cross-entropy,
 Adam 1e-3, batch 1000, the first 50000 training images for training and the last 10000 for testing), and per epoch
 the train loss, train and test accuracy and the stable ranks ||H||_F^2/||H||_2^2 of the hidden features of the first

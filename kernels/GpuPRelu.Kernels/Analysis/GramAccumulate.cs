@@ -6,7 +6,7 @@ namespace GpuPRelu.Kernels.Analysis;
 // Reference: tests/GpuPRelu.Tests/Reference/Analysis/GramAccumulateReference.cs
 
 /// <summary>g[b, j, k] += Σ_m a[b, m, j]·a[b, m, k]: the Gram matrix AᵀA of each network's rows, accumulated chunk by
-/// chunk, so ‖A‖_F² = trace and ‖A‖₂² = λ_max of it (stable rank, DESIGN §2 MNIST metrics). With the rows of W
+/// chunk, so ‖A‖_F² = trace and ‖A‖₂² = λ_max of it (stable rank, docs/design.md §2 MNIST metrics). With the rows of W
 /// (M = D) it gives WᵀW. Index over B·H·H.</summary>
 public static class GramAccumulate
 {

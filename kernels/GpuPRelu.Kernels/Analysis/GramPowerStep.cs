@@ -5,7 +5,7 @@ namespace GpuPRelu.Kernels.Analysis;
 // Reference: tests/GpuPRelu.Tests/Reference/Analysis/GramPowerStepReference.cs
 
 /// <summary>y[b, :] = G_b·v[b, :], one step of power iteration on each network's symmetric H × H matrix (its largest
-/// eigenvalue is ‖A‖₂² of the stable rank, DESIGN §2). Index over B·H.</summary>
+/// eigenvalue is ‖A‖₂² of the stable rank, docs/design.md §2). Index over B·H.</summary>
 public static class GramPowerStep
 {
     public static void Kernel(

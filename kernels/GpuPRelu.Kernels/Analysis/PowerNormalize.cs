@@ -6,7 +6,7 @@ namespace GpuPRelu.Kernels.Analysis;
 // Reference: tests/GpuPRelu.Tests/Reference/Analysis/PowerNormalizeReference.cs
 
 /// <summary>λ[b] = ‖y_b‖ and v_b = y_b/λ[b] after a power step (λ → the largest eigenvalue of G_b as v converges;
-/// a zero y leaves v as it is), and trace[b] = Σ_j G_b[j, j] (the ‖A‖_F² of the stable rank, DESIGN §2). Index over B.</summary>
+/// a zero y leaves v as it is), and trace[b] = Σ_j G_b[j, j] (the ‖A‖_F² of the stable rank, docs/design.md §2). Index over B.</summary>
 public static class PowerNormalize
 {
     public static void Kernel(

@@ -5,7 +5,7 @@ namespace GpuPRelu.Kernels.Analysis;
 
 // Reference: tests/GpuPRelu.Tests/Reference/Analysis/SphereAscentStepReference.cs
 
-/// <summary>One step of normalized gradient ascent of h(x)² = (c·f(x) − G(x))² on the unit sphere (DESIGN §1, distance
+/// <summary>One step of normalized gradient ascent of h(x)² = (c·f(x) − G(x))² on the unit sphere (docs/design.md §1, distance
 /// to an ideal classifier): record |h| at x in best, then x ← x + η·d/‖d‖ with d = h·(c·∇f − ∇G), renormalize x, and
 /// write the network's input u = x − center. With η = 0 (the final evaluation) only best is updated. Index over B·M.</summary>
 public static class SphereAscentStep

@@ -4,7 +4,7 @@ namespace GpuPRelu.Kernels.Attacks;
 
 // Reference: tests/GpuPRelu.Tests/Reference/Attacks/ApgdCheckpointReference.cs
 
-/// <summary>An APGD checkpoint at the end of a window of k iterations (research/attacks.md §2.2 step e): halve when the
+/// <summary>An APGD checkpoint at the end of a window of k iterations (docs/attacks.md §2.2 step e): halve when the
 /// loss rose in at most ρ·k of them (threshold = ρ·k) or when the last checkpoint did not halve and the best loss has
 /// not improved since; on halving, η ← η/2 and the row restarts from its best point and gradient (momentum kept).
 /// The increase count restarts. Broken rows are skipped. Index over B·M.</summary>

@@ -5,7 +5,7 @@ namespace GpuPRelu.Kernels.Attacks;
 
 // Reference: tests/GpuPRelu.Tests/Reference/Attacks/ApgdL1CheckpointReference.cs
 
-/// <summary>An l1 APGD checkpoint (research/attacks.md §3, every max(⌊0.04N⌋, 1) iterations): sp = ‖u_best − u0‖₀;
+/// <summary>An l1 APGD checkpoint (docs/attacks.md §3, every max(⌊0.04N⌋, 1) iterations): sp = ‖u_best − u0‖₀;
 /// shrunk = sp/sp_old &lt; 0.95 (false when sp_old = 0); topk ← sp/D/1.5; η ← ε if shrunk else η/1.5, clamped to
 /// [ε/10, ε]; sp_old ← sp; a shrunk row restarts from its best point and gradient. Broken rows skipped. Index over B·M.</summary>
 public static class ApgdL1Checkpoint

@@ -8,7 +8,7 @@ public readonly record struct L1Box(int HasBox, float Lo, float Hi);
 
 // Reference: tests/GpuPRelu.Tests/Reference/Attacks/ApgdL1StepReference.cs
 
-/// <summary>The l1 APGD step (research/attacks.md §3; no momentum): τ = the q-th smallest |g_j| (0-based) with
+/// <summary>The l1 APGD step (docs/attacks.md §3; no momentum): τ = the q-th smallest |g_j| (0-based) with
 /// q = trunc(clamp((1 − topk)·D, 0, D − 1)); s = sign(g)·[|g| ≥ τ]; y = u + η·s/(‖s‖₁ + 1e-10) − u0; u ← u0 + Π(y), Π the
 /// projection onto {‖δ‖₁ ≤ ε} ∩ box: δ_j = sign(y_j)·min(max(|y_j| − λ, 0), cap_j), cap_j the room to the box in y_j's
 /// direction, λ = 0 when Σ cap ≤ ε, else the root of Σ_j min(max(|y_j| − λ, 0), cap_j) = ε (bisection). τ is found exactly:

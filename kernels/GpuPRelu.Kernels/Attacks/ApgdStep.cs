@@ -9,7 +9,7 @@ public readonly record struct ApgdSpec(int Norm, float Momentum, int HasBox, flo
 
 // Reference: tests/GpuPRelu.Tests/Reference/Attacks/ApgdStepReference.cs
 
-/// <summary>The APGD momentum step (research/attacks.md §2.2 step b): z = u + η·sign(g) (l∞) or u + η·g/(‖g‖₂ + 1e-12)
+/// <summary>The APGD momentum step (docs/attacks.md §2.2 step b): z = u + η·sign(g) (l∞) or u + η·g/(‖g‖₂ + 1e-12)
 /// (l2), s = P(z), v = u + a·(s − u) + (1 − a)·(u − u_prev), u_prev ← u, u ← P(v); P projects onto the row's ball around
 /// u0 (l2: scale (v − u0) by min(ε, ‖v − u0‖)/(‖v − u0‖ + 1e-12), as AA does) and then clips into the box. Broken rows
 /// stay. Rows are radius-major within a network (row = r·n + i). Index over B·M.</summary>

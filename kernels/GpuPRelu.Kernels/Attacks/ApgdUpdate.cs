@@ -4,7 +4,7 @@ namespace GpuPRelu.Kernels.Attacks;
 
 // Reference: tests/GpuPRelu.Tests/Reference/Attacks/ApgdUpdateReference.cs
 
-/// <summary>APGD bookkeeping after the loss and gradient at the new u (research/attacks.md §2.2 steps 2, c, d, e): a
+/// <summary>APGD bookkeeping after the loss and gradient at the new u (docs/attacks.md §2.2 steps 2, c, d, e): a
 /// misclassified row becomes broken (and is never attacked again); otherwise, at the start (Start = 1) η = etaScale·ε (2 for
 /// l∞ and l2, 1 for l1), best = checkpoint best = L, previous loss 0, no increases, "reduced" = 1, topk 0.2, previous
 /// sparsity D, u_best = u_prev = u, g_best = g; at later iterations

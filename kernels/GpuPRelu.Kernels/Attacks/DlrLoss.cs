@@ -4,7 +4,7 @@ namespace GpuPRelu.Kernels.Attacks;
 
 // Reference: tests/GpuPRelu.Tests/Reference/Attacks/DlrLossReference.cs
 
-/// <summary>The DLR loss of APGD-DLR (research/attacks.md §0; C ≥ 3): with the logits ranked π1 ≥ π2 ≥ π3 (ties to
+/// <summary>The DLR loss of APGD-DLR (docs/attacks.md §0; C ≥ 3): with the logits ranked π1 ≥ π2 ≥ π3 (ties to
 /// the first index), j* = π2 if π1 = y else π1, Δ = f_π1 − f_π3 + 1e-12 and q = f_y − f_j*: L = −q/Δ, and g = ∂L/∂f is
 /// −1/Δ on y, +1/Δ on j*, +q/Δ² on π1, −q/Δ² on π3 (summed where indices coincide); correct = [π1 = y]. Index over B·M.</summary>
 public static class DlrLoss

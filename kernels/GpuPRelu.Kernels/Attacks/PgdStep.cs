@@ -9,7 +9,7 @@ public readonly record struct PgdSpec(int Norm, float Step, int HasBox, float Lo
 
 // Reference: tests/GpuPRelu.Tests/Reference/Attacks/PgdStepReference.cs
 
-/// <summary>Projected gradient ascent on the loss for every attacked row (research/attacks.md §PGD): δ ← δ + η·g/(‖g‖₂ + guard)
+/// <summary>Projected gradient ascent on the loss for every attacked row (docs/attacks.md §1): δ ← δ + η·g/(‖g‖₂ + guard)
 /// (l2) or δ ← δ + η·sign(g) (l∞), then projection onto the ball of the row's radius (l2: scale by min(1, ε/‖δ‖₂); l∞:
 /// clip to [−ε, ε]), then clipping of x into the box; rows already broken stay where they are. Rows are radius-major
 /// within a network (row = r·n + i). Index over B·M (M = R·n rows).</summary>

@@ -4,7 +4,7 @@ namespace GpuPRelu.Kernels.Attacks;
 
 // Reference: tests/GpuPRelu.Tests/Reference/Attacks/SpreadBrokenReference.cs
 
-/// <summary>Robustness is monotone in the radius (DESIGN §1 attacks): a point broken at radius r is broken at every larger
+/// <summary>Robustness is monotone in the radius (docs/design.md §1 attacks): a point broken at radius r is broken at every larger
 /// one, so it is marked there and no longer attacked. Rows are radius-major within a network (row = r·n + i, radii
 /// ascending); `points` = n. Index over B·n.</summary>
 public static class SpreadBroken

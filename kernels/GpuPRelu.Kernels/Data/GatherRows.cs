@@ -9,7 +9,7 @@ public readonly record struct RowSelection(int RowsPerSet, int Offset);
 // Reference: tests/GpuPRelu.Tests/Reference/Data/GatherRowsReference.cs
 
 /// <summary>u[b, m, :] = x[set_b, row_m, :] − center[b, :] and ym[b, m] = y[set_b, row_m]: each network reads its own
-/// data set through one row order (DESIGN §1 data model, §4 data flow). Index over B·M·D.</summary>
+/// data set through one row order (docs/design.md §1 data model, §4 data flow). Index over B·M·D.</summary>
 public static class GatherRows
 {
     public static void Kernel(

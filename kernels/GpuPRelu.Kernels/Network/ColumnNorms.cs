@@ -5,7 +5,7 @@ namespace GpuPRelu.Kernels.Network;
 
 // Reference: tests/GpuPRelu.Tests/Reference/Network/ColumnNormsReference.cs
 
-/// <summary>r[b, j] = ‖w_j‖₂ of every neuron (DESIGN §1). Index over B·H.</summary>
+/// <summary>r[b, j] = ‖w_j‖₂ of every neuron (docs/design.md §1). Index over B·H.</summary>
 public static class ColumnNorms
 {
     public static void Kernel(

@@ -5,7 +5,7 @@ namespace GpuPRelu.Kernels.Network;
 // Reference: tests/GpuPRelu.Tests/Reference/Network/HiddenBackwardReference.cs
 
 /// <summary>Back through the activation: with δ = Σ_c V[j, c]·g[c], gz = δ·∂a/∂z = δ·p·(z/(r·q))^(p−1) for z &gt; 0
-/// (else 0, relu'(0) = 0) and t = δ·a, which carries the ‖w‖ and ‖u‖ terms (DESIGN §1). Index over B·M·H.</summary>
+/// (else 0, relu'(0) = 0) and t = δ·a, which carries the ‖w‖ and ‖u‖ terms (docs/design.md §1). Index over B·M·H.</summary>
 public static class HiddenBackward
 {
     public static void Kernel(

@@ -5,7 +5,7 @@ namespace GpuPRelu.Kernels.Network;
 // Reference: tests/GpuPRelu.Tests/Reference/Network/InputBackwardReference.cs
 
 /// <summary>Gradient with respect to the centered input (for attacks): dU[b, m, d] = Σ_j gz[m, j]·W[d, j], plus with
-/// normalizeInput the term (1−p)/q²·(Σ_j t[m, j])·u[m, d] of the 1/‖u‖^(p−1) factor (DESIGN §1). Index over B·M·D.</summary>
+/// normalizeInput the term (1−p)/q²·(Σ_j t[m, j])·u[m, d] of the 1/‖u‖^(p−1) factor (docs/design.md §1). Index over B·M·D.</summary>
 public static class InputBackward
 {
     public static void Kernel(

@@ -5,7 +5,7 @@ namespace GpuPRelu.Kernels.Network;
 
 // Reference: tests/GpuPRelu.Tests/Reference/Network/InputNormsReference.cs
 
-/// <summary>q[b, m] = ‖u_m‖₂ of every centered input row (the normalizeInput factor, DESIGN §1). Index over B·M.</summary>
+/// <summary>q[b, m] = ‖u_m‖₂ of every centered input row (the normalizeInput factor, docs/design.md §1). Index over B·M.</summary>
 public static class InputNorms
 {
     public static void Kernel(

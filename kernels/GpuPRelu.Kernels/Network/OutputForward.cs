@@ -4,7 +4,7 @@ namespace GpuPRelu.Kernels.Network;
 
 // Reference: tests/GpuPRelu.Tests/Reference/Network/OutputForwardReference.cs
 
-/// <summary>Output layer f = Vᵀa + b (DESIGN §1). Index over B·M·C.</summary>
+/// <summary>Output layer f = Vᵀa + b (docs/design.md §1). Index over B·M·C.</summary>
 public static class OutputForward
 {
     public static void Kernel(

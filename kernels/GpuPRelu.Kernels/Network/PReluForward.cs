@@ -5,7 +5,7 @@ namespace GpuPRelu.Kernels.Network;
 
 // Reference: tests/GpuPRelu.Tests/Reference/Network/PReluForwardReference.cs
 
-/// <summary>Hidden layer z = ⟨w_j, u⟩ and a_j = ReLU(z)·(ReLU(z)/(r_j·q))^(p−1) (DESIGN §1; q = ‖u‖ only with
+/// <summary>Hidden layer z = ⟨w_j, u⟩ and a_j = ReLU(z)·(ReLU(z)/(r_j·q))^(p−1) (docs/design.md §1; q = ‖u‖ only with
 /// normalizeInput, else 1). Index over B·M·H.</summary>
 public static class PReluForward
 {

@@ -2,7 +2,7 @@ using ILGPU.Algorithms;
 
 namespace GpuPRelu.Kernels.Network;
 
-/// <summary>Scalar pieces of the pReLU activation (DESIGN §1), shared by the kernels.</summary>
+/// <summary>Scalar pieces of the pReLU activation (docs/design.md §1), shared by the kernels.</summary>
 public static class PReluMath
 {
     /// <summary>ratio^e for ratio ≥ 0 and e ≥ 0; integer exponents up to 8 use multiplications, 0^0 = 1.</summary>
@@ -23,7 +23,7 @@ public static class PReluMath
         return XMath.Pow(ratio, e);
     }
 
-    /// <summary>a = ReLU(z)·(ReLU(z)/scale)^(p−1) for column norm r and input norm q (DESIGN §1).</summary>
+    /// <summary>a = ReLU(z)·(ReLU(z)/scale)^(p−1) for column norm r and input norm q (docs/design.md §1).</summary>
     public static float Activate(float z, float r, float q, float p, int normalizeInput) =>
         z > 0f ? z * Pow(z / Scale(r, q, normalizeInput), p - 1f) : 0f;
 

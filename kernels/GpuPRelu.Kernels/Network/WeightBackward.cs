@@ -5,7 +5,7 @@ namespace GpuPRelu.Kernels.Network;
 // Reference: tests/GpuPRelu.Tests/Reference/Network/WeightBackwardReference.cs
 
 /// <summary>dW[b, d, j] = Σ_m u[m, d]·gz[m, j] + (1−p)/r_j²·(Σ_m t[m, j])·w[d, j]: the direct term and the term of
-/// the 1/‖w_j‖^(p−1) normalization (∂a/∂r = (1−p)·a/r, ∂r/∂w = w/r; DESIGN §1). Index over B·D·H.</summary>
+/// the 1/‖w_j‖^(p−1) normalization (∂a/∂r = (1−p)·a/r, ∂r/∂w = w/r; docs/design.md §1). Index over B·D·H.</summary>
 public static class WeightBackward
 {
     public static void Kernel(

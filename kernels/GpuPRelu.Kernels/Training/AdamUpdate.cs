@@ -10,7 +10,7 @@ public readonly record struct AdamStep(
 // Reference: tests/GpuPRelu.Tests/Reference/Training/AdamUpdateReference.cs
 
 /// <summary>PyTorch's Adam without weight decay: m ← m + (1−β1)(g − m), v ← β2 v + (1−β2) g²,
-/// θ ← θ − (η/bc1)·m/(√v/√bc2 + ε) (DESIGN §1 training). Index over P.</summary>
+/// θ ← θ − (η/bc1)·m/(√v/√bc2 + ε) (docs/design.md §1 training). Index over P.</summary>
 public static class AdamUpdate
 {
     public static void Kernel(

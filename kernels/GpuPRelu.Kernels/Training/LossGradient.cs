@@ -10,7 +10,7 @@ public readonly record struct LossSpec(int Kind, float Scale);
 
 /// <summary>Per row: loss, correct (0/1) and g = Scale·∂loss/∂f. Binary (C = 1, y = ±1 from label 1/0): exp(−y f) or
 /// log(1 + exp(−y f)), correct when y f &gt; 0; multi-class: logsumexp(f) − f_y, g = softmax − e_y, correct when the
-/// first argmax is y (DESIGN §1 losses). Index over B·M.</summary>
+/// first argmax is y (docs/design.md §1 losses). Index over B·M.</summary>
 public static class LossGradient
 {
     public static void Kernel(

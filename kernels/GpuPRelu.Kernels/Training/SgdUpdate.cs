@@ -4,7 +4,7 @@ namespace GpuPRelu.Kernels.Training;
 
 // Reference: tests/GpuPRelu.Tests/Reference/Training/SgdUpdateReference.cs
 
-/// <summary>θ ← θ − η·g over the packed parameters of the whole batch (DESIGN §1, gradient descent). Index over P.</summary>
+/// <summary>θ ← θ − η·g over the packed parameters of the whole batch (docs/design.md §1, gradient descent). Index over P.</summary>
 public static class SgdUpdate
 {
     public static void Kernel(

@@ -1,6 +1,6 @@
 namespace GpuPRelu.Analysis;
 
-/// <summary>How neurons are called dominant and aligned (DESIGN §1, "Neuron alignment").
+/// <summary>How neurons are called dominant and aligned (docs/design.md §1, "Neuron alignment").
 /// DominantFraction: a neuron is dominant when its contribution |v_j|·‖w_j‖ is at least this fraction of the network's
 /// largest one. The rule needs no absolute scale (contributions grow without bound under the exponential loss) and
 /// separates the grown neurons from the many that stayed near the init scale. A cumulative-share rule (the smallest set

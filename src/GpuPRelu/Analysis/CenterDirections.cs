@@ -2,7 +2,7 @@ using GpuPRelu.Models;
 
 namespace GpuPRelu.Analysis;
 
-/// <summary>The unit directions neurons are compared with (DESIGN §1): [μ̄₊, μ̄₋, μ_1, …, μ_K] as a [K + 2, D]
+/// <summary>The unit directions neurons are compared with (docs/design.md §1): [μ̄₊, μ̄₋, μ_1, …, μ_K] as a [K + 2, D]
 /// row-major array, with their names as they appear in the CSVs (mu_bar_pos, mu_bar_neg, mu_1 … mu_K, 1-based like
 /// the paper).</summary>
 public sealed class CenterDirections

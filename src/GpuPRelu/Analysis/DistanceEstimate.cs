@@ -7,7 +7,7 @@ using ILGPU.Runtime;
 
 namespace GpuPRelu.Analysis;
 
-/// <summary>Distance of trained binary networks to the ideal classifiers (DESIGN §1, paper Fig. 2a): for every network b
+/// <summary>Distance of trained binary networks to the ideal classifiers (docs/design.md §1, paper Fig. 2a): for every network b
 /// and ideal G (F, or F^(p) with b's p, built on b's centers), c_b = E[f·G]/E[f²] over fresh samples of b's data, then
 /// max over ‖x‖ = 1 of |c_b·f(x) − G(x)| by normalized gradient ascent from uniform starts. All networks and all starts
 /// of a chunk move together: per step two forward passes, two input gradients and one SphereAscentStep launch.</summary>

@@ -2,7 +2,7 @@ using GpuPRelu.Models;
 
 namespace GpuPRelu.Analysis;
 
-/// <summary>The distance estimate of DESIGN §1 (paper Fig. 2a), defaults the reference's: the scale c from ScaleSamples
+/// <summary>The distance estimate of docs/design.md §1 (paper Fig. 2a), defaults the reference's: the scale c from ScaleSamples
 /// fresh samples (10 batches of 1000), then Steps steps of StepSize along the normalized gradient of (c·f − G)² on the
 /// unit sphere from Starts uniform starting points, Repeats times; the reported distance is the largest |c·f − G| seen.
 /// Ideals lists the classifiers G measured against: F, and F^(p) with each network's own p.</summary>

@@ -7,7 +7,7 @@ using ILGPU.Runtime;
 namespace GpuPRelu.Analysis;
 
 /// <summary>Evaluates every network of a batch on one data set on the device, in chunks of rows: the same gather,
-/// forward and loss kernels as training (DESIGN §1), so imported networks are scored exactly as trained ones.</summary>
+/// forward and loss kernels as training (docs/design.md §1), so imported networks are scored exactly as trained ones.</summary>
 public static class NetworkEvaluator
 {
     /// <summary>Loss, accuracy and (with keepLogits) the logits of every network on all rows of `data`. The loss is

@@ -9,7 +9,7 @@ namespace GpuPRelu.Analysis;
 public sealed record AlignmentResult(IReadOnlyList<NeuronRow> Neurons, IReadOnlyList<CosineRow> Cosines,
     IReadOnlyList<AlignmentRow> Summary);
 
-/// <summary>Neuron alignment of trained networks (DESIGN §1, paper Fig. 2b–d): contributions |v_j|·‖w_j‖, the dominant
+/// <summary>Neuron alignment of trained networks (docs/design.md §1, paper Fig. 2b–d): contributions |v_j|·‖w_j‖, the dominant
 /// neurons (AlignmentOptions), their cosines with [μ̄₊, μ̄₋, μ_1..μ_K] and per network how many align with a subclass
 /// center or a class average. Host code over θ: one pass over H·D·(K + 2) per network.</summary>
 public static class NeuronAlignment

@@ -3,7 +3,7 @@ using GpuPRelu.Kernels;
 namespace GpuPRelu.Analysis;
 
 /// <summary>Per-neuron quantities of one network read from packed host parameters: r_j = ‖w_j‖, the output weights,
-/// the contribution ‖v_j‖·‖w_j‖ (|v_j|·‖w_j‖ for C = 1, DESIGN §1) and the cosines of w_j with every center direction.</summary>
+/// the contribution ‖v_j‖·‖w_j‖ (|v_j|·‖w_j‖ for C = 1, docs/design.md §1) and the cosines of w_j with every center direction.</summary>
 public sealed class NeuronGeometry
 {
     private NeuronGeometry(int hidden, int directions)

@@ -8,7 +8,7 @@ using ILGPU.Runtime;
 namespace GpuPRelu.Analysis;
 
 /// <summary>Stable rank ‖A‖_F² / ‖A‖₂² of each network's first-layer weights W [D, H] and of its hidden features
-/// H [N, H] on a data set, the MNIST runs' per-epoch metrics (DESIGN §2). Both come from the H × H Gram matrix AᵀA on
+/// H [N, H] on a data set, the MNIST runs' per-epoch metrics (docs/design.md §2). Both come from the H × H Gram matrix AᵀA on
 /// the device: its trace is ‖A‖_F², its largest eigenvalue (power iteration) ‖A‖₂².</summary>
 public static class StableRank
 {

@@ -9,7 +9,7 @@ using ILGPU.Runtime;
 
 namespace GpuPRelu.Attacks;
 
-/// <summary>Batched APGD-CE / APGD-DLR, l∞ and l2 (research/attacks.md §2) and l1 in a box (§3, one run per restart; not
+/// <summary>Batched APGD-CE / APGD-DLR, l∞ and l2 (docs/attacks.md §2) and l1 in a box (§3, one run per restart; not
 /// AutoAttack's 3ε-2ε-ε schedule of its standard l1): every network × radius × point in one launch
 /// sequence per iteration, all per-row state on the device. A point is non-robust when misclassified clean, at its start or
 /// at any iterate of any restart; broken rows stop, are not restarted, and count as broken at every larger radius.
@@ -147,7 +147,7 @@ public static class Apgd
         ws.InputGradient(s, du);
     }
 
-    /// <summary>Start rows (research/attacks.md §2.2 step 1): l∞ u0 + ε·t/(‖t‖∞ + 1e-12), t uniform in [−1, 1)^D; l2
+    /// <summary>Start rows (docs/attacks.md §2.2 step 1): l∞ u0 + ε·t/(‖t‖∞ + 1e-12), t uniform in [−1, 1)^D; l2
     /// u0 + ε·t/(‖t‖₂ + 1e-12), t standard normal; then the box. Without RandomStart, the clean rows.</summary>
     private static float[] Start(ApgdOptions o, float[] u0, float[] radius, float[] centers, int B, int m, int D, int first, int restart)
     {
@@ -171,7 +171,7 @@ public static class Apgd
         });
     }
 
-    /// <summary>l1 start (research/attacks.md §3): u0 + Π(t), t standard normal, Π onto the row's l1 ball ∩ box.</summary>
+    /// <summary>l1 start (docs/attacks.md §3): u0 + Π(t), t standard normal, Π onto the row's l1 ball ∩ box.</summary>
     private static float[] L1Start(ApgdOptions o, float[] u0, float[] radius, float[] centers, int B, int m, int D, int first, int restart)
     {
         var u = (float[])u0.Clone();

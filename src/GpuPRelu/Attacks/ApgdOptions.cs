@@ -7,7 +7,7 @@ public enum ApgdLoss
     Dlr,
 }
 
-/// <summary>An APGD attack as AutoAttack runs it (research/attacks.md §2): norm, loss, iterations per run (100), restarts
+/// <summary>An APGD attack as AutoAttack runs it (docs/attacks.md §2): norm, loss, iterations per run (100), restarts
 /// (each only on the points still robust), random start on the sphere / in the cube (false: start at the clean point),
 /// an optional box [BoxLo, BoxHi] on the input, the seed of the starts and the oscillation threshold ρ (0.75).</summary>
 public sealed record ApgdOptions(AttackNorm Norm, ApgdLoss Loss, int Iterations = 100, int Restarts = 1, bool RandomStart = true,
@@ -39,7 +39,7 @@ public sealed record ApgdOptions(AttackNorm Norm, ApgdLoss Loss, int Iterations 
     {
         if (Norm == AttackNorm.L1)
         {
-            // l1: a fixed window of max(⌊0.04N⌋, 1) (research/attacks.md §3)
+            // l1: a fixed window of max(⌊0.04N⌋, 1) (docs/attacks.md §3)
             int w = Math.Max((int)(0.04 * Iterations), 1);
             for (int i = w - 1; i < Iterations; i += w)
                 yield return (i, w);

@@ -1,6 +1,6 @@
 namespace GpuPRelu.Attacks;
 
-/// <summary>Projection of an offset y onto {δ : ‖δ‖₁ ≤ ε, x0 + δ ∈ [lo, hi]^D} in float64 (research/attacks.md §3):
+/// <summary>Projection of an offset y onto {δ : ‖δ‖₁ ≤ ε, x0 + δ ∈ [lo, hi]^D} in float64 (docs/attacks.md §3):
 /// δ_j = sign(y_j)·min(max(|y_j| − λ, 0), cap_j) with cap_j the room from x0_j to the box in y_j's direction, λ = 0 when
 /// Σ cap ≤ ε, else the root of the non-increasing Σ_j min(max(|y_j| − λ, 0), cap_j) = ε by bisection (the l1 starts).</summary>
 internal static class L1Projection

@@ -9,7 +9,7 @@ using ILGPU.Runtime;
 namespace GpuPRelu.Attacks;
 
 /// <summary>Batched PGD: every network of a batch × every radius × every point in one launch sequence per step, state on
-/// the device (research/attacks.md). A point counts as broken at radius r when it is misclassified clean or at any
+/// the device (docs/attacks.md). A point counts as broken at radius r when it is misclassified clean or at any
 /// iterate; broken rows stop moving; and a point broken at r is broken at every larger radius.</summary>
 public static class Pgd
 {
@@ -87,7 +87,7 @@ public static class Pgd
         AttackRows.Scatter(rows.Collect(ActiveRows.Download<int>(broken.View, (long)B * s.Samples)), R, first, m, robust);
     }
 
-    /// <summary>TA's random start (research/attacks.md §1): l∞ δ uniform in [−ε, ε]^D; l2 δ = ε·r·t/‖t‖₂ with t standard
+    /// <summary>TA's random start (docs/attacks.md §1): l∞ δ uniform in [−ε, ε]^D; l2 δ = ε·r·t/‖t‖₂ with t standard
     /// normal and r uniform in (0, 1) per point (a uniform radius, not volume-uniform); then the box.</summary>
     private static float[] Start(PgdOptions o, float[] u0, float[] radius, float[] centers, int B, int m, int D, int first)
     {

@@ -5,7 +5,7 @@ namespace GpuPRelu.Attacks;
 /// <summary>A PGD attack: norm, number of steps and step size, the loss ascended, an optional box [BoxLo, BoxHi] on the
 /// input, a random start (TA: l∞ uniform in the cube, l2 a uniform radius along a Gaussian direction; else the clean
 /// point), the reference batch whose mean the loss is (its gradient is scaled by 1/RefBatch; 1 = sum), the guard of the l2
-/// direction g/(‖g‖ + Guard), and the seed of the starts (research/attacks.md §1, §5).</summary>
+/// direction g/(‖g‖ + Guard), and the seed of the starts (docs/attacks.md §1, §5).</summary>
 public sealed record PgdOptions(AttackNorm Norm, int Steps, double StepSize, LossKind Loss, double? BoxLo = null, double? BoxHi = null,
     bool RandomStart = false, int RefBatch = 1, double Guard = 1e-12, int Seed = 0)
 {

@@ -4,7 +4,7 @@ using GpuPRelu.IO;
 namespace GpuPRelu.Data;
 
 /// <summary>MNIST from its IDX files (data/mnist, see PROVENANCE.md there) as DataSets: flattened 28 × 28 images
-/// with pixels in [0, 1] and labels taken mod the number of classes (2: digit parity, 10: digits), DESIGN §2.</summary>
+/// with pixels in [0, 1] and labels taken mod the number of classes (2: digit parity, 10: digits), docs/design.md §2.</summary>
 public static class MnistData
 {
     /// <summary>Images of the training file used for training; the rest (10000) form the Valid split.</summary>

@@ -2,7 +2,7 @@ using GpuPRelu.Random;
 
 namespace GpuPRelu.Data;
 
-/// <summary>The subclass mixture of DESIGN §1: K orthonormal centers μ_k, subclasses 1..K1 positive (label 1), the
+/// <summary>The subclass mixture of docs/design.md §1: K orthonormal centers μ_k, subclasses 1..K1 positive (label 1), the
 /// rest negative (label 0); a sample is μ_k + ξ with k uniform and ξ ~ N(0, α²/D·I).</summary>
 public static class SubclassData
 {

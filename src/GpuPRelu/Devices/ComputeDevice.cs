@@ -161,7 +161,7 @@ public sealed class ComputeDevice : IDisposable
     };
 
     // ILGPU imports "cuda", which .NET probes as libcuda.so; driver-only Linux installs ship just libcuda.so.1,
-    // and then CUDA devices silently vanish (research/ilgpu.md §4).
+    // and then CUDA devices silently vanish (docs/ilgpu.md §4).
     private static void InstallCudaResolver()
     {
         if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref _resolverInstalled, 1) == 1)

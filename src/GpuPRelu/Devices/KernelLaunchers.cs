@@ -12,7 +12,7 @@ namespace GpuPRelu.Devices;
 
 /// <summary>The engine's kernels, loaded once per accelerator, with typed launch methods that size the grid
 /// from the shape. Views are trusted here: the engine that owns the buffers sized them from the same shape.
-/// This is the narrow device layer of DESIGN §4: Managed/ManagedLaunchers overrides the hot operations with
+/// This is the narrow device layer of docs/design.md §4: Managed/ManagedLaunchers overrides the hot operations with
 /// vectorized CPU code on the same buffers.</summary>
 internal class KernelLaunchers
 {

@@ -2,7 +2,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Devices;
 
-/// <summary>Device memory planned ahead (DESIGN §4): what a batch of networks and its rows in flight take, so work that
+/// <summary>Device memory planned ahead (docs/design.md §4): what a batch of networks and its rows in flight take, so work that
 /// does not fit the device's budget is split into chunks of rows before anything is allocated, and a single network
 /// that cannot fit even one row is refused with a message naming the sizes. Counts the engine's own buffers (θ, p,
 /// centers; the Workspace per row and per network; an algorithm's extra floats per row), not the driver's overhead.</summary>

@@ -6,7 +6,7 @@ namespace GpuPRelu.Experiments;
 /// of p × repeats networks with the reference's MNIST model (center = mean training input, bias, Kaiming-uniform W,
 /// nn.Linear output, input normalization, softmax cross-entropy, Adam), per-epoch metrics with the stable ranks of the
 /// hidden features and of W, then APGD-CE l∞ over a grid of radii (in pixel space with the box [0, 1] on MNIST), and
-/// on request the short l∞, l2 and l1 grids. Defaults are the reference's mnist-parity configuration (DESIGN §2);
+/// on request the short l∞, l2 and l1 grids. Defaults are the reference's mnist-parity configuration (docs/design.md §2);
 /// YAML keys are the snake_case names.</summary>
 public sealed record RealConfig
 {
@@ -47,7 +47,7 @@ public sealed record RealConfig
     public int AttackIterations { get; init; } = 100;
     public int AttackRestarts { get; init; } = 1;
 
-    /// <summary>Also the short grids of DESIGN §2: l∞ linspace(0, 0.1, 3), l2 ×20, l1 ×100 (l1 on MNIST only: it needs the box).</summary>
+    /// <summary>Also the short grids of docs/design.md §2: l∞ linspace(0, 0.1, 3), l2 ×20, l1 ×100 (l1 on MNIST only: it needs the box).</summary>
     public bool ShortGrids { get; init; }
 
     public bool NormalizeInput { get; init; } = true;

@@ -4,7 +4,7 @@ namespace GpuPRelu.Experiments;
 
 /// <summary>The synthetic study of the paper's §5.1 (Fig. 2, and Fig. 5 with K 20, K1 8): train the grid α × seed × p,
 /// then the alignment of every network, the l2 PGD sweep on the networks of the smallest α, and the distance of every
-/// network to F and F^(p). Defaults are the reference's (DESIGN §2): radii linspace(0, 1.5, 15), 2000 PGD steps of 0.1
+/// network to F and F^(p). Defaults are the reference's (docs/design.md §2): radii linspace(0, 1.5, 15), 2000 PGD steps of 0.1
 /// from the clean point, the distance ascent of 2000 steps of 0.01 from 1000 starts, 10 times.</summary>
 public sealed record StudyConfig
 {

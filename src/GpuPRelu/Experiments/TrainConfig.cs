@@ -4,7 +4,7 @@ using GpuPRelu.Training;
 namespace GpuPRelu.Experiments;
 
 /// <summary>A synthetic training run: the data model, the grid p × α × seed (one network each), the network shape and
-/// the optimizer. Defaults are the paper's fig2 configuration (DESIGN §2); YAML keys are the snake_case names.</summary>
+/// the optimizer. Defaults are the paper's fig2 configuration (docs/design.md §2); YAML keys are the snake_case names.</summary>
 public sealed record TrainConfig
 {
     public int InputDim { get; init; } = 1000;

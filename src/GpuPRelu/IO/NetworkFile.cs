@@ -3,7 +3,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.IO;
 
-/// <summary>Networks in safetensors with the reference's state-dict names (DESIGN §3): `prelulayer.W` [B, D, H],
+/// <summary>Networks in safetensors with the reference's state-dict names (docs/design.md §3): `prelulayer.W` [B, D, H],
 /// `output_net.weight` [B, C, H], `output_net.bias` [B, C] (with bias), `center` [B, 1, D] (with a center) and `p` [B].
 /// A file of one network may drop the leading B (the PyTorch layout: W [D, H], weight [C, H], bias [C], center [1, D]).</summary>
 public static class NetworkFile

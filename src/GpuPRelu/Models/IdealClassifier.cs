@@ -2,7 +2,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Models;
 
-/// <summary>The ideal classifiers of DESIGN §1, F and F^(p).</summary>
+/// <summary>The ideal classifiers of docs/design.md §1, F and F^(p).</summary>
 public enum IdealKind
 {
     /// <summary>F(x) = √K1·ReLU(⟨μ̄₊, x⟩) − √K2·ReLU(⟨μ̄₋, x⟩).</summary>

@@ -6,7 +6,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Models;
 
-/// <summary>Networks read from a safetensors file with the reference's state-dict names (NetworkFile, DESIGN §3),
+/// <summary>Networks read from a safetensors file with the reference's state-dict names (NetworkFile, docs/design.md §3),
 /// with p and the input normalization resolved: a PyTorch state_dict holds neither (the reference passes p and
 /// normalize_input to forward), so they may be given here; given values override the file's.</summary>
 public sealed record ImportedNetworks(string File, BatchShape Shape, float[] Theta, float[] Centers, double[] P)

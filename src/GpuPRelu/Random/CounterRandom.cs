@@ -1,7 +1,7 @@
 namespace GpuPRelu.Random;
 
 /// <summary>Counter-based random numbers: every value is a pure function of (seed, stream, index), so a seed gives the
-/// same data, initial weights and shuffles on every device and in any order of generation (DESIGN §4 randomness).
+/// same data, initial weights and shuffles on every device and in any order of generation (docs/design.md §4 randomness).
 /// The mixing function is SplitMix64's finalizer applied to a Weyl-style combination of the three keys.</summary>
 public static class CounterRandom
 {

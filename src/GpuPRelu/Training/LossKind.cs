@@ -1,6 +1,6 @@
 namespace GpuPRelu.Training;
 
-/// <summary>The training loss (DESIGN §1); the values are the LossGradient kernel's codes.</summary>
+/// <summary>The training loss (docs/design.md §1); the values are the LossGradient kernel's codes.</summary>
 public enum LossKind
 {
     Exp = 0,

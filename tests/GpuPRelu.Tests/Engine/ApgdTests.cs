@@ -331,7 +331,7 @@ public sealed class ApgdTests(DeviceFixture devices)
         // l1: every ⌊0.04·100⌋ = 4 iterations
         Assert.Equal([.. Enumerable.Range(1, 25).Select(j => 4 * j - 1)],
             new ApgdOptions(AttackNorm.L1, ApgdLoss.CrossEntropy, BoxLo: 0, BoxHi: 1).Checkpoints().Select(c => c.Iteration));
-        // research/attacks.md §2.1: windows 22, 19, 16, 13, 10, 7, 6, 6, … give checks after iterations 21, 40, 56, 69, 79, 86, 92, 98
+        // docs/attacks.md §2.1: windows 22, 19, 16, 13, 10, 7, 6, 6, … give checks after iterations 21, 40, 56, 69, 79, 86, 92, 98
         var schedule = new ApgdOptions(AttackNorm.Linf, ApgdLoss.CrossEntropy).Checkpoints().ToList();
         Assert.Equal([21, 40, 56, 69, 79, 86, 92, 98], schedule.Select(c => c.Iteration));
         Assert.Equal([22, 19, 16, 13, 10, 7, 6, 6], schedule.Select(c => c.Window));

@@ -16,7 +16,7 @@ public sealed class DistanceEstimateTests(DeviceFixture devices)
     private static readonly DistanceOptions Tiny = new() { ScaleSamples = 300, Steps = 40, Starts = 6, Repeats = 2, StepSize = 0.05 };
 
     /// <summary>Scale and distance of random p = 1 and p = 3 networks against F and F^(p), against the same ascent run in
-    /// float64 here with f, ∇f from the DESIGN formulas and F, F^(p) written out directly (same samples, same starts).</summary>
+    /// float64 here with f, ∇f from the docs/design.md formulas and F, F^(p) written out directly (same samples, same starts).</summary>
     [Theory]
     [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
     public void MatchesFloat64Ascent(string device)
@@ -116,7 +116,7 @@ public sealed class DistanceEstimateTests(DeviceFixture devices)
         return (c, best);
     }
 
-    // f = Σ_j v_j·ReLU(z_j)^p / r_j^(p−1) and ∇f = Σ_j v_j·p·ReLU(z_j)^(p−1)·r_j^(1−p)·w_j (DESIGN §1)
+    // f = Σ_j v_j·ReLU(z_j)^p / r_j^(p−1) and ∇f = Σ_j v_j·p·ReLU(z_j)^(p−1)·r_j^(1−p)·w_j (docs/design.md §1)
     private static (double F, double[] DF) Network(float[] theta, BatchShape s, int b, double p, double[] x)
     {
         double f = 0;

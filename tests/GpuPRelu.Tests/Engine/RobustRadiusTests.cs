@@ -44,7 +44,7 @@ public sealed class RobustRadiusTests
     [Fact]
     public void PaperClaimsHoldOnTheirData()
     {
-        // K 10, K1 6, D 100, α 0.05: F is not robust beyond ~1/√K, F^(3) stays robust to ~√2/2 (DESIGN §1)
+        // K 10, K1 6, D 100, α 0.05: F is not robust beyond ~1/√K, F^(3) stays robust to ~√2/2 (docs/design.md §1)
         int seed = System.Random.Shared.Next(1000);
         const int D = 100, K = 10, K1 = 6;
         var mu = SubclassData.Centers(D, K, random: false, seed);

@@ -8,7 +8,7 @@ using Xunit;
 namespace GpuPRelu.Tests.Kernels;
 
 /// <summary>Every kernel compiles to PTX for an H100 without a GPU (the CPU accelerator runs the .NET code and never
-/// generates PTX), and the PTX has none of the traps of research/ilgpu.md §1/§4: an undefined extern function, generic
+/// generates PTX), and the PTX has none of the traps of docs/ilgpu.md §1/§4: an undefined extern function, generic
 /// loads and stores, and, in explicitly grouped (tiled) kernels, register tiles spilled to a local depot.</summary>
 public sealed partial class PtxCodegenTests(PtxCompiler compiler) : IClassFixture<PtxCompiler>
 {

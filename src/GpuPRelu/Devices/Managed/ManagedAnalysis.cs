@@ -3,7 +3,7 @@ using GpuPRelu.Kernels;
 namespace GpuPRelu.Devices.Managed;
 
 /// <summary>The stable rank's operations on the CPU (`--device cpu`): the same math as the kernels GramAccumulate,
-/// GramPowerStep and PowerNormalize (DESIGN §2 MNIST metrics); the Gram matrix AᵀA is a blocked product (Gemm).</summary>
+/// GramPowerStep and PowerNormalize (docs/design.md §2 MNIST metrics); the Gram matrix AᵀA is a blocked product (Gemm).</summary>
 internal static unsafe class ManagedAnalysis
 {
     /// <summary>g[b] += A_bᵀ·A_b, A = a [B, s.Samples, H]: the product goes to a scratch matrix whose finished tiles the

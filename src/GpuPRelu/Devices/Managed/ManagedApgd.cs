@@ -5,7 +5,7 @@ using GpuPRelu.Kernels.Attacks;
 namespace GpuPRelu.Devices.Managed;
 
 /// <summary>The APGD bookkeeping on the CPU (`--device cpu`): the same math as the kernels ApgdStep, ApgdUpdate,
-/// ApgdCheckpoint, ApgdL1Step and SpreadBroken (research/attacks.md §2.2, §3), a row at a time, rows in parallel, Vector256
+/// ApgdCheckpoint, ApgdL1Step and SpreadBroken (docs/attacks.md §2.2, §3), a row at a time, rows in parallel, Vector256
 /// over D where the step is elementwise.</summary>
 internal static unsafe class ManagedApgd
 {
@@ -130,7 +130,7 @@ internal static unsafe class ManagedApgd
         return MathF.Min(eps, n) / (n + 1e-12f);
     }
 
-    /// <summary>The l1 step of kernel ApgdL1Step (research/attacks.md §3): τ the q-th smallest |g_j| (exact, by sorting a
+    /// <summary>The l1 step of kernel ApgdL1Step (docs/attacks.md §3): τ the q-th smallest |g_j| (exact, by sorting a
     /// copy), s = sign(g)·[|g| ≥ τ], y = u + η·s/(‖s‖₁ + 1e-10) − u0, u ← u0 + Π(y) onto {‖δ‖₁ ≤ ε} ∩ box with λ by the
     /// kernel's 50-step bisection.</summary>
     public static void L1Step(BatchShape s, L1Box box, float* u0, float* u, float* du, float* state, float* radius, float* center,

@@ -4,7 +4,7 @@ using GpuPRelu.Kernels.Attacks;
 
 namespace GpuPRelu.Devices.Managed;
 
-/// <summary>The PGD bookkeeping on the CPU: the same math as the kernels PgdStep and MarkBroken (research/attacks.md
+/// <summary>The PGD bookkeeping on the CPU: the same math as the kernels PgdStep and MarkBroken (docs/attacks.md
 /// §PGD), a row at a time with Vector256 over D.</summary>
 internal static unsafe class ManagedAttacks
 {

@@ -6,7 +6,7 @@ using GpuPRelu.Kernels.Network;
 namespace GpuPRelu.Devices.Managed;
 
 /// <summary>The backward pass on the CPU: the same math as the kernels OutputBackward, HiddenBackward, WeightBackward and
-/// InputBackward (DESIGN §1 exact gradients); dW = Uᵀ·G_z and dU = G_z·Wᵀ by the Gemm micro-kernel.</summary>
+/// InputBackward (docs/design.md §1 exact gradients); dW = Uᵀ·G_z and dU = G_z·Wᵀ by the Gemm micro-kernel.</summary>
 internal static unsafe class ManagedBackward
 {
     public static void OutputBackward(BatchShape s, float* a, float* g, float* dTheta)

@@ -6,7 +6,7 @@ using GpuPRelu.Kernels.Network;
 namespace GpuPRelu.Devices.Managed;
 
 /// <summary>The forward pass on the CPU with Vector256 register blocks: the same math as the kernels ColumnNorms,
-/// InputNorms, PReluForward and OutputForward (DESIGN §1): z = U·W by the Gemm micro-kernel, the pReLU and the output
+/// InputNorms, PReluForward and OutputForward (docs/design.md §1): z = U·W by the Gemm micro-kernel, the pReLU and the output
 /// layer applied to each row block while it is in cache.</summary>
 internal static unsafe class ManagedForward
 {

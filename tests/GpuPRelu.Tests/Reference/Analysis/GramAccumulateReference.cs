@@ -1,6 +1,6 @@
 namespace GpuPRelu.Tests.Reference.Analysis;
 
-/// <summary>g[b, j, k] + Σ_m a[b, m, j]·a[b, m, k] in float64 (the Gram matrix of the stable rank, DESIGN §2).</summary>
+/// <summary>g[b, j, k] + Σ_m a[b, m, j]·a[b, m, k] in float64 (the Gram matrix of the stable rank, docs/design.md §2).</summary>
 internal static class GramAccumulateReference
 {
     public static double[] Forward(

@@ -1,6 +1,6 @@
 namespace GpuPRelu.Tests.Reference.Analysis;
 
-/// <summary>y[b] = G_b·v[b] in float64 (one power-iteration step, DESIGN §2 stable rank).</summary>
+/// <summary>y[b] = G_b·v[b] in float64 (one power-iteration step, docs/design.md §2 stable rank).</summary>
 internal static class GramPowerStepReference
 {
     public static double[] Forward(

@@ -1,6 +1,6 @@
 namespace GpuPRelu.Tests.Reference.Analysis;
 
-/// <summary>λ[b] = ‖y_b‖, v_b = y_b/λ[b] (unchanged when λ = 0) and trace[b] = Σ_j G_b[j, j], in float64 (DESIGN §2).</summary>
+/// <summary>λ[b] = ‖y_b‖, v_b = y_b/λ[b] (unchanged when λ = 0) and trace[b] = Σ_j G_b[j, j], in float64 (docs/design.md §2).</summary>
 internal static class PowerNormalizeReference
 {
     public static (double[] Lambda, double[] Trace, double[] V) Forward(

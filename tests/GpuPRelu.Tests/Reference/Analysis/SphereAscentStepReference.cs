@@ -2,7 +2,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Tests.Reference.Analysis;
 
-/// <summary>One normalized ascent step of (c·f − G)² on the unit sphere per row in float64 (DESIGN §1, distance to an
+/// <summary>One normalized ascent step of (c·f − G)² on the unit sphere per row in float64 (docs/design.md §1, distance to an
 /// ideal classifier): best ← max(best, |h|); x ← (x + η·d/‖d‖)/‖·‖ with d = h·(c·∇f − ∇G); u = x − center.</summary>
 internal static class SphereAscentStepReference
 {

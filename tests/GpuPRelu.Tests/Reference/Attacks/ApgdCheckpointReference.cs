@@ -3,7 +3,7 @@ using GpuPRelu.Kernels.Attacks;
 
 namespace GpuPRelu.Tests.Reference.Attacks;
 
-/// <summary>An APGD checkpoint in float64 (research/attacks.md §2.2 e): halve when increases ≤ ρk or (not reduced last
+/// <summary>An APGD checkpoint in float64 (docs/attacks.md §2.2 e): halve when increases ≤ ρk or (not reduced last
 /// time and no new best since); halving restarts the row from its best point and gradient.</summary>
 internal static class ApgdCheckpointReference
 {

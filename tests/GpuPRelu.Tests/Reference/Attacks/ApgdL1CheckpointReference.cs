@@ -3,7 +3,7 @@ using GpuPRelu.Kernels.Attacks;
 
 namespace GpuPRelu.Tests.Reference.Attacks;
 
-/// <summary>The l1 APGD checkpoint in float64 (research/attacks.md §3): sparsity of the best point, step size and topk
+/// <summary>The l1 APGD checkpoint in float64 (docs/attacks.md §3): sparsity of the best point, step size and topk
 /// adaptation, restart from the best point when the sparsity shrank below 95% of the last checkpoint's.</summary>
 internal static class ApgdL1CheckpointReference
 {

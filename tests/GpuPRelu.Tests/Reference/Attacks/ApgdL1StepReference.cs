@@ -3,7 +3,7 @@ using GpuPRelu.Kernels.Attacks;
 
 namespace GpuPRelu.Tests.Reference.Attacks;
 
-/// <summary>The l1 APGD step in float64 (research/attacks.md §3): τ the q-th smallest |g| by sorting, s = sign(g)·[|g| ≥ τ],
+/// <summary>The l1 APGD step in float64 (docs/attacks.md §3): τ the q-th smallest |g| by sorting, s = sign(g)·[|g| ≥ τ],
 /// y = u + η·s/(‖s‖₁ + 1e-10) − u0, u ← u0 + Π(y) with λ solved exactly on the piecewise-linear Σ_j min((|y_j| − λ)⁺, cap_j)
 /// between its sorted breakpoints.</summary>
 internal static class ApgdL1StepReference

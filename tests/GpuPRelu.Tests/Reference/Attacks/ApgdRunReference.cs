@@ -2,7 +2,7 @@ using GpuPRelu.Kernels.Attacks;
 
 namespace GpuPRelu.Tests.Reference.Attacks;
 
-/// <summary>One APGD-CE run on one point of a linear classifier f = A·x + b, in float64, written from research/attacks.md
+/// <summary>One APGD-CE run on one point of a linear classifier f = A·x + b, in float64, written from docs/attacks.md
 /// §2.2 line by line (no engine code): the iterates after every iteration, and whether the point stayed robust.</summary>
 internal static class ApgdRunReference
 {

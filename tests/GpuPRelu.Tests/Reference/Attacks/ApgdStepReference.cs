@@ -3,7 +3,7 @@ using GpuPRelu.Kernels.Attacks;
 
 namespace GpuPRelu.Tests.Reference.Attacks;
 
-/// <summary>The APGD momentum step per row in float64 (research/attacks.md §2.2 b): z = u + η·sign(g) or u + η·g/(‖g‖ +
+/// <summary>The APGD momentum step per row in float64 (docs/attacks.md §2.2 b): z = u + η·sign(g) or u + η·g/(‖g‖ +
 /// 1e-12), s = P(z), v = u + a(s − u) + (1 − a)(u − u_prev), u ← P(v), u_prev ← u; P = ball around u0 (l2 with AA's
 /// +1e-12), then the box on u + center. Broken rows unchanged.</summary>
 internal static class ApgdStepReference

@@ -3,7 +3,7 @@ using GpuPRelu.Kernels.Attacks;
 
 namespace GpuPRelu.Tests.Reference.Attacks;
 
-/// <summary>APGD bookkeeping after an evaluation, in float64 (research/attacks.md §2.2 steps 2, c, d, e): misclassified
+/// <summary>APGD bookkeeping after an evaluation, in float64 (docs/attacks.md §2.2 steps 2, c, d, e): misclassified
 /// rows become broken; at the start η = etaScale·ε, topk 0.2, previous sparsity D, best = checkpoint best = L, previous 0, no increases, reduced = 1, u_best =
 /// u_prev = u, g_best = g; later the best moves on L &gt; L_best and [L &gt; L_prev] is counted.</summary>
 internal static class ApgdUpdateReference

@@ -2,7 +2,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Tests.Reference.Attacks;
 
-/// <summary>DLR in float64 (research/attacks.md §0): L = −(f_y − f_j*)/(f_π1 − f_π3 + 1e-12), ranks by a stable descending
+/// <summary>DLR in float64 (docs/attacks.md §0): L = −(f_y − f_j*)/(f_π1 − f_π3 + 1e-12), ranks by a stable descending
 /// sort (ties to the first index), j* = π2 if π1 = y else π1; g = ∂L/∂f with the ranks held fixed.</summary>
 internal static class DlrLossReference
 {

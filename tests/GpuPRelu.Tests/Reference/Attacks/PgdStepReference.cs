@@ -3,7 +3,7 @@ using GpuPRelu.Kernels.Attacks;
 
 namespace GpuPRelu.Tests.Reference.Attacks;
 
-/// <summary>One PGD step per row in float64 (research/attacks.md §PGD): δ + η·g/(‖g‖₂ + guard) (l2) or δ + η·sign(g) (l∞), projection
+/// <summary>One PGD step per row in float64 (docs/attacks.md §1): δ + η·g/(‖g‖₂ + guard) (l2) or δ + η·sign(g) (l∞), projection
 /// onto the row's ball, clipping of x = u + center into the box; broken rows unchanged.</summary>
 internal static class PgdStepReference
 {

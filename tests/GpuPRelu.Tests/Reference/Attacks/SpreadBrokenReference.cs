@@ -2,7 +2,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Tests.Reference.Attacks;
 
-/// <summary>Broken at a smaller radius ⇒ broken here (DESIGN §1 attacks): rows radius-major, row = r·n + i.</summary>
+/// <summary>Broken at a smaller radius ⇒ broken here (docs/design.md §1 attacks): rows radius-major, row = r·n + i.</summary>
 internal static class SpreadBrokenReference
 {
     public static int[] Run(BatchShape s, int points, int[] broken)

@@ -3,7 +3,7 @@ using GpuPRelu.Kernels.Data;
 
 namespace GpuPRelu.Tests.Reference.Data;
 
-/// <summary>u[b, m] = x[set_b, rows[set_b, offset + m]] − center[b], ym[b, m] the same row's label (DESIGN §4 data flow).</summary>
+/// <summary>u[b, m] = x[set_b, rows[set_b, offset + m]] − center[b], ym[b, m] the same row's label (docs/design.md §4 data flow).</summary>
 internal static class GatherRowsReference
 {
     public static (double[] U, int[] Ym) Run(BatchShape s, RowSelection sel, float[] x, int[] y, int[] set, int[] rows,

@@ -1,7 +1,7 @@
 namespace GpuPRelu.Tests.Reference.Interop;
 
 /// <summary>The reference's ShallowPreluNet.forward in float64, written from its PyTorch definition in the reference's
-/// unbatched layout (DESIGN §1, §3): u = x − center; z = u·W; a = ReLU(z)^p / ‖W[:, j]‖^(p−1) for p &gt; 1, and with
+/// unbatched layout (docs/design.md §1, §3): u = x − center; z = u·W; a = ReLU(z)^p / ‖W[:, j]‖^(p−1) for p &gt; 1, and with
 /// normalize_input also / ‖u‖^(p−1); ReLU(z) for p = 1; f = a·weightᵀ + bias.</summary>
 internal static class ShallowPreluNetReference
 {

@@ -2,7 +2,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Tests.Reference.Network;
 
-/// <summary>r[b, j] = ‖w_j‖₂ in float64 (DESIGN §1).</summary>
+/// <summary>r[b, j] = ‖w_j‖₂ in float64 (docs/design.md §1).</summary>
 internal static class ColumnNormsReference
 {
     public static double[] Run(BatchShape s, double[] theta) // theta: W at 0 [B, D, H]

@@ -2,7 +2,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Tests.Reference.Network;
 
-/// <summary>δ = Σ_c V[j, c]·g[c]; gz = δ·∂a/∂z = δ·p·(z/(r·q))^(p−1) for z &gt; 0 else 0; t = δ·a (DESIGN §1), float64.</summary>
+/// <summary>δ = Σ_c V[j, c]·g[c]; gz = δ·∂a/∂z = δ·p·(z/(r·q))^(p−1) for z &gt; 0 else 0; t = δ·a (docs/design.md §1), float64.</summary>
 internal static class HiddenBackwardReference
 {
     public static (double[] Gz, double[] T) Run(BatchShape s, double[] theta, double[] p, double[] r, double[] q,

@@ -2,7 +2,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Tests.Reference.Network;
 
-/// <summary>du[b, m, d] = Σ_j gz[m, j]·W[d, j] + with input normalization (1−p)/q²·(Σ_j t[m, j])·u[m, d] (DESIGN §1:
+/// <summary>du[b, m, d] = Σ_j gz[m, j]·W[d, j] + with input normalization (1−p)/q²·(Σ_j t[m, j])·u[m, d] (docs/design.md §1:
 /// a ∝ q^(1−p), ∂q/∂u = u/q), float64.</summary>
 internal static class InputBackwardReference
 {

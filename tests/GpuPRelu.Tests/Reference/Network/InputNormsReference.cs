@@ -2,7 +2,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Tests.Reference.Network;
 
-/// <summary>q[b, m] = ‖u_m‖₂ in float64 (DESIGN §1, input normalization).</summary>
+/// <summary>q[b, m] = ‖u_m‖₂ in float64 (docs/design.md §1, input normalization).</summary>
 internal static class InputNormsReference
 {
     public static double[] Run(BatchShape s, double[] u) // u: [B, M, D]

@@ -2,7 +2,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Tests.Reference.Network;
 
-/// <summary>dV[b, j, c] = Σ_m a[b, m, j]·g[b, m, c]; db[b, c] = Σ_m g[b, m, c], 0 without bias (DESIGN §1), float64.</summary>
+/// <summary>dV[b, j, c] = Σ_m a[b, m, j]·g[b, m, c]; db[b, c] = Σ_m g[b, m, c], 0 without bias (docs/design.md §1), float64.</summary>
 internal static class OutputBackwardReference
 {
     public static (double[] DV, double[] DBias) Run(BatchShape s, double[] a, double[] g) // a: [B, M, H]; g: [B, M, C]

@@ -2,7 +2,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Tests.Reference.Network;
 
-/// <summary>f[b, m, c] = Σ_j a[b, m, j]·V[b, j, c] + bias[b, c] (DESIGN §1), float64.</summary>
+/// <summary>f[b, m, c] = Σ_j a[b, m, j]·V[b, j, c] + bias[b, c] (docs/design.md §1), float64.</summary>
 internal static class OutputForwardReference
 {
     public static double[] Run(BatchShape s, double[] a, double[] theta) // a: [B, M, H]; theta: V at VOffset [B, H, C]

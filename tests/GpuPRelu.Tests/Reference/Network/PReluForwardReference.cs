@@ -2,7 +2,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Tests.Reference.Network;
 
-/// <summary>z = ⟨w_j, u⟩, a = ReLU(z)^p / (r_j·q)^(p−1), q = ‖u‖ with input normalization else 1 (DESIGN §1), float64.</summary>
+/// <summary>z = ⟨w_j, u⟩, a = ReLU(z)^p / (r_j·q)^(p−1), q = ‖u‖ with input normalization else 1 (docs/design.md §1), float64.</summary>
 internal static class PReluForwardReference
 {
     public static (double[] Z, double[] A) Run(BatchShape s, double[] u, double[] theta, double[] p, double[] r, double[] q)

@@ -2,7 +2,7 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Tests.Reference.Network;
 
-/// <summary>dW[b, d, j] = Σ_m u[m, d]·gz[m, j] + (1−p)/r_j²·(Σ_m t[m, j])·w[d, j] (DESIGN §1: a ∝ r^(1−p), ∂r/∂w = w/r),
+/// <summary>dW[b, d, j] = Σ_m u[m, d]·gz[m, j] + (1−p)/r_j²·(Σ_m t[m, j])·w[d, j] (docs/design.md §1: a ∝ r^(1−p), ∂r/∂w = w/r),
 /// float64.</summary>
 internal static class WeightBackwardReference
 {

@@ -1,7 +1,7 @@
 namespace GpuPRelu.Tests.Reference.Training;
 
 /// <summary>torch.optim.Adam step t without weight decay: m = β1 m + (1−β1) g, v = β2 v + (1−β2) g²,
-/// θ −= lr/(1−β1^t) · m / (√v/√(1−β2^t) + ε) (DESIGN §1 training, §3), float64.</summary>
+/// θ −= lr/(1−β1^t) · m / (√v/√(1−β2^t) + ε) (docs/design.md §1 training, §3), float64.</summary>
 internal static class AdamUpdateReference
 {
     public static (double[] Theta, double[] M, double[] V) Run(double lr, double beta1, double beta2, double eps, int step,

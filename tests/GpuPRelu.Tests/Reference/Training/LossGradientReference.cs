@@ -4,7 +4,7 @@ using GpuPRelu.Kernels.Training;
 namespace GpuPRelu.Tests.Reference.Training;
 
 /// <summary>Per row: binary (C = 1, y = ±1 from label 1/0) exp(−y f) or log(1 + exp(−y f)); multi-class −log softmax(f)_y;
-/// g = scale·∂loss/∂f; correct = y f &gt; 0, or the first argmax equals the label (DESIGN §1 losses), float64.</summary>
+/// g = scale·∂loss/∂f; correct = y f &gt; 0, or the first argmax equals the label (docs/design.md §1 losses), float64.</summary>
 internal static class LossGradientReference
 {
     public static (double[] G, double[] Loss, double[] Correct) Run(BatchShape s, LossSpec spec, double[] f, int[] ym)

@@ -1,6 +1,6 @@
 namespace GpuPRelu.Tests.Reference.Training;
 
-/// <summary>θ − η·g (DESIGN §1, gradient descent), float64.</summary>
+/// <summary>θ − η·g (docs/design.md §1, gradient descent), float64.</summary>
 internal static class SgdUpdateReference
 {
     public static double[] Run(double lr, double[] theta, double[] dTheta)
