@@ -8,7 +8,7 @@
 #   bench/identity/check.sh            build (Release), run, compare; exit 1 and name each file that differs
 #   bench/identity/check.sh --record   build, run and rewrite sha256.txt (only on purpose: a change of results)
 #   bench/identity/check.sh --keep DIR keep the outputs in DIR (default: a temporary folder, deleted)
-#   GPUPRELU=path/to/gpuprelu          use that tool instead of building one
+#   GPUPRELU=path/to/gpuprelu          use that tool instead of building one (RECORD_COMMIT=… names its commit)
 #
 # Not compared, because they differ run to run: manifest.json (start/end times, phase_seconds, wall) and report.md
 # (its "Wall time" line). The PNGs are identical run to run on one machine but depend on the fonts installed, so they
@@ -55,6 +55,8 @@ run() {
 echo "running into $work" >&2
 # train: the quick preset as it is (20 networks, 150 epochs), saved for the attack and evaluate runs below
 run train train --preset quick --seed 0 --save
+# non-integer p: the activation and its derivative off the vectorized integer-power path
+run train-frac train --preset quick --seed 0 --p 1.5,2.5 --epochs 40
 # fig2, fig5: the quick presets with a shorter PGD and distance estimate (the preset's take 1-2 minutes each);
 # fig5 also trains 100 epochs instead of 400
 run fig2 fig2 --preset quick --seed 0 --pgd-steps 100 --pgd-points 200 --dist-starts 50 --dist-steps 200 --dist-scale-samples 2000
@@ -73,7 +75,7 @@ actual=$(cd "$work" && find . \( -name '*.csv' -o -name '*.safetensors' \) -type
 if [ "$record" = 1 ]; then
     {
         echo "# sha256 of bench/identity/check.sh's outputs; rewrite with --record, only when results change on purpose."
-        echo "# recorded at commit $(git -C "$root" rev-parse --short HEAD) on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores, $(uname -m)"
+        echo "# recorded at commit ${RECORD_COMMIT:-$(git -C "$root" rev-parse --short HEAD)} on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores, $(uname -m)"
         echo "$actual"
     } >"$sums"
     echo "recorded $(echo "$actual" | wc -l) hashes in $sums" >&2

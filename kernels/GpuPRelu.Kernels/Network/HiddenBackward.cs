@@ -29,7 +29,7 @@ public static class HiddenBackward
             delta += theta[v0 + c] * g[g0 + c];
         float zz = z[i];
         float pb = p[b];
-        gz[i] = zz > 0f ? delta * pb * PReluMath.Pow(zz / PReluMath.Scale(r[b * h + j], q[bm], s.NormalizeInput), pb - 1f) : 0f;
+        gz[i] = PReluMath.Backward(delta, zz, r[b * h + j], q[bm], pb, s.NormalizeInput);
         t[i] = delta * a[i];
     }
 }

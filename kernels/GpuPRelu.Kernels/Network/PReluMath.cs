@@ -27,6 +27,11 @@ public static class PReluMath
     public static float Activate(float z, float r, float q, float p, int normalizeInput) =>
         z > 0f ? z * Pow(z / Scale(r, q, normalizeInput), p - 1f) : 0f;
 
+    /// <summary>gz = δ·∂a/∂z = δ·p·(z/scale)^(p−1) for z &gt; 0, else 0 (relu'(0) = 0), scale as in Activate (docs/design.md
+    /// §1 gradients).</summary>
+    public static float Backward(float delta, float z, float r, float q, float p, int normalizeInput) =>
+        z > 0f ? delta * p * Pow(z / Scale(r, q, normalizeInput), p - 1f) : 0f;
+
     /// <summary>The scale of z in a = z·(z/(r·q))^(p−1), with q = ‖u‖ only when the input is normalized.</summary>
     public static float Scale(float r, float q, int normalizeInput) => normalizeInput != 0 ? r * q : r;
 }

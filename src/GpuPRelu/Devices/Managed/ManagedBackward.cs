@@ -56,7 +56,8 @@ internal static unsafe class ManagedBackward
         });
     }
 
-    /// <summary>gz = δ·p·(z/(r·q))^(p−1) for z &gt; 0 else 0, t = δ·a over one row; vectorized for integer p.</summary>
+    /// <summary>gz = δ·p·(z/(r·q))^(p−1) for z &gt; 0 else 0 (PReluMath.Backward) and t = δ·a over one row, eight columns
+    /// at a time for integer p.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void HiddenRow(BatchShape s, float* z, float* a, float[] delta, float p, float* r, float qm, float* gz, float* t)
     {
@@ -78,8 +79,7 @@ internal static unsafe class ManagedBackward
             }
             for (; j < H; j++)
             {
-                float zz = z[j], scale = ManagedForward.Scale(s, r[j], qm);
-                gz[j] = zz > 0f ? dp[j] * p * PReluMath.Pow(zz / scale, p - 1f) : 0f;
+                gz[j] = PReluMath.Backward(dp[j], z[j], r[j], qm, p, s.NormalizeInput);
                 t[j] = dp[j] * a[j];
             }
         }

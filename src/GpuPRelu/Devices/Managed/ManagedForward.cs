@@ -90,8 +90,8 @@ internal static unsafe class ManagedForward
         return vt;
     }
 
-    /// <summary>a = z·(z/(r·q))^(p−1) for z &gt; 0, else 0, over n columns of a row; k = p − 1 when integer (vectorized),
-    /// else −1.</summary>
+    /// <summary>a = z·(z/(r·q))^(p−1) for z &gt; 0, else 0, over n columns of a row: PReluMath.Activate, eight columns at a
+    /// time when k = p − 1 is an integer (else k = −1 and every column is scalar).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Activate(BatchShape s, float* z, float* a, float p, int k, float* r, float qm, int n)
     {
@@ -107,10 +107,6 @@ internal static unsafe class ManagedForward
             }
         }
         for (; j < n; j++)
-            a[j] = Activation(z[j], p, Scale(s, r[j], qm));
+            a[j] = PReluMath.Activate(z[j], r[j], qm, p, s.NormalizeInput);
     }
-
-    public static float Scale(BatchShape s, float r, float q) => PReluMath.Scale(r, q, s.NormalizeInput);
-
-    public static float Activation(float z, float p, float scale) => z > 0f ? z * PReluMath.Pow(z / scale, p - 1f) : 0f;
 }
