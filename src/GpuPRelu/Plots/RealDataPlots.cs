@@ -1,6 +1,6 @@
 using System.Globalization;
+using GpuPRelu.Analysis;
 using GpuPRelu.Data;
-using GpuPRelu.Experiments;
 using ScottPlot;
 
 namespace GpuPRelu.Plots;
