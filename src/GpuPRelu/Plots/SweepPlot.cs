@@ -49,9 +49,10 @@ public static class SweepPlot
         int i = 0;
         foreach (var g in all.GroupBy(r => Num(r["p"])).OrderBy(g => g.Key))
             SeriesBand.Of(g.Select(r => (Num(r[key]), Math.Min(cap, Num(r["robust_radius"]))))).AddTo(plot, PlotFile.Series(i++), PlotFile.PLabel(g.Key));
+        double left = all.Min(r => Num(r[key]));
         foreach (var k in all.Select(r => Num(r["subclasses"])).Distinct())
-            Line(plot, 1 / Math.Sqrt(k), string.Create(CultureInfo.InvariantCulture, $"1/√K (K {k})"));
-        Line(plot, Math.Sqrt(2) / 2, "√2/2");
+            Line(plot, left, 1 / Math.Sqrt(k), string.Create(CultureInfo.InvariantCulture, $"1/√K (K {k})"));
+        Line(plot, left, Math.Sqrt(2) / 2, "√2/2");
         plot.Axes.SetLimitsY(0, cap * 1.08);
         plot.ShowLegend(Alignment.LowerRight);
         return plot;
@@ -76,12 +77,14 @@ public static class SweepPlot
         return plot;
     }
 
-    private static void Line(Plot plot, double y, string label)
+    // a theory radius: a dashed line labelled just above it at the left edge
+    private static void Line(Plot plot, double left, double y, string label)
     {
-        var line = plot.Add.HorizontalLine(y, 1.5f, Colors.Gray, LinePattern.Dashed);
-        line.LabelText = label;
-        line.LabelOppositeAxis = true;
-        line.LabelFontColor = Colors.DimGray;
+        plot.Add.HorizontalLine(y, 1.5f, Colors.Gray, LinePattern.Dashed);
+        var text = plot.Add.Text(label, left, y);
+        text.LabelFontSize = 13;
+        text.LabelFontColor = Colors.DimGray;
+        text.LabelAlignment = Alignment.LowerLeft;
     }
 
     private static double Num(string text) => text.Length == 0 ? double.NaN

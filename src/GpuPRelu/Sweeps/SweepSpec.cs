@@ -36,11 +36,22 @@ public sealed record SweepSpec
         if (ListKeys.Contains(key))
             throw new FormatException($"grid: '{key}' is a list value, not a sweep axis; set it in the config");
         var steps = key is "alpha" or "p" ? values.SelectMany(v => ValueList.Parse(key, v).Select(Text)).ToList() : values.ToList();
-        return this with
+        return steps.Count == 1 ? WithSetting(key, steps[0]) : this with
         {
             Fixed = [.. Fixed.Where(f => f.Key != key)],
             Axes = [.. Axes.Where(a => a.Keys[0] != key), SweepAxis.Of(key, steps)],
         };
+    }
+
+    /// <summary>This spec with `key` set to one value for every network (a study flag such as --epochs 10): replaces the
+    /// key's setting or axis; alpha and p lists ('a,b' or 'start:stop:count') become axes.</summary>
+    public SweepSpec WithSetting(string key, string value)
+    {
+        if (key is "alpha" or "p" && ValueList.Parse(key, value) is { Length: > 1 } list)
+            return WithAxis(key, [.. list.Select(Text)]);
+        if (Axes.FirstOrDefault(a => a.Keys.Count > 1 && a.Keys.Contains(key)) is { } zip)
+            throw new FormatException($"{key}: it is in {zip.Name}; change the zip group in the config instead");
+        return this with { Fixed = [.. Fixed.Where(f => f.Key != key), new(key, value)], Axes = [.. Axes.Where(a => a.Keys[0] != key)] };
     }
 
     /// <summary>Every network's settings: the fixed ones, then one step of every axis (the last axis varies fastest).</summary>
