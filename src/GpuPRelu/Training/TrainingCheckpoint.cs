@@ -37,13 +37,18 @@ public sealed class TrainingCheckpoint
 
     private readonly CheckpointOptions _options;
     private readonly Dictionary<string, string> _fingerprint;
+    private readonly BatchShapeSizes _sizes;
     private readonly Stopwatch _sinceWrite = Stopwatch.StartNew();
 
-    private TrainingCheckpoint(CheckpointOptions options, Dictionary<string, string> fingerprint)
+    private TrainingCheckpoint(CheckpointOptions options, Dictionary<string, string> fingerprint, BatchShapeSizes sizes)
     {
         _options = options;
         _fingerprint = fingerprint;
+        _sizes = sizes;
     }
+
+    // what a restored state must hold: θ and the moments [ParameterCount], a flag per network
+    private readonly record struct BatchShapeSizes(int Parameters, int Networks, bool Adam);
 
     /// <summary>Whether `folder` holds a checkpoint (of any batch).</summary>
     public static bool Exists(string folder) => File.Exists(Path.Combine(folder, FileName));
@@ -82,7 +87,7 @@ public sealed class TrainingCheckpoint
                 h.AppendData(MemoryMarshal.AsBytes<float>(net.CentersToHost()));
                 h.AppendData(MemoryMarshal.AsBytes<float>(net.P.GetAsArray1D()));
             }),
-        });
+        }, new BatchShapeSizes(checked((int)s.ParameterCount), s.Networks, options.Optimizer == OptimizerKind.Adam));
     }
 
     /// <summary>Whether the state after `epoch` is to be written: `Every` has passed since the last write, or it is the last.</summary>
@@ -107,10 +112,12 @@ public sealed class TrainingCheckpoint
         }
         if (doc.Format != Format || doc.Version != Version)
             throw new InvalidDataException($"{path}: format '{doc.Format}' version {doc.Version}; this engine reads '{Format}' version {Version}");
-        var differ = _fingerprint.Keys.Where(k => doc.Fingerprint?.GetValueOrDefault(k) != _fingerprint[k]).ToList();
+        if (doc.StateFile is null || doc.Diverged is null || doc.Metrics is null || doc.Fingerprint is null)
+            throw new InvalidDataException($"{path}: incomplete checkpoint (state_file, diverged, metrics and fingerprint are required)");
+        var differ = _fingerprint.Keys.Where(k => doc.Fingerprint.GetValueOrDefault(k) != _fingerprint[k]).ToList();
         if (differ.Count > 0)
             throw new InvalidDataException($"{path} was written for another batch: its {string.Join(", ", differ)} differ"
-                + $" ({string.Join("; ", differ.Select(k => $"{k}: checkpoint {doc.Fingerprint?.GetValueOrDefault(k) ?? "none"}, this run {_fingerprint[k]}"))})."
+                + $" ({string.Join("; ", differ.Select(k => $"{k}: checkpoint {doc.Fingerprint.GetValueOrDefault(k) ?? "none"}, this run {_fingerprint[k]}"))})."
                 + " Resume with the configuration that wrote it, or delete the folder to start afresh");
 
         var statePath = Path.Combine(_options.Folder, Path.GetFileName(doc.StateFile));
@@ -118,8 +125,13 @@ public sealed class TrainingCheckpoint
         if (meta.GetValueOrDefault("step") != doc.Step.ToString(CultureInfo.InvariantCulture))
             throw new InvalidDataException($"{statePath}: holds step {meta.GetValueOrDefault("step") ?? "?"}; {FileName} says {doc.Step}");
         float[]? Tensor(string name) => tensors.TryGetValue(name, out var t) ? t.Data : null;
-        var theta = Tensor("theta") ?? throw new InvalidDataException($"{statePath}: no tensor 'theta'");
-        return new State(doc.Epoch, doc.Step, theta, Tensor("adam_m"), Tensor("adam_v"), doc.Diverged, doc.Metrics);
+        var theta = Tensor("theta");
+        var (m, v) = (Tensor("adam_m"), Tensor("adam_v"));
+        if (theta?.Length != _sizes.Parameters || (_sizes.Adam && (m?.Length != _sizes.Parameters || v?.Length != _sizes.Parameters))
+            || doc.Diverged.Length != _sizes.Networks)
+            throw new InvalidDataException($"{statePath}: expected theta{(_sizes.Adam ? ", adam_m, adam_v" : "")} of {_sizes.Parameters} values "
+                + $"and {_sizes.Networks} diverged flags; the checkpoint does not hold them");
+        return new State(doc.Epoch, doc.Step, theta, m, v, doc.Diverged, doc.Metrics);
     }
 
     /// <summary>Writes `state` (state file first, then the JSON that names it, each atomically), then deletes older state

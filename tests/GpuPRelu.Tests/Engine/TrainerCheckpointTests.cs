@@ -160,6 +160,19 @@ public sealed class TrainerCheckpointTests(DeviceFixture devices) : IDisposable
         refused = Assert.Throws<InvalidDataException>(() => Run(dev, Tiny, new CheckpointOptions(folder, TimeSpan.Zero), TestContext.Current.CancellationToken));
         Assert.Contains("version 2; this engine reads 'gpuprelu-checkpoint' version 1", refused.Message, StringComparison.Ordinal);
 
+        File.WriteAllText(Path.Combine(folder, TrainingCheckpoint.FileName), "{ \"format\": \"gpuprelu-checkpoint\", \"version\": 1 }");
+        refused = Assert.Throws<InvalidDataException>(() => Run(dev, Tiny, new CheckpointOptions(folder, TimeSpan.Zero), TestContext.Current.CancellationToken));
+        Assert.Contains("incomplete checkpoint", refused.Message, StringComparison.Ordinal);
+
+        // a state file cut short (a copy interrupted by hand: the engine's own writes are atomic)
+        var whole = Folder("whole");
+        Run(dev, Tiny with { Epochs = 2 }, new CheckpointOptions(whole, TimeSpan.Zero), TestContext.Current.CancellationToken);
+        var state = Directory.GetFiles(whole, "state-*.safetensors").Single();
+        File.WriteAllBytes(state, File.ReadAllBytes(state)[..100]);
+        refused = Assert.Throws<InvalidDataException>(() => Run(dev, Tiny with { Epochs = 2 }, new CheckpointOptions(whole, TimeSpan.Zero),
+            TestContext.Current.CancellationToken));
+        Assert.StartsWith(state + ": ", refused.Message, StringComparison.Ordinal);
+
         var bad = Assert.Throws<ArgumentException>(() => Run(dev, Tiny, new CheckpointOptions(" ", TimeSpan.FromSeconds(-1)), TestContext.Current.CancellationToken));
         Assert.Contains("checkpoint.folder must name a folder", bad.Message, StringComparison.Ordinal);
         Assert.Contains("checkpoint.every must be ≥ 0", bad.Message, StringComparison.Ordinal);
