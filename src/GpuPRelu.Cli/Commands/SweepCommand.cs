@@ -25,7 +25,7 @@ internal static class SweepCommand
         var resume = new Option<string?>("--resume") { Description = "continue the sweep in --out (or in the folder given here); a folder of another plan is refused", Arity = ArgumentArity.ZeroOrOne };
         var planOnly = new Option<bool>("--plan") { Description = "print the batches, networks, memory, flops and an estimated time (at a measured rate), and run nothing" };
         var phases = new Option<string>("--phases") { Description = "train,alignment,attack,distance (train is required)", DefaultValueFactory = _ => "train,alignment,attack,distance" };
-        var devices = new Option<string>("--devices") { Description = "auto, all (every CUDA device), or a list: cuda:0,cuda:2 | ilgpu-cpu:0,ilgpu-cpu:1 (one worker each)", DefaultValueFactory = _ => "auto" };
+        var devices = new Option<string>("--devices", "--device") { Description = "auto, all (every CUDA device), or a list: cuda:0,cuda:2 | ilgpu-cpu:0,ilgpu-cpu:1 (one worker each)", DefaultValueFactory = _ => "auto" };
         var shard = new Option<string?>("--shard") { Description = "i/N: run a deterministic share of the batches (default from SLURM_ARRAY_TASK_ID, _MIN, _COUNT in a job array)" };
         var maxNetworks = new Option<long>("--max-networks") { Description = "refuse grids of more networks", DefaultValueFactory = _ => 100_000 };
         var allowLarge = new Option<bool>("--allow-large") { Description = "run a grid beyond --max-networks" };
@@ -63,11 +63,11 @@ internal static class SweepCommand
             var plan = stored is not null && !hasSpec ? stored : SweepPlan.Build(Spec(parse, config, preset, grid, settings), options);
             if (stored is not null && stored.Hash != plan.Hash)
                 throw new UsageException($"resume: '{dir}' holds plan {stored.ShortHash}, the config gives plan {plan.ShortHash}; resume with the folder's own config, or choose another --out");
-            var specs = DeviceSpec.ParseList(parse.GetValue(devices)!);
+            var specs = DeviceSpec.ParseList(parse.GetValue(devices)!, "--device");
             foreach (var s in specs)
             {
                 if (ComputeDevice.Unavailable(s) is { } reason)
-                    throw new UsageException($"--devices {s}: {reason}");
+                    throw new UsageException($"--device {s}: {reason}");
             }
             var part = parse.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.FromEnvironment(Environment.GetEnvironmentVariable) ?? ShardSpec.Whole;
             if (planOnlyRun || full is null)

@@ -50,6 +50,9 @@ public static class SweepRunner
                         $"{finished}/{total} batches done ({batch.Name}: {batch.Networks.Count} networks, {seconds:0.0} s on {device.Spec}), eta {eta:hh\\:mm\\:ss}"));
                 }
             }, cancel);
+            var checkpoints = Path.Combine(dir, "checkpoints");
+            if (Directory.Exists(checkpoints) && !Directory.EnumerateFileSystemEntries(checkpoints).Any())
+                Directory.Delete(checkpoints);
             manifest.EndPhase("batches");
             manifest.Results["batches"] = total;
             manifest.Results["plan_hash"] = plan.Hash;
