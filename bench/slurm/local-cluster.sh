@@ -104,7 +104,7 @@ SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
 # cred_expire is also how long a requeued job waits before it starts again (default 120 s)
-AuthInfo=socket=$tmp/munge.sock,cred_expire=10
+AuthInfo=socket=$tmp/munge.sock,cred_expire=5
 StateSaveLocation=$tmp/state
 SlurmdSpoolDir=$tmp/spool
 SlurmctldPidFile=$tmp/slurmctld.pid
@@ -117,6 +117,7 @@ JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 SchedulerType=sched/backfill
+SchedulerParameters=sched_interval=2,bf_interval=1
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 MpiDefault=none
@@ -153,11 +154,12 @@ merge=$(echo "$ids" | sed -n 2p)
 say "submitted array job $array ($shards tasks) and merge job $merge"
 
 job_state() { scontrol show job "$1" 2> /dev/null | grep -oE 'JobState=[A-Z_]+' | head -1 | cut -d= -f2; }
-# the time-limit warning for task 0, once its shard folder holds something (so the restart has work to resume)
-first="$out/shards/0-of-$shards"
+# the time-limit warning for task 0 once its ledger records a committed batch, so that the restart resumes a
+# half-done shard
+ledger="$out/shards/0-of-$shards/ledger.jsonl"
 signalled=0
 for _ in $(seq 1200); do
-  if [ "$(job_state "${array}_0")" = RUNNING ] && [ -n "$(ls -A "$first" 2> /dev/null)" ]; then
+  if [ -s "$ledger" ] && [ "$(job_state "${array}_0")" = RUNNING ]; then
     scancel --batch --signal=USR1 "${array}_0" && signalled=1
     break
   fi
