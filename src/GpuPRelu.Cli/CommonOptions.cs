@@ -8,21 +8,18 @@ internal static class CommonOptions
 {
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "print stack traces of errors", Recursive = true };
 
-    public static Option<string> Device() => new("--device") { Description = "auto | cuda | opencl | cpu | ilgpu-cpu (auto: CUDA, then OpenCL, then the managed CPU path; ilgpu-cpu: ILGPU's CPU accelerator)", DefaultValueFactory = _ => "auto" };
+    public static Option<string> Device() => new("--device") { Description = "auto | cuda | opencl | cpu | ilgpu-cpu, optionally :index (cuda:1; see 'gpuprelu devices'). auto: CUDA, then OpenCL, then the managed CPU path; ilgpu-cpu: ILGPU's CPU accelerator", DefaultValueFactory = _ => "auto" };
 
     public static Option<string> Out(string fallback) => new("--out") { Description = "output folder", DefaultValueFactory = _ => fallback };
 
     public static Option<bool> Overwrite() => new("--overwrite") { Description = "write into an output folder that is not empty" };
 
-    public static DeviceKind ParseDevice(string text) => text.Trim().ToLowerInvariant() switch
+    /// <summary>Parses --device and checks that the device is present here, before any work and before the output folder.</summary>
+    public static DeviceSpec ParseDevice(string text)
     {
-        "auto" => DeviceKind.Auto,
-        "cuda" => DeviceKind.Cuda,
-        "opencl" => DeviceKind.OpenCL,
-        "cpu" => DeviceKind.Cpu,
-        "ilgpu-cpu" => DeviceKind.IlgpuCpu,
-        _ => throw new UsageException($"device: '{text}' is not one of auto, cuda, opencl, cpu, ilgpu-cpu"),
-    };
+        var spec = DeviceSpec.Parse(text);
+        return ComputeDevice.Unavailable(spec) is { } reason ? throw new UsageException($"--device {text}: {reason}") : spec;
+    }
 
     /// <summary>Creates the output folder; refuses one that holds files unless overwrite.</summary>
     public static string PrepareOut(string dir, bool overwrite)
@@ -42,10 +39,10 @@ internal static class CommonOptions
     }
 
     /// <summary>Opens the device and says which it is (and that auto picked it).</summary>
-    public static ComputeDevice Open(DeviceKind kind)
+    public static ComputeDevice Open(DeviceSpec spec)
     {
-        var device = ComputeDevice.Open(kind);
-        Console.WriteLine($"device {device.Description}{(kind == DeviceKind.Auto ? " (picked by auto)" : "")}");
+        var device = ComputeDevice.Open(spec);
+        Console.WriteLine($"device {device.Description}{(spec.Kind == DeviceKind.Auto ? " (picked by auto)" : "")}");
         return device;
     }
 }

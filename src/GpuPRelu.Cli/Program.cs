@@ -17,5 +17,7 @@ root.Subcommands.Add(RealCommand.Mnist());
 root.Subcommands.Add(RealCommand.Probe());
 root.Subcommands.Add(AttackCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(SweepCommand.Create());
+root.Subcommands.Add(MergeCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 return Runner.Invoke(root, args);

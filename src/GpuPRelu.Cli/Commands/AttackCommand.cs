@@ -102,8 +102,7 @@ internal static class AttackCommand
             }
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
-            using var dev = ComputeDevice.Open(kind);
-            Console.WriteLine($"device {dev.Description}");
+            using var dev = CommonOptions.Open(kind);
             AttackExperiment.Run(cfg, dev, outDir, Console.WriteLine);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outDir}"));
             return 0;

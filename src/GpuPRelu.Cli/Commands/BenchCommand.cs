@@ -30,8 +30,7 @@ internal static class BenchCommand
                 throw new UsageException($"calls must be ≥ 1, got {n}");
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
-            using var dev = ComputeDevice.Open(kind);
-            Console.WriteLine($"device {dev.Description}");
+            using var dev = CommonOptions.Open(kind);
             BenchExperiment.Run(chosen, dev, outDir, n, Console.WriteLine);
             Console.WriteLine($"wrote {Path.Combine(outDir, "bench.csv")}");
             return 0;

@@ -12,15 +12,17 @@ internal static class DevicesCommand
         var command = new Command("devices", "list the accelerators ILGPU finds (CUDA, OpenCL, CPU)");
         command.SetAction(_ =>
         {
-            foreach (var (kind, name, memory, warp) in ComputeDevice.List())
+            foreach (var (spec, name, memory, warp) in ComputeDevice.List())
             {
                 // the CPU accelerator reports long.MaxValue: it allocates from host memory
-                string size = kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu
+                string size = spec.Kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu
                     ? $"host {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB"
                     : $"{memory / (1024.0 * 1024 * 1024):0.0} GiB";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{ComputeDevice.Name(kind),-9} {name}  memory {size}  warp {warp}"));
+                    $"{spec,-11} {name}  memory {size}  warp {warp}"));
             }
+            Console.WriteLine($"(--device takes these names; ilgpu-cpu:1 … ilgpu-cpu:{DeviceSpec.IlgpuCpuInstances - 1} open further independent "
+                + "instances of ILGPU's CPU accelerator, e.g. to stand in for several GPUs)");
             return 0;
         });
         return command;

@@ -85,7 +85,7 @@ public static class Apgd
         {
             if (restart > 0 && ActiveRows.Download<int>(broken.View, (long)B * s.Samples).All(x => x != 0))
                 break;
-            var start = Start(o, u0, radius, centers, B, m, D, first, restart);
+            var start = Start(o, u0, radius, centers, [.. net.Networks.Select(x => x.Seed)], m, D, first, restart);
             ws.U.View.SubView(0, (long)B * s.Samples * D).CopyFromCPU(rows.Compacted ? ActiveRows.Gather(start, rows.Rows, M, D) : start);
             Evaluate(net, ws, s, o.Loss, du.View);
             ak.ApgdUpdate(s, true, l1 ? 1f : 2f, ws.Loss.View, ws.Correct.View, ws.U.View, du.View, uPrev.View, uBest.View, duBest.View, state.View,
@@ -149,22 +149,22 @@ public static class Apgd
 
     /// <summary>Start rows (research/attacks.md §2.2 step 1): l∞ u0 + ε·t/(‖t‖∞ + 1e-12), t uniform in [−1, 1)^D; l2
     /// u0 + ε·t/(‖t‖₂ + 1e-12), t standard normal; then the box. Without RandomStart, the clean rows.</summary>
-    private static float[] Start(ApgdOptions o, float[] u0, float[] radius, float[] centers, int B, int m, int D, int first, int restart)
+    private static float[] Start(ApgdOptions o, float[] u0, float[] radius, float[] centers, int[] seeds, int m, int D, int first, int restart)
     {
         if (!o.RandomStart)
             return (float[])u0.Clone();
         if (o.Norm == AttackNorm.L1)
-            return L1Start(o, u0, radius, centers, B, m, D, first, restart);
+            return L1Start(o, u0, radius, centers, seeds, m, D, first, restart);
         (double, double)? box = o.BoxLo is { } lo ? (lo, o.BoxHi!.Value) : null;
-        return AttackRows.Start(u0, radius, centers, box, B, m, D, first, (b, point) =>
+        return AttackRows.Start(u0, radius, centers, box, seeds.Length, m, D, first, (b, point) =>
         {
-            long key = AttackRows.StartKey(restart, B, b, point) * D;
+            long key = AttackRows.StartKey(restart, point) * D, seed = AttackRows.StartSeed(o.Seed, seeds[b]);
             var t = new double[D];
             for (int d = 0; d < D; d++)
             {
                 t[d] = o.Norm == AttackNorm.L2
-                    ? CounterRandom.Normal(o.Seed, RandomPurpose.AttackStart, key + d)
-                    : 2 * CounterRandom.Uniform(o.Seed, RandomPurpose.AttackStart, key + d) - 1;
+                    ? CounterRandom.Normal(seed, RandomPurpose.AttackStart, key + d)
+                    : 2 * CounterRandom.Uniform(seed, RandomPurpose.AttackStart, key + d) - 1;
             }
             double norm = (o.Norm == AttackNorm.L2 ? Math.Sqrt(t.Sum(v => v * v)) : t.Max(Math.Abs)) + 1e-12;
             return [.. t.Select(v => v / norm)];
@@ -172,16 +172,17 @@ public static class Apgd
     }
 
     /// <summary>l1 start (research/attacks.md §3): u0 + Π(t), t standard normal, Π onto the row's l1 ball ∩ box.</summary>
-    private static float[] L1Start(ApgdOptions o, float[] u0, float[] radius, float[] centers, int B, int m, int D, int first, int restart)
+    private static float[] L1Start(ApgdOptions o, float[] u0, float[] radius, float[] centers, int[] seeds, int m, int D, int first, int restart)
     {
+        int B = seeds.Length;
         var u = (float[])u0.Clone();
         int M = radius.Length;
         for (int b = 0; b < B; b++)
         {
             for (int i = 0; i < m; i++)
             {
-                long key = AttackRows.StartKey(restart, B, b, first + i) * D;
-                var t = Enumerable.Range(0, D).Select(d => CounterRandom.Normal(o.Seed, RandomPurpose.AttackStart, key + d)).ToArray();
+                long key = AttackRows.StartKey(restart, first + i) * D, seed = AttackRows.StartSeed(o.Seed, seeds[b]);
+                var t = Enumerable.Range(0, D).Select(d => CounterRandom.Normal(seed, RandomPurpose.AttackStart, key + d)).ToArray();
                 for (int r = 0; r < M / m; r++)
                 {
                     long row = (long)b * M + r * m + i;

@@ -112,6 +112,11 @@ internal static class AttackRows
         return u;
     }
 
-    /// <summary>The counter-random key of (restart, network, point): starts are independent across them.</summary>
-    public static long StartKey(int restart, int networks, int network, int point) => (((long)restart * networks + network) << 24) + point;
+    /// <summary>The counter-random key of (restart, point) within a network's stream (StartSeed): starts are independent
+    /// across them.</summary>
+    public static long StartKey(int restart, int point) => ((long)restart << 24) + point;
+
+    /// <summary>The counter-random seed of a network's attack starts: the attack's seed and the network's own, never its
+    /// position in the batch, so a network gets the same starts in any batch (a sweep's shards and resumes rely on it).</summary>
+    public static long StartSeed(int attackSeed, int networkSeed) => ((long)attackSeed << 32) | (uint)networkSeed;
 }

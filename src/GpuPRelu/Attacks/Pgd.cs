@@ -62,7 +62,7 @@ public static class Pgd
             // misclassified clean points are broken whatever the start
             ws.ForwardRows(s, o.Loss, 1f);
             k.MarkBroken(ws.Correct.View.SubView(0, (long)B * M), broken.View);
-            ws.U.CopyFromCPU(Start(o, u0, radius, centers, B, m, D, first));
+            ws.U.CopyFromCPU(Start(o, u0, radius, centers, [.. net.Networks.Select(x => x.Seed)], m, D, first));
         }
         var rows = new ActiveRows(B, R, m, D);
         for (int step = 0; ; step++)
@@ -89,22 +89,23 @@ public static class Pgd
 
     /// <summary>TA's random start (research/attacks.md §1): l∞ δ uniform in [−ε, ε]^D; l2 δ = ε·r·t/‖t‖₂ with t standard
     /// normal and r uniform in (0, 1) per point (a uniform radius, not volume-uniform); then the box.</summary>
-    private static float[] Start(PgdOptions o, float[] u0, float[] radius, float[] centers, int B, int m, int D, int first)
+    private static float[] Start(PgdOptions o, float[] u0, float[] radius, float[] centers, int[] seeds, int m, int D, int first)
     {
+        int B = seeds.Length;
         (double, double)? box = o.BoxLo is { } lo ? (lo, o.BoxHi!.Value) : null;
         return AttackRows.Start(u0, radius, centers, box, B, m, D, first, (b, point) =>
         {
-            long key = AttackRows.StartKey(0, B, b, point) * (D + 1);
+            long key = AttackRows.StartKey(0, point) * (D + 1), seed = AttackRows.StartSeed(o.Seed, seeds[b]);
             var t = new double[D];
             for (int d = 0; d < D; d++)
             {
                 t[d] = o.Norm == AttackNorm.L2
-                    ? CounterRandom.Normal(o.Seed, RandomPurpose.AttackStart, key + d)
-                    : 2 * CounterRandom.Uniform(o.Seed, RandomPurpose.AttackStart, key + d) - 1;
+                    ? CounterRandom.Normal(seed, RandomPurpose.AttackStart, key + d)
+                    : 2 * CounterRandom.Uniform(seed, RandomPurpose.AttackStart, key + d) - 1;
             }
             if (o.Norm != AttackNorm.L2)
                 return t;
-            double scale = CounterRandom.Uniform(o.Seed, RandomPurpose.AttackStart, key + D) / Math.Sqrt(t.Sum(v => v * v));
+            double scale = CounterRandom.Uniform(seed, RandomPurpose.AttackStart, key + D) / Math.Sqrt(t.Sum(v => v * v));
             return [.. t.Select(v => v * scale)];
         });
     }

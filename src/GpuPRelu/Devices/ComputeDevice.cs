@@ -17,11 +17,11 @@ public sealed class ComputeDevice : IDisposable
     private AttackLaunchers? _attackKernels;
     private long? _memoryBudget;
 
-    private ComputeDevice(Context context, Accelerator accelerator, DeviceKind kind, bool tiled)
+    private ComputeDevice(Context context, Accelerator accelerator, DeviceSpec spec, bool tiled)
     {
         Context = context;
         Accelerator = accelerator;
-        Kind = kind;
+        Spec = spec;
         Tiled = tiled;
     }
 
@@ -32,7 +32,10 @@ public sealed class ComputeDevice : IDisposable
     public Accelerator Accelerator { get; }
 
     /// <summary>The resolved kind (never Auto).</summary>
-    public DeviceKind Kind { get; }
+    public DeviceKind Kind => Spec.Kind;
+
+    /// <summary>Which device this is, resolved (never Auto): `cuda:1`, `ilgpu-cpu:0`.</summary>
+    public DeviceSpec Spec { get; }
 
     /// <summary>Bytes the engine plans its buffers into (MemoryPlan): 90 % of a GPU's memory, or the memory the runtime
     /// may use on a CPU device. Lower it to share the device.</summary>
@@ -52,11 +55,11 @@ public sealed class ComputeDevice : IDisposable
     /// kernels: no OpenCL device has run the tiled ones (groups of 256 threads, 17 KB of shared memory).</summary>
     public bool Tiled { get; }
 
-    /// <summary>Human-readable name, e.g. "cuda: NVIDIA H100 80GB HBM3".</summary>
+    /// <summary>Human-readable name, e.g. "cuda:0: NVIDIA H100 80GB HBM3 (tiled products)".</summary>
     public string Description => Kind == DeviceKind.Cpu
-        ? $"cpu: managed Vector256 on {Environment.ProcessorCount} threads (fallback kernels on {Accelerator.Name})"
-        : Tiled ? $"{Name(Kind)}: {Accelerator.Name} (tiled products)"
-        : $"{Name(Kind)}: {Accelerator.Name}";
+        ? $"{Spec}: managed Vector256 on {Environment.ProcessorCount} threads (fallback kernels on {Accelerator.Name})"
+        : Tiled ? $"{Spec}: {Accelerator.Name} (tiled products)"
+        : $"{Spec}: {Accelerator.Name}";
 
     internal KernelLaunchers Kernels => _kernels ??= Kind == DeviceKind.Cpu ? new ManagedLaunchers(Accelerator)
         : Tiled ? new TiledLaunchers(Accelerator)
@@ -70,34 +73,65 @@ public sealed class ComputeDevice : IDisposable
     /// <summary>The command-line name of a kind: auto, cuda, opencl, cpu, ilgpu-cpu.</summary>
     public static string Name(DeviceKind kind) => kind == DeviceKind.IlgpuCpu ? "ilgpu-cpu" : kind.ToString().ToLowerInvariant();
 
-    /// <summary>Opens the requested device; Auto picks CUDA, then OpenCL, then the CPU accelerator.</summary>
+    /// <summary>Opens the first device of the kind; Auto picks CUDA, then OpenCL, then the managed CPU path.</summary>
     /// <exception cref="InvalidOperationException">The requested kind is not present on this machine.</exception>
-    public static ComputeDevice Open(DeviceKind kind)
+    public static ComputeDevice Open(DeviceKind kind) => Open(new DeviceSpec(kind));
+
+    /// <summary>Opens exactly the named device (DeviceSpec says what the indices mean); Auto picks CUDA, then OpenCL,
+    /// then the managed CPU path. Every call has its own ILGPU context, so two opens of `ilgpu-cpu:i` are independent
+    /// accelerators.</summary>
+    /// <exception cref="InvalidOperationException">The device is not present here; the message names the devices that are
+    /// (ComputeDevice.Unavailable's text).</exception>
+    public static ComputeDevice Open(DeviceSpec spec)
     {
+        if (spec.Problem() is { } rule)
+            throw new InvalidOperationException($"device {spec}: {rule}");
         InstallCudaResolver();
         var context = CreateContext();
         try
         {
-            foreach (var candidate in kind == DeviceKind.Auto ? [DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.Cpu] : new[] { kind })
+            foreach (var kind in spec.Kind == DeviceKind.Auto ? [DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.Cpu] : new[] { spec.Kind })
             {
-                var device = FindDevice(context, candidate);
+                // every CPU spec opens this context's one CPU device: the context is this call's own
+                var device = Present(context, kind).ElementAtOrDefault(kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu ? 0 : spec.Index);
                 if (device is not null)
                 {
                     var accelerator = device is CPUDevice cpu
                         ? cpu.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel)
                         : device.CreateAccelerator(context);
-                    return new ComputeDevice(context, accelerator, candidate, tiled: candidate == DeviceKind.Cuda);
+                    return new ComputeDevice(context, accelerator, spec with { Kind = kind }, tiled: kind == DeviceKind.Cuda);
                 }
             }
+            throw new InvalidOperationException($"device {spec}: {Missing(context, spec)}");
         }
         catch
         {
             context.Dispose();
             throw;
         }
-        context.Dispose();
-        throw new InvalidOperationException(
-            $"device '{Name(kind)}' is not present on this machine; run 'gpuprelu devices' to list what is, or use --device cpu");
+    }
+
+    /// <summary>Why `spec` cannot be opened on this machine, naming the devices present (e.g. "only 2 CUDA devices
+    /// (cuda:0 NVIDIA H200, cuda:1 NVIDIA H200)"), or null when it can. Opens no accelerator.</summary>
+    public static string? Unavailable(DeviceSpec spec)
+    {
+        if (spec.Problem() is { } rule)
+            return rule;
+        if (spec.Kind is not (DeviceKind.Cuda or DeviceKind.OpenCL))
+            return null;
+        InstallCudaResolver();
+        using var context = CreateContext();
+        return Present(context, spec.Kind).Count > spec.Index ? null : Missing(context, spec);
+    }
+
+    /// <summary>How many devices of the kind ILGPU finds here (Cpu: 1, the managed path; IlgpuCpu: the instances).</summary>
+    public static int Count(DeviceKind kind)
+    {
+        if (kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu or DeviceKind.Auto)
+            return kind == DeviceKind.IlgpuCpu ? DeviceSpec.IlgpuCpuInstances : 1;
+        InstallCudaResolver();
+        using var context = CreateContext();
+        return Present(context, kind).Count;
     }
 
     /// <summary>ILGPU's CPU accelerator with groups of 16 × 16 threads running the tiled kernels, for tests: the GPU
@@ -107,27 +141,20 @@ public sealed class ComputeDevice : IDisposable
         var context = Context.Create(builder => Compiler(builder
             .CPU(new CPUDevice(GpuPRelu.Kernels.Network.Tile.Side, GpuPRelu.Kernels.Network.Tile.Side, 1))));
         var accelerator = context.GetCPUDevice(0).CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel);
-        return new ComputeDevice(context, accelerator, DeviceKind.IlgpuCpu, tiled: true);
+        return new ComputeDevice(context, accelerator, new DeviceSpec(DeviceKind.IlgpuCpu), tiled: true);
     }
 
-    /// <summary>Every accelerator ILGPU finds (kind, name, memory in bytes, warp size), then the managed CPU path.</summary>
-    public static IReadOnlyList<(DeviceKind Kind, string Name, long MemoryBytes, int WarpSize)> List()
+    /// <summary>Every accelerator ILGPU finds (its spec, name, memory in bytes, warp size), then the managed CPU path.
+    /// The ILGPU CPU accelerator is listed once, as ilgpu-cpu:0; its other indices open further instances.</summary>
+    public static IReadOnlyList<(DeviceSpec Spec, string Name, long MemoryBytes, int WarpSize)> List()
     {
         InstallCudaResolver();
         using var context = CreateContext();
-        var found = context.Devices.Select(d => (KindOf(d), d.Name, d.MemorySize, d.WarpSize)).ToList();
-        found.Add((DeviceKind.Cpu, $"managed Vector256, {Environment.ProcessorCount} threads", GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
-            System.Runtime.Intrinsics.Vector256<float>.Count));
-        return found;
+        return [.. Listed(context)];
     }
 
     /// <summary>True when a CUDA device can be opened here.</summary>
-    public static bool CudaAvailable()
-    {
-        InstallCudaResolver();
-        using var context = CreateContext();
-        return FindDevice(context, DeviceKind.Cuda) is not null;
-    }
+    public static bool CudaAvailable() => Count(DeviceKind.Cuda) > 0;
 
     public void Dispose()
     {
@@ -150,8 +177,32 @@ public sealed class ComputeDevice : IDisposable
         builder.EnableAlgorithms().Optimize(OptimizationLevel.O2);
 
     // the managed CPU path keeps an ILGPU CPU accelerator for its buffers and fallback kernels
-    private static Device? FindDevice(Context context, DeviceKind kind) =>
-        context.Devices.FirstOrDefault(d => KindOf(d) == (kind == DeviceKind.Cpu ? DeviceKind.IlgpuCpu : kind));
+    private static List<Device> Present(Context context, DeviceKind kind) =>
+        [.. context.Devices.Where(d => KindOf(d) == (kind == DeviceKind.Cpu ? DeviceKind.IlgpuCpu : kind))];
+
+    private static IEnumerable<(DeviceSpec Spec, string Name, long MemoryBytes, int WarpSize)> Listed(Context context)
+    {
+        foreach (var kind in new[] { DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.IlgpuCpu })
+        {
+            var present = Present(context, kind);
+            for (int i = 0; i < present.Count; i++)
+                yield return (new DeviceSpec(kind, i), present[i].Name, present[i].MemorySize, present[i].WarpSize);
+        }
+        yield return (new DeviceSpec(DeviceKind.Cpu), $"managed Vector256, {Environment.ProcessorCount} threads",
+            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, System.Runtime.Intrinsics.Vector256<float>.Count);
+    }
+
+    // "only 2 CUDA devices (cuda:0 NVIDIA H200, cuda:1 NVIDIA H200)", or none, with what is present instead
+    private static string Missing(Context context, DeviceSpec spec)
+    {
+        var present = Present(context, spec.Kind);
+        string kind = spec.Kind switch { DeviceKind.Cuda => "CUDA", DeviceKind.OpenCL => "OpenCL", _ => Name(spec.Kind) };
+        if (present.Count > 0)
+            return $"only {present.Count} {kind} device{(present.Count == 1 ? "" : "s")} ("
+                + string.Join(", ", present.Select((d, i) => $"{new DeviceSpec(spec.Kind, i)} {d.Name}")) + ")";
+        return $"no {kind} device is present here (present: {string.Join(", ", Listed(context).Select(d => d.Spec))}; "
+            + $"ilgpu-cpu:1 … ilgpu-cpu:{DeviceSpec.IlgpuCpuInstances - 1} too); run 'gpuprelu devices', or use --device cpu";
+    }
 
     private static DeviceKind KindOf(Device device) => device.AcceleratorType switch
     {

@@ -43,9 +43,7 @@ public static class StudyExperiment
         {
             var c = config.Train;
             var plan = new TrainPlan(c);
-            var (train, test) = plan.GenerateData();
-            var mu = plan.Networks.Select(n => SubclassData.Centers(c.InputDim, c.Subclasses, c.RandomCenters, n.Seed)).ToList();
-            var centers = mu.Select(m => new CenterDirections(m, c.InputDim, c.Subclasses, c.PositiveSubclasses)).ToList();
+            var (train, test, mu, centers) = StudyData.Prepare(plan);
             var theta = NetworkBatch.Initialize(plan.Shape, plan.Networks, c.Init, c.InitScale);
             manifest.EndPhase("data");
 
@@ -70,7 +68,9 @@ public static class StudyExperiment
             manifest.EndPhase("alignment");
 
             log?.Invoke($"attacking the networks of α = {c.Alpha[0].ToString(CultureInfo.InvariantCulture)}: {config.Radii.Count} radii × {config.PgdPoints} points, {config.PgdSteps} PGD steps");
-            var robust = Attack(config, net, test, mu, cancel);
+            var attacked = net.Networks.Where(x => x.Alpha == c.Alpha[0]).ToList();
+            var robust = StudyAttack.Networks(config, net, attacked, test, x => x.Index.ToString(CultureInfo.InvariantCulture));
+            robust.AddRange(StudyAttack.Ideals(config, attacked, test, mu, c.P));
             CsvOutput.Write(Path.Combine(outDir, "robust_accuracy.csv"), robust);
             manifest.EndPhase("attack");
 
@@ -103,56 +103,6 @@ public static class StudyExperiment
         ArgumentNullException.ThrowIfNull(c);
         long perEpoch = c.Optimizer == OptimizerKind.Gd ? 1 : (c.NTrain + Math.Min(c.BatchSize, c.NTrain) - 1) / Math.Min(c.BatchSize, c.NTrain);
         return perEpoch * c.ResolvedEpochs;
-    }
-
-    /// <summary>The paper's l2 PGD (zero start, mean exponential loss over the attacked points, 1e-7 guard) on the networks
-    /// of the smallest α, at every radius, plus `PgdRestarts` random-start rounds whose breaks are added; and beside them
-    /// the exact curves of F and of F^(p) for each p > 1 of the grid (certified for p &lt; 2) on the same points.</summary>
-    private static List<RobustAccuracyRow> Attack(StudyConfig config, NetworkBatch net, DataSet[] test, List<double[]> mu,
-        CancellationToken cancel)
-    {
-        var c = config.Train;
-        int n = config.PgdPoints;
-        var attacked = net.Networks.Where(x => x.Alpha == c.Alpha[0]).ToList();
-        var points = attacked.Select(x => test[x.DataSet].Head(n)).ToList();
-        using var sub = net.Subset([.. attacked.Select(x => x.Index)]);
-        var options = PgdOptions.Paper(n) with { Steps = config.PgdSteps, StepSize = config.PgdStepSize };
-        var robust = Pgd.Run(sub, points, config.Radii, options);
-        for (int k = 1; k <= config.PgdRestarts; k++)
-        {
-            var again = Pgd.Run(sub, points, config.Radii, options with { RandomStart = true, Seed = k });
-            for (int b = 0; b < robust.Length; b++)
-                for (int r = 0; r < robust[b].Length; r++)
-                    for (int i = 0; i < n; i++)
-                        robust[b][r][i] &= again[b][r][i];
-        }
-        var theta = sub.ThetaToHost();
-        var rows = new List<RobustAccuracyRow>();
-        for (int b = 0; b < attacked.Count; b++)
-        {
-            var x = attacked[b];
-            bool finite = NetworkBatch.IsFinite(theta, sub.Shape, b);
-            for (int r = 0; r < config.Radii.Count; r++)
-            {
-                double acc = finite ? robust[b][r].Count(v => v) / (double)n : double.NaN;
-                rows.Add(new(x.Index.ToString(CultureInfo.InvariantCulture), x.P, x.Alpha, x.Seed, "l2", "pgd", config.Radii[r], acc, n));
-            }
-        }
-        // the ideal classifiers on each attacked data set (one per seed at the smallest α)
-        foreach (var x in attacked.GroupBy(x => x.DataSet).Select(g => g.First()))
-        {
-            var ideals = new List<(IdealKind Kind, double P, string Name)> { (IdealKind.F, 1, "F") };
-            ideals.AddRange(c.P.Where(p => p > 1).Select(p => (IdealKind.Fp, p, string.Create(CultureInfo.InvariantCulture, $"F^({p:0.##})"))));
-            var data = points[attacked.IndexOf(x)];
-            foreach (var (kind, p, name) in ideals)
-            {
-                var (lower, _, exact) = RobustRadius.OfPoints(kind, p, data, mu[x.Index], c.Subclasses, c.PositiveSubclasses);
-                var accuracy = RobustRadius.Accuracy(config.Radii, lower);
-                for (int r = 0; r < config.Radii.Count; r++)
-                    rows.Add(new(name, p, x.Alpha, x.Seed, "l2", exact ? "exact" : "certified", config.Radii[r], accuracy[r], n));
-            }
-        }
-        return rows;
     }
 
     /// <summary>Panels (a)–(e) and the dynamics: distance vs α, contributions and cosine maps of the first seed's networks

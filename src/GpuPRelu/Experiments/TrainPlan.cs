@@ -10,29 +10,54 @@ public sealed class TrainPlan
 {
     /// <summary>Builds the grid and the batch shape of `config` (no data yet).</summary>
     public TrainPlan(TrainConfig config)
+        : this(config, Grid(config))
+    {
+    }
+
+    /// <summary>A batch of the given networks (p, α, seed), in that order, on the shape-setting fields of `config` (its
+    /// alpha, p, seeds and seed are not read): a sweep's batch. Networks of equal (α, seed) share a data set, numbered in
+    /// order of first appearance.</summary>
+    public TrainPlan(TrainConfig config, IReadOnlyList<(double P, double Alpha, int Seed)> grid)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(grid);
         Config = config;
+        var sets = new Dictionary<(double, int), int>();
         var networks = new List<NetworkInfo>();
-        for (int ai = 0; ai < config.Alpha.Count; ai++)
+        foreach (var (p, alpha, seed) in grid)
+        {
+            if (!sets.TryGetValue((alpha, seed), out int set))
+                sets[(alpha, seed)] = set = sets.Count;
+            networks.Add(new NetworkInfo(networks.Count, p, alpha, seed, set));
+        }
+        Networks = networks;
+        DataSets = sets.Count;
+        Shape = new BatchShape(networks.Count, 0, config.InputDim, config.Width, config.Outputs,
+            config.Bias ? 1 : 0, config.NormalizeInput ? 1 : 0);
+    }
+
+    // the config's grid in the nesting α, seed, p: networks of one (α, seed) are adjacent and share a data set
+    private static List<(double P, double Alpha, int Seed)> Grid(TrainConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var grid = new List<(double, double, int)>();
+        foreach (var alpha in config.Alpha)
         {
             for (int si = 0; si < config.Seeds; si++)
             {
                 foreach (var p in config.P)
-                    networks.Add(new NetworkInfo(networks.Count, p, config.Alpha[ai], config.Seed + si, ai * config.Seeds + si));
+                    grid.Add((p, alpha, config.Seed + si));
             }
         }
-        Networks = networks;
-        Shape = new BatchShape(networks.Count, 0, config.InputDim, config.Width, config.Outputs,
-            config.Bias ? 1 : 0, config.NormalizeInput ? 1 : 0);
+        return grid;
     }
 
     public TrainConfig Config { get; }
     public IReadOnlyList<NetworkInfo> Networks { get; }
     public BatchShape Shape { get; }
 
-    /// <summary>Number of distinct data sets (α × seed).</summary>
-    public int DataSets => Config.Alpha.Count * Config.Seeds;
+    /// <summary>Number of distinct data sets (one per (α, seed)).</summary>
+    public int DataSets { get; }
 
     /// <summary>The training and test sets of every (α, seed), generated on the host from the counter-based generator.</summary>
     public (DataSet[] Train, DataSet[] Test) GenerateData()

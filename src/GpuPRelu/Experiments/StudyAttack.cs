@@ -1,0 +1,82 @@
+using System.Globalization;
+using GpuPRelu.Analysis;
+using GpuPRelu.Attacks;
+using GpuPRelu.Data;
+using GpuPRelu.Models;
+
+namespace GpuPRelu.Experiments;
+
+/// <summary>The study's attack phase as callable pieces (the fig2/fig5 verbs and the sweep's batches share them): the
+/// paper's l2 PGD on chosen networks of a batch, and the exact (or certified) curves of F and F^(p) on the same points.</summary>
+public static class StudyAttack
+{
+    /// <summary>The paper's l2 PGD (zero start, mean exponential loss over the attacked points, 1e-7 guard) on the networks
+    /// `attacked` of `net`, each on the first `PgdPoints` rows of its test set, at every radius, plus `PgdRestarts`
+    /// random-start rounds whose breaks are added. Row b is named names(b); diverged networks report NaN.</summary>
+    public static List<RobustAccuracyRow> Networks(StudyConfig config, NetworkBatch net, IReadOnlyList<NetworkInfo> attacked,
+        IReadOnlyList<DataSet> test, Func<NetworkInfo, string> names)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(attacked);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(names);
+        int n = config.PgdPoints;
+        var points = Points(config, attacked, test);
+        using var sub = net.Subset([.. attacked.Select(x => x.Index)]);
+        var options = PgdOptions.Paper(n) with { Steps = config.PgdSteps, StepSize = config.PgdStepSize };
+        var robust = Pgd.Run(sub, points, config.Radii, options);
+        for (int k = 1; k <= config.PgdRestarts; k++)
+        {
+            var again = Pgd.Run(sub, points, config.Radii, options with { RandomStart = true, Seed = k });
+            for (int b = 0; b < robust.Length; b++)
+                for (int r = 0; r < robust[b].Length; r++)
+                    for (int i = 0; i < n; i++)
+                        robust[b][r][i] &= again[b][r][i];
+        }
+        var theta = sub.ThetaToHost();
+        var rows = new List<RobustAccuracyRow>();
+        for (int b = 0; b < attacked.Count; b++)
+        {
+            var x = attacked[b];
+            bool finite = NetworkBatch.IsFinite(theta, sub.Shape, b);
+            for (int r = 0; r < config.Radii.Count; r++)
+            {
+                double acc = finite ? robust[b][r].Count(v => v) / (double)n : double.NaN;
+                rows.Add(new(names(x), x.P, x.Alpha, x.Seed, "l2", "pgd", config.Radii[r], acc, n));
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>The exact curves of F and of F^(p) for each p > 1 of `ps` (certified for p &lt; 2) on the attacked points
+    /// of each data set among `attacked` (once per data set); mu[Index] are a network's centers.</summary>
+    public static List<RobustAccuracyRow> Ideals(StudyConfig config, IReadOnlyList<NetworkInfo> attacked, IReadOnlyList<DataSet> test,
+        IReadOnlyList<double[]> mu, IReadOnlyList<double> ps)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(attacked);
+        ArgumentNullException.ThrowIfNull(mu);
+        ArgumentNullException.ThrowIfNull(ps);
+        var c = config.Train;
+        int n = config.PgdPoints;
+        var rows = new List<RobustAccuracyRow>();
+        foreach (var x in attacked.GroupBy(x => x.DataSet).Select(g => g.First()))
+        {
+            var ideals = new List<(IdealKind Kind, double P, string Name)> { (IdealKind.F, 1, "F") };
+            ideals.AddRange(ps.Where(p => p > 1).Select(p => (IdealKind.Fp, p, string.Create(CultureInfo.InvariantCulture, $"F^({p:0.##})"))));
+            var data = test[x.DataSet].Head(n);
+            foreach (var (kind, p, name) in ideals)
+            {
+                var (lower, _, exact) = RobustRadius.OfPoints(kind, p, data, mu[x.Index], c.Subclasses, c.PositiveSubclasses);
+                var accuracy = RobustRadius.Accuracy(config.Radii, lower);
+                for (int r = 0; r < config.Radii.Count; r++)
+                    rows.Add(new(name, p, x.Alpha, x.Seed, "l2", exact ? "exact" : "certified", config.Radii[r], accuracy[r], n));
+            }
+        }
+        return rows;
+    }
+
+    private static List<DataSet> Points(StudyConfig config, IReadOnlyList<NetworkInfo> attacked, IReadOnlyList<DataSet> test) =>
+        [.. attacked.Select(x => test[x.DataSet].Head(config.PgdPoints))];
+}

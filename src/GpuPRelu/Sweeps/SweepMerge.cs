@@ -1,0 +1,61 @@
+namespace GpuPRelu.Sweeps;
+
+/// <summary>`gpuprelu merge`: folds shard folders of one plan into one sweep folder — their committed batch folders
+/// copied into it, its ledger written, then the sweep's outputs (SweepCollector), equal byte for byte to the outputs of
+/// the unsharded sweep. Refuses, before writing anything, a folder that is not a sweep, shards of different plans
+/// (naming the folder and both hashes) and a plan whose batches the shards do not all hold (naming them).</summary>
+public static class SweepMerge
+{
+    /// <summary>Merges `shards` into `outDir` (created; must not hold files); returns the plan.</summary>
+    public static SweepPlan Run(IReadOnlyList<string> shards, string outDir)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        if (shards.Count == 0)
+            throw new FormatException("merge: name at least one shard folder");
+        foreach (var s in shards.Where(s => !Directory.Exists(s)))
+            throw new FileNotFoundException($"merge: shard folder '{s}' does not exist");
+        var hashes = shards.Select(s => SweepFolder.StoredHash(s) ?? throw new InvalidDataException($"merge: '{s}' is not a sweep folder (no plan.json)")).ToList();
+        for (int i = 1; i < shards.Count; i++)
+        {
+            if (hashes[i] != hashes[0])
+                throw new InvalidDataException($"merge: '{shards[i]}' holds plan {hashes[i][..12]}, '{shards[0]}' plan {hashes[0][..12]}: shards of different sweeps");
+        }
+        var plan = SweepFolder.Read(shards[0])!;
+        // each batch from the first shard whose ledger and folder hold it
+        var source = new Dictionary<string, string>();
+        foreach (var shard in shards)
+        {
+            var committed = new SweepLedger(shard).Committed(plan.Hash);
+            foreach (var b in plan.Batches.Where(b => committed.Contains(b.Name) && Directory.Exists(BatchRunner.Folder(shard, b))))
+                source.TryAdd(b.Name, BatchRunner.Folder(shard, b));
+        }
+        var missing = plan.Batches.Where(b => !source.ContainsKey(b.Name)).Select(b => b.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidDataException($"merge: {missing.Count} of {plan.Batches.Count} batches of plan {plan.ShortHash} are in none of the "
+                + $"{shards.Count} shard folders: {SweepCollector.Names(missing)} (a shard still running, failed or not given?)");
+        }
+        var full = Path.GetFullPath(outDir);
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
+            throw new InvalidDataException($"merge: out '{outDir}' exists and is not empty; choose another folder");
+        SweepRunner.Prepare(plan, full);
+        var ledger = new SweepLedger(full);
+        foreach (var b in plan.Batches)
+        {
+            var target = BatchRunner.Folder(full, b);
+            var temp = Path.Combine(full, "batches", $".{b.Name}.tmp-{Guid.NewGuid():N}");
+            Copy(source[b.Name], temp);
+            Directory.Move(temp, target);
+            ledger.Append(plan.Hash, b.Name, "merged from " + Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(source[b.Name]))), 0);
+        }
+        SweepCollector.Write(plan, full);
+        return plan;
+    }
+
+    private static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+    }
+}
