@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Tests the shipped Slurm files on a real Slurm: a one-node cluster on localhost in a private temporary folder
 # (munged, slurmctld and slurmd on free ports; nothing of the machine's own Slurm or munge is touched), then
-# bench/slurm/submit.sh submits bench/slurm/sweep.sbatch in CPU mode (--gres=none, DEVICE=cpu) on
+# bench/slurm/submit.sh submits bench/slurm/sweep.sbatch in CPU mode (--gres=none, DEVICES=cpu) on
 # bench/slurm/tiny-sweep.yaml: SHARDS array tasks and the dependent merge. While task 0 runs it gets the time-limit
-# warning (USR1 to its batch shell, as --signal=B:USR1 sends it), so it stops, requeues itself and resumes. At the end
-# the merged folder's CSVs must equal, byte for byte, those of one unsharded `gpuprelu sweep` of the same config.
+# warning (USR1 to its batch shell, as --signal=B:USR1 sends it) once it has committed a batch, so it stops, requeues
+# itself and resumes. At the end the merged folder's CSVs and report.md must equal, byte for byte, those of one
+# unsharded `gpuprelu sweep` of the same config.
 # Prints PASS or FAIL (exit 0 or 1; 2 when it cannot run). Always stops the daemons and jobs it started.
 # Needs root (apt-get install slurm-wlm munge when missing, daemons as root) and the .NET SDK.
-# Usage: bench/slurm/local-cluster.sh      env: SHARDS (3), GPUPRELU (default: builds src/GpuPRelu.Cli, Debug),
+# Usage: bench/slurm/local-cluster.sh      env: SHARDS (2), GPUPRELU (default: builds src/GpuPRelu.Cli, Debug),
 #        KEEP=1 keeps the temporary folder (it is kept anyway on FAIL).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -144,10 +145,10 @@ say "cluster up: $(sinfo -V), $(munged -V 2>&1 | head -1 | cut -d' ' -f1); $node
 phase cluster
 
 # ---- the shipped sbatch file, through submit.sh ----
-shards=${SHARDS:-3}
+shards=${SHARDS:-2}
 out="$tmp/run"
 config="$repo/bench/slurm/tiny-sweep.yaml"
-ids=$(CONFIG="$config" OUT="$out" SHARDS="$shards" GPUPRELU="$GPUPRELU" DEVICE=cpu SWEEP_ARGS="" \
+ids=$(CONFIG="$config" OUT="$out" SHARDS="$shards" GPUPRELU="$GPUPRELU" DEVICES=cpu SWEEP_ARGS="" \
   bench/slurm/submit.sh --gres=none --cpus-per-task=1 --time=10)
 array=$(echo "$ids" | sed -n 1p)
 merge=$(echo "$ids" | sed -n 2p)
@@ -182,22 +183,24 @@ for ((i = 0; i < shards; i++)); do
 done
 s=$(job_state "$merge")
 [ "$s" = COMPLETED ] || failures+=("merge job $merge ended $s")
-task0_log=$(ls "$out"/slurm-gpuprelu-sweep-"${array}"_0.out 2> /dev/null || true)
+task0_log="$out/slurm-gpuprelu-sweep-${array}_0.out"
 if [ "$signalled" != 1 ]; then
   failures+=("task 0 ended before it could be sent the time-limit warning")
-elif ! grep -q 'restart 1,.*--resume' "$task0_log"; then
-  failures+=("task 0 did not restart with --resume after the time-limit warning")
+elif ! grep -q 'restart 1,' "$task0_log" 2> /dev/null; then
+  failures+=("task 0 did not run again after the time-limit warning")
+elif [ -n "$(grep -o '"batch":"[^"]*"' "$ledger" | sort | uniq -d)" ]; then
+  failures+=("task 0 ran a batch again that it had committed before the requeue")
 fi
 
 # ---- the same sweep, unsharded ----
-"${tool[@]}" sweep --config "$config" --out "$tmp/single" --device cpu > "$tmp/log/single.out" 2>&1 ||
+"${tool[@]}" sweep --config "$config" --out "$tmp/single" --devices cpu > "$tmp/log/single.out" 2>&1 ||
   failures+=("the unsharded sweep failed (see $tmp/log/single.out)")
 phase unsharded
 
-csvs() { (cd "$1" && find . -name '*.csv' -type f | sort); }
+csvs() { (cd "$1" && find . -maxdepth 1 -type f \( -name '*.csv' -o -name report.md \) | sort); }
 if [ -d "$out/merged" ] && [ -d "$tmp/single" ]; then
   if [ "$(csvs "$out/merged")" != "$(csvs "$tmp/single")" ]; then
-    failures+=("the merged folder and the unsharded one hold different CSV files")
+    failures+=("the merged folder and the unsharded one hold different sets of files")
   elif [ -z "$(csvs "$tmp/single")" ]; then
     failures+=("the unsharded sweep wrote no CSV")
   else
@@ -205,7 +208,7 @@ if [ -d "$out/merged" ] && [ -d "$tmp/single" ]; then
     for f in $(csvs "$tmp/single"); do
       if cmp -s "$tmp/single/$f" "$out/merged/$f"; then n=$((n + 1)); else failures+=("$f differs"); fi
     done
-    say "$n CSV files identical: $(csvs "$tmp/single" | tr '\n' ' ')"
+    say "$n files identical: $(csvs "$tmp/single" | tr '\n' ' ')"
   fi
 else
   failures+=("no merged folder ($out/merged) or no unsharded one")
