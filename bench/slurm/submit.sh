@@ -17,6 +17,12 @@ case "$SHARDS" in '' | *[!0-9]* | 0*) echo "submit.sh: SHARDS must be a whole nu
 CONFIG="$(cd "$(dirname "$CONFIG")" && pwd)/$(basename "$CONFIG")"
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
+words=()
+for w in $GPUPRELU; do   # a relative path in the command (./publish/gpuprelu, dotnet bin/gpuprelu.dll) made absolute
+  if [[ $w == */* && $w != /* && -e $w ]]; then w="$(cd "$(dirname "$w")" && pwd)/$(basename "$w")"; fi
+  words+=("$w")
+done
+GPUPRELU="${words[*]}"
 export CONFIG OUT SHARDS GPUPRELU DEVICES SWEEP_ARGS
 
 array=$(sbatch --parsable --array="0-$((SHARDS - 1))" --chdir="$OUT" "$@" "$sbatch_file")
