@@ -49,7 +49,7 @@ mkdir -m 700 "$tmp/munge"
 mkdir "$tmp/state" "$tmp/spool" "$tmp/log"
 conf="$tmp/slurm.conf"
 export SLURM_CONF="$conf"   # for sbatch, squeue, … and inherited by the daemons and the jobs
-ctld_pid= slurmd_pid= munged_pid= verdict=FAIL
+ctld_pid='' slurmd_pid='' munged_pid='' verdict=FAIL
 
 # The processes of this cluster: the daemons, job steps and jobs, whose environment holds our SLURM_CONF (this shell's
 # own environment is the one it started with). Bash builtins only, so the scan does not find itself.
@@ -72,8 +72,8 @@ cleanup() {
   [ -n "$munged_pid" ] && kill "$munged_pid" 2> /dev/null && wait "$munged_pid" 2> /dev/null
   local left
   export -n SLURM_CONF
-  left=$(cluster_pids)
-  if [ -n "$left" ]; then say "stopping leftover processes of this cluster: $(echo $left)"; kill -9 $left 2> /dev/null; fi
+  mapfile -t left < <(cluster_pids)
+  if [ ${#left[@]} -gt 0 ]; then say "stopping leftover processes of this cluster: ${left[*]}"; kill -9 "${left[@]}" 2> /dev/null; fi
   if [ "$verdict" = PASS ] && [ "${KEEP:-0}" != 1 ]; then rm -rf "$tmp"; else say "kept $tmp (logs in $tmp/log)"; fi
 }
 trap cleanup EXIT

@@ -32,7 +32,7 @@ shards=()
 for ((i = 0; i < SHARDS; i++)); do shards+=("$OUT/shards/$i-of-$SHARDS"); done
 # into a temporary folder renamed at the end, so a merge killed or requeued half-way can simply run again; the rename
 # refuses to replace a merged folder that is already there
-printf -v merge_cmd '%q ' $GPUPRELU merge --out "$OUT/merged.partial" "${shards[@]}"
+printf -v merge_cmd '%q ' "${words[@]}" merge --out "$OUT/merged.partial" "${shards[@]}"
 printf -v merge_cmd 'rm -rf %q && %s && mv -T %q %q' "$OUT/merged.partial" "$merge_cmd" "$OUT/merged.partial" "$OUT/merged"
 # --kill-on-invalid-dep: if a task fails, the merge is cancelled instead of pending forever
 merge=$(sbatch --parsable --job-name=gpuprelu-merge --dependency="afterok:$array" --kill-on-invalid-dep=yes \
