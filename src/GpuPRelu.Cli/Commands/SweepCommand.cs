@@ -30,9 +30,14 @@ internal static class SweepCommand
         var maxNetworks = new Option<long>("--max-networks") { Description = "refuse grids of more networks", DefaultValueFactory = _ => 100_000 };
         var allowLarge = new Option<bool>("--allow-large") { Description = "run a grid beyond --max-networks" };
         var memory = new Option<long>("--batch-memory-mib") { Description = "device memory a batch may plan into (part of the plan: same on every shard)", DefaultValueFactory = _ => 8192 };
+        var checkpointMinutes = new Option<double>("--checkpoint-minutes")
+        {
+            Description = "save each batch's training state into DIR/checkpoints every M minutes, at epoch ends (0: every epoch), so --resume continues a killed batch",
+            DefaultValueFactory = _ => 10,
+        };
         var rate = new Option<double?>("--rate") { Description = "GFLOP/s per device for --plan's estimate (default: measured on the first device)" };
         var settings = new SpecOptions();
-        foreach (var o in new Option[] { config, preset, grid, output, resume, planOnly, phases, devices, shard, maxNetworks, allowLarge, memory, rate })
+        foreach (var o in new Option[] { config, preset, grid, output, resume, planOnly, phases, devices, shard, maxNetworks, allowLarge, memory, checkpointMinutes, rate })
             command.Options.Add(o);
         settings.AddTo(command);
 
@@ -75,21 +80,15 @@ internal static class SweepCommand
                 throw new UsageException($"out: '{dir}' exists and is not empty; pass --resume to continue the sweep in it, or choose another folder");
             if (resuming && Directory.Exists(full) && stored is null && Directory.EnumerateFileSystemEntries(full).Any())
                 throw new UsageException($"resume: '{dir}' is not empty and holds no sweep (no plan.json); choose another folder");
+            if (parse.GetValue(checkpointMinutes) is var minutes && !(minutes >= 0))
+                throw new UsageException($"checkpoint_minutes must be ≥ 0, got {minutes}");
             Directory.CreateDirectory(full);
-            var opened = new List<ComputeDevice>();
-            try
-            {
-                foreach (var s in specs)
-                    opened.Add(CommonOptions.Open(s));
-                Console.WriteLine($"sweep {plan.ShortHash}: {plan.Networks.Count()} networks in {plan.Batches.Count} batches, shard {part}, into {full}");
-                SweepRunner.Run(plan, full, opened, part, line => Console.Error.WriteLine(line));
-                Console.WriteLine(part.Count == 1 ? $"wrote {full} (summary.csv, report.md)" : $"shard {part} done in {full}; fold the shards with gpuprelu merge");
-            }
-            finally
-            {
-                foreach (var d in opened)
-                    d.Dispose();
-            }
+            using var pool = new DevicePool(specs);
+            foreach (var d in pool.Devices)
+                Console.WriteLine($"device {d.Description}");
+            Console.WriteLine($"sweep {plan.ShortHash}: {plan.Networks.Count()} networks in {plan.Batches.Count} batches, shard {part}, into {full}");
+            SweepRunner.Run(plan, full, pool, part, TimeSpan.FromMinutes(minutes), line => Console.Error.WriteLine(line));
+            Console.WriteLine(part.Count == 1 ? $"wrote {full} (summary.csv, report.md)" : $"shard {part} done in {full}; fold the shards with gpuprelu merge");
             return 0;
         });
         return command;

@@ -1,7 +1,9 @@
+using System.Text.Json;
 using System.CommandLine;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;
 using GpuPRelu.IO;
+using GpuPRelu.Training;
 
 namespace GpuPRelu.Cli.Commands;
 
@@ -17,8 +19,17 @@ internal static class TrainCommand
         var overwrite = CommonOptions.Overwrite();
         var save = new Option<bool>("--save") { Description = "write the trained networks to networks.safetensors" };
         var load = new Option<FileInfo>("--load") { Description = "start from the networks of a safetensors file instead of a fresh init" };
+        var checkpointMinutes = new Option<double?>("--checkpoint-minutes")
+        {
+            Description = "save the training state into OUT/checkpoint every M minutes, at epoch ends (0: every epoch), so that --resume continues after a kill",
+        };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "continue the train run in --out from OUT/checkpoint, or start it when it has none (give the flags that started it); "
+                + "checkpoints every --checkpoint-minutes (10)",
+        };
         var fields = new ConfigOptions<TrainConfig>(TrainFields.All, StudyFields.TrainFileKeys);
-        foreach (var o in new Option[] { preset, device, output, overwrite, save, load })
+        foreach (var o in new Option[] { preset, device, output, overwrite, save, load, checkpointMinutes, resume })
             command.Options.Add(o);
         fields.AddTo(command);
 
@@ -31,19 +42,53 @@ internal static class TrainCommand
             var loadPath = parse.GetValue(load);
             if (loadPath is { Exists: false })
                 throw new UsageException($"load: file '{loadPath.FullName}' does not exist");
-            var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
+            var minutes = parse.GetValue(checkpointMinutes);
+            if (minutes is { } m && !(m >= 0 && double.IsFinite(m)))
+                throw new UsageException($"checkpoint_minutes must be ≥ 0, got {m}");
+            bool resuming = parse.GetValue(resume);
+            var outDir = resuming ? PrepareResume(parse.GetValue(output)!) : CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
+            var checkpoint = Path.Combine(outDir, TrainExperiment.CheckpointFolder);
+            if (!resuming && Directory.Exists(checkpoint))
+                Directory.Delete(checkpoint, recursive: true); // --overwrite of an older run: never resume it unasked
+            if (resuming && TrainingCheckpoint.Exists(checkpoint))
+                Console.WriteLine($"resuming from {checkpoint}");
 
             using var dev = CommonOptions.Open(kind);
             var plan = new TrainPlan(cfg);
             Console.WriteLine($"{plan.Networks.Count} networks (p {string.Join(",", cfg.P)} × {cfg.Alpha.Count} α × {cfg.Seeds} seeds), "
                 + $"D {cfg.InputDim}, h {cfg.Width}, n_train {cfg.NTrain}, {cfg.Optimizer.ToString().ToLowerInvariant()} {cfg.ResolvedEpochs} epochs");
             var summary = ProgressReporter.Run("train", (log, progress) =>
-                TrainExperiment.Run(cfg, dev, outDir, parse.GetValue(save), loadPath?.FullName, log, progress));
+                TrainExperiment.Run(cfg, dev, outDir, parse.GetValue(save), loadPath?.FullName, log, progress,
+                    resuming || minutes is not null ? TimeSpan.FromMinutes(minutes ?? 10) : null));
             foreach (var g in summary.GroupBy(s => s.P))
                 Console.WriteLine($"p={g.Key}: mean test_acc {g.Average(s => s.TestAcc):0.0000}, diverged {g.Count(s => s.Diverged)}");
             Console.WriteLine($"wrote {outDir}");
             return 0;
         });
         return command;
+    }
+
+    // --resume takes an empty or absent folder (first start) or a train run's folder (a manifest.json of "train")
+    private static string PrepareResume(string dir)
+    {
+        var full = Path.GetFullPath(dir);
+        var manifest = Path.Combine(full, "manifest.json");
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !IsTrainRun(manifest))
+            throw new UsageException($"resume: '{dir}' is not the folder of a train run (no manifest.json of 'train'); give the run's --out, or an empty folder to start one");
+        Directory.CreateDirectory(full);
+        return full;
+    }
+
+    private static bool IsTrainRun(string manifest)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(manifest));
+            return doc.RootElement.TryGetProperty("command", out var command) && command.ValueEquals("train");
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return false;
+        }
     }
 }

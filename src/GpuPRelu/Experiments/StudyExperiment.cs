@@ -54,7 +54,7 @@ public static class StudyExperiment
                 ? new NeuronDynamics(net, centers, NeuronDynamics.LogSpacedSteps(TotalSteps(c), Math.Max(2, config.Snapshots)), watched)
                 : null;
             log?.Invoke($"training {plan.Networks.Count} networks");
-            var summary = TrainExperiment.TrainBatch(plan, net, train, test, outDir, log, progress, dynamics is null ? null : dynamics.OnStep, cancel);
+            var summary = TrainExperiment.TrainBatch(plan, net, train, test, outDir, log, progress, dynamics is null ? null : dynamics.OnStep, cancel: cancel);
             if (dynamics is not null)
                 CsvOutput.Write(Path.Combine(outDir, "dynamics.csv"), dynamics.Rows);
             if (save)

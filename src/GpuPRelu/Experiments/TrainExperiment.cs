@@ -12,11 +12,17 @@ namespace GpuPRelu.Experiments;
 /// manifest.json and optionally networks.safetensors in the output folder.</summary>
 public static class TrainExperiment
 {
+    /// <summary>The subfolder of a run's output folder that holds its training checkpoint.</summary>
+    public const string CheckpointFolder = "checkpoint";
+
     /// <summary>Runs a validated config on `device`, writing into `outDir` (which must exist). `load` starts from the
     /// networks of a file instead of a fresh init. `log` receives one line per log point; `progress` the fraction done.
-    /// Returns the summary rows.</summary>
+    /// `checkpointEvery` saves the training state into outDir/checkpoint that often (Zero: every epoch) and resumes from
+    /// a checkpoint already there (Trainer.Train); the outputs of a resumed run equal an uninterrupted one's (the
+    /// manifest gains resumed_from_epoch). Returns the summary rows.</summary>
     public static IReadOnlyList<SummaryRow> Run(TrainConfig config, ComputeDevice device, string outDir, bool save,
-        string? load = null, Action<string>? log = null, Action<double>? progress = null, CancellationToken cancel = default)
+        string? load = null, Action<string>? log = null, Action<double>? progress = null, TimeSpan? checkpointEvery = null,
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
@@ -31,7 +37,15 @@ public static class TrainExperiment
             manifest.EndPhase("data");
 
             using var batch = new NetworkBatch(device, plan.Shape, plan.Networks, theta, plan.Centers(train));
-            var summary = TrainBatch(plan, batch, train, test, outDir, log, progress, cancel: cancel);
+            var checkpoint = checkpointEvery is { } every ? new CheckpointOptions(Path.Combine(outDir, CheckpointFolder), every) : null;
+            bool first = true;
+            var summary = TrainBatch(plan, batch, train, test, outDir, log, progress, (epoch, _, _) =>
+            {
+                // a fresh run's first call is (0, 0, 0); a resumed one's is the checkpoint's epoch
+                if (first && epoch > 0)
+                    manifest.Results["resumed_from_epoch"] = epoch;
+                first = false;
+            }, checkpoint, cancel);
             manifest.EndPhase("train");
 
             if (save)
@@ -51,16 +65,17 @@ public static class TrainExperiment
 
     /// <summary>Trains `batch` (the plan's networks on its data) in place, keeping training.csv current (rewritten at
     /// most every few seconds, so a failure keeps what was logged) and writing summary.csv at the end. `onStep` is the
-    /// Trainer's per-step hook. Returns the summary rows of the last epoch.</summary>
+    /// Trainer's per-step hook; `checkpoint` its checkpoints (a resumed batch writes the same CSVs as an uninterrupted
+    /// one: the restored log points are replayed). Returns the summary rows of the last epoch.</summary>
     public static IReadOnlyList<SummaryRow> TrainBatch(TrainPlan plan, NetworkBatch batch, DataSet[] train, DataSet[] test,
         string outDir, Action<string>? log = null, Action<double>? progress = null, Action<int, long, double>? onStep = null,
-        CancellationToken cancel = default)
+        CheckpointOptions? checkpoint = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(batch);
         var config = plan.Config;
         var options = new TrainingOptions(config.Optimizer, config.Loss, config.Lr, config.ResolvedEpochs,
-            config.BatchSize, config.LogEvery);
+            config.BatchSize, config.LogEvery, Checkpoint: checkpoint);
         var rows = new List<TrainingRow>();
         var trainingCsv = Path.Combine(outDir, "training.csv");
         var lastWrite = Stopwatch.StartNew();

@@ -12,19 +12,8 @@ public static class ConfigFile
     /// FormatException naming the source, the key (and line) and the rule.</summary>
     public static TConfig Apply<TConfig>(TConfig config, string yaml, string source, IReadOnlyList<ConfigField<TConfig>> fields)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            throw new FormatException($"{source}: malformed YAML at line {ex.Start.Line}: {ex.Message}", ex);
-        }
-        if (stream.Documents.Count == 0)
+        if (Root(yaml, source) is not { } root)
             return config;
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new FormatException($"{source}: the top level must be a mapping of keys to values");
         foreach (var (keyNode, valueNode) in root.Children)
         {
             var key = ((YamlScalarNode)keyNode).Value ?? "";
@@ -47,5 +36,24 @@ public static class ConfigFile
             }
         }
         return config;
+    }
+
+    /// <summary>The top-level mapping of a YAML text (null for an empty text); malformed YAML and any other top level
+    /// throw FormatException naming the source (and line).</summary>
+    public static YamlMappingNode? Root(string yaml, string source)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new FormatException($"{source}: malformed YAML at line {ex.Start.Line}: {ex.Message}", ex);
+        }
+        if (stream.Documents.Count == 0)
+            return null;
+        return stream.Documents[0].RootNode as YamlMappingNode
+            ?? throw new FormatException($"{source}: the top level must be a mapping of keys to values");
     }
 }

@@ -71,9 +71,10 @@ public static class SweepPlot
             if (g.Key != 1)
                 SeriesBand.Of(g.Select(r => (Num(r[key]), Num(r["dist_fp"])))).AddTo(plot, color, $"dist(f_{p}, F^({p}))");
         }
+        // room above the curves for the legend
         plot.Axes.AutoScale();
-        plot.Axes.SetLimitsY(0, plot.Axes.GetLimits().Top);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Axes.SetLimitsY(0, 1.6 * plot.Axes.GetLimits().Top);
+        plot.ShowLegend(Alignment.UpperRight);
         return plot;
     }
 

@@ -7,6 +7,7 @@ using GpuPRelu.Devices;
 using GpuPRelu.Experiments;
 using GpuPRelu.IO;
 using GpuPRelu.Models;
+using GpuPRelu.Training;
 
 namespace GpuPRelu.Sweeps;
 
@@ -25,8 +26,16 @@ public static class BatchRunner
         return Path.Combine(sweepDir, "batches", batch.Name);
     }
 
-    /// <summary>Runs `batch` of `plan` on `device` and commits its folder under `sweepDir`; returns the seconds it took.</summary>
-    public static double Run(SweepPlan plan, SweepBatch batch, ComputeDevice device, string sweepDir, Action<string>? log = null,
+    /// <summary>The folder of a batch's training checkpoint (kept across kills; removed when the batch is committed).</summary>
+    public static string CheckpointFolder(string sweepDir, SweepBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return Path.Combine(sweepDir, "checkpoints", batch.Name);
+    }
+
+    /// <summary>Runs `batch` of `plan` on `device` and commits its folder under `sweepDir`, checkpointing the training
+    /// every `checkpointEvery` (and resuming from a checkpoint a killed run left); returns the seconds it took.</summary>
+    public static double Run(SweepPlan plan, SweepBatch batch, ComputeDevice device, string sweepDir, TimeSpan checkpointEvery,
         CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -45,7 +54,10 @@ public static class BatchRunner
             var data = StudyData.Prepare(train);
             var theta = NetworkBatch.Initialize(train.Shape, train.Networks, c.Init, c.InitScale);
             using var net = new NetworkBatch(device, train.Shape, train.Networks, theta, train.Centers(data.Train));
-            var summary = TrainExperiment.TrainBatch(train, net, data.Train, data.Test, temp, cancel: cancel);
+            var checkpoint = new CheckpointOptions(CheckpointFolder(sweepDir, batch), checkpointEvery);
+            int resumedFrom = -1;
+            var summary = TrainExperiment.TrainBatch(train, net, data.Train, data.Test, temp,
+                onStep: (epoch, _, _) => resumedFrom = resumedFrom < 0 ? epoch : resumedFrom, checkpoint: checkpoint, cancel: cancel);
             File.Delete(Path.Combine(temp, "summary.csv"));
             IReadOnlyList<AlignmentRow> alignment = [];
             if (phases.HasFlag(SweepPhases.Alignment))
@@ -76,13 +88,13 @@ public static class BatchRunner
                 Batch = batch.Name,
                 Networks = ids,
                 Device = device.Description,
+                ResumedFromEpoch = resumedFrom,
                 Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
             }));
             if (Directory.Exists(final))
                 Directory.Delete(final, recursive: true);
             Directory.Move(temp, final);
-            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                $"{batch.Name}: {batch.Networks.Count} networks on {device.Description} in {clock.Elapsed.TotalSeconds:0.0} s"));
+            Directory.Delete(checkpoint.Folder, recursive: true);
             return clock.Elapsed.TotalSeconds;
         }
         finally

@@ -1,6 +1,6 @@
 using System.Globalization;
 using GpuPRelu.Experiments;
-using YamlDotNet.Core;
+using GpuPRelu.IO;
 using YamlDotNet.RepresentationModel;
 
 namespace GpuPRelu.Sweeps;
@@ -13,19 +13,8 @@ public static class SweepFile
     /// <summary>The spec of the YAML text; `source` names it in messages.</summary>
     public static SweepSpec Read(string yaml, string source)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            throw new FormatException($"{source}: malformed YAML at line {ex.Start.Line}: {ex.InnerException?.Message ?? ex.Message}", ex);
-        }
-        if (stream.Documents.Count == 0)
+        if (ConfigFile.Root(yaml, source) is not { } root)
             return new SweepSpec();
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new FormatException($"{source}: the top level must be a mapping of keys to values");
         var known = StudyFields.All.Select(f => f.Key).ToHashSet();
         var seen = new Dictionary<string, long>();
         var fixedSettings = new List<KeyValuePair<string, string>>();

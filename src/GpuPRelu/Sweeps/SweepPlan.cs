@@ -97,13 +97,14 @@ public sealed class SweepPlan
         {
             var members = group.ToList();
             var shared = BatchConfig(members);
-            int start = 0;
-            while (start < members.Count)
+            // the most networks one batch fits, then the group cut into that many equal batches (15 = 8 + 7, not 14 + 1)
+            int most = 1;
+            while (most < members.Count && Fits(shared, members.Take(most + 1).ToList(), budget, options.Phases))
+                most++;
+            int parts = (members.Count + most - 1) / most, size = (members.Count + parts - 1) / parts;
+            for (int start = 0; start < members.Count; start += size)
             {
-                int take = 1;
-                while (start + take < members.Count && Fits(shared, members.Skip(start).Take(take + 1).ToList(), budget, options.Phases))
-                    take++;
-                var chunk = members.Skip(start).Take(take).ToList();
+                var chunk = members.Skip(start).Take(size).ToList();
                 long bytes = SweepCost.Bytes(shared, chunk.Count, Sets(chunk), options.Phases);
                 if (bytes > budget)
                 {
@@ -112,7 +113,6 @@ public sealed class SweepPlan
                 }
                 double flops = chunk.Sum(n => SweepCost.Flops(n.Config, options.Phases));
                 batches.Add(new SweepBatch(batches.Count, BatchConfig(chunk), chunk, bytes, flops));
-                start += take;
             }
         }
         return batches;

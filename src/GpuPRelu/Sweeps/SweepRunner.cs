@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using GpuPRelu.Devices;
@@ -7,54 +6,50 @@ using GpuPRelu.IO;
 namespace GpuPRelu.Sweeps;
 
 /// <summary>Runs a shard of a plan in a sweep folder (DESIGN §5): one queue of the shard's batches not yet committed,
-/// largest first, one worker per device; each batch committed atomically (BatchRunner) and then recorded in the ledger.
-/// A run that is killed loses only the batches in flight; run again on the same folder, it continues. The whole plan
-/// (shard 0/1) ends with the sweep's outputs (SweepCollector); a shard's folder is folded by SweepMerge.</summary>
+/// largest first, one worker per device (DevicePool); each batch committed atomically (BatchRunner) and then recorded in
+/// the ledger. A run that is killed loses only the work since the last training checkpoint of the batches in flight;
+/// run again on the same folder, it continues. The whole plan (shard 0/1) ends with the sweep's outputs
+/// (SweepCollector); a shard's folder is folded by SweepMerge.</summary>
 public static class SweepRunner
 {
-    /// <summary>Runs `shard` of `plan` in `dir` on `devices`; `progress` gets a line per committed batch ("3/15 batches,
-    /// eta 00:01:10"). A folder of another plan is refused (InvalidDataException naming it and both hashes).</summary>
-    public static void Run(SweepPlan plan, string dir, IReadOnlyList<ComputeDevice> devices, ShardSpec shard,
+    /// <summary>Runs `shard` of `plan` in `dir` on the pool's devices, checkpointing each batch's training every
+    /// `checkpointEvery`; `progress` gets a line per committed batch ("3/15 batches done, eta 00:01:10"). A folder of
+    /// another plan is refused (InvalidDataException naming it and both hashes).</summary>
+    public static void Run(SweepPlan plan, string dir, DevicePool pool, ShardSpec shard, TimeSpan checkpointEvery,
         Action<string>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(devices);
+        ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(shard);
-        if (devices.Count == 0)
-            throw new ArgumentException("at least one device", nameof(devices));
+        var devices = pool.Devices;
         Prepare(plan, dir);
         var manifest = new RunManifest(dir, "sweep", new { PlanHash = plan.Hash, Shard = shard.ToString(), Phases = SweepOptions.Name(plan.Options.Phases) },
             string.Join("; ", devices.Select(d => d.Description)));
         var ledger = new SweepLedger(dir);
         var mine = shard.Batches(plan);
         var done = Committed(plan, dir, ledger);
-        var queue = new ConcurrentQueue<SweepBatch>(mine.Where(b => !done.Contains(b.Name)));
-        int total = mine.Count, finished = total - queue.Count;
-        double flopsLeft = queue.Sum(b => b.Flops), flopsDone = 0;
+        var todo = mine.Where(b => !done.Contains(b.Name)).ToList();
+        int total = mine.Count, finished = total - todo.Count;
+        double flopsLeft = todo.Sum(b => b.Flops), flopsDone = 0;
         var clock = Stopwatch.StartNew();
         var gate = new Lock();
-        progress?.Invoke($"sweep {plan.ShortHash} shard {shard}: {finished}/{total} batches done, {queue.Count} to run on {devices.Count} device(s)");
+        progress?.Invoke($"sweep {plan.ShortHash} shard {shard}: {finished}/{total} batches done, {todo.Count} to run on {devices.Count} device(s)");
         try
         {
-            var workers = devices.Select(device => Task.Run(() =>
+            pool.Run(todo, b => b.Flops, (batch, device, token) =>
             {
-                while (!cancel.IsCancellationRequested && queue.TryDequeue(out var batch))
+                double seconds = BatchRunner.Run(plan, batch, device, dir, checkpointEvery, token);
+                ledger.Append(plan.Hash, batch.Name, device.Spec.ToString(), seconds);
+                lock (gate)
                 {
-                    double seconds = BatchRunner.Run(plan, batch, device, dir, null, cancel);
-                    ledger.Append(plan.Hash, batch.Name, device.Description, seconds);
-                    lock (gate)
-                    {
-                        finished++;
-                        flopsDone += batch.Flops;
-                        flopsLeft -= batch.Flops;
-                        var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds * Math.Max(0, flopsLeft) / flopsDone);
-                        progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                            $"{finished}/{total} batches done ({batch.Name}: {batch.Networks.Count} networks, {seconds:0.0} s on {device.Description}), eta {eta:hh\\:mm\\:ss}"));
-                    }
+                    finished++;
+                    flopsDone += batch.Flops;
+                    flopsLeft -= batch.Flops;
+                    var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds * Math.Max(0, flopsLeft) / flopsDone);
+                    progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                        $"{finished}/{total} batches done ({batch.Name}: {batch.Networks.Count} networks, {seconds:0.0} s on {device.Spec}), eta {eta:hh\\:mm\\:ss}"));
                 }
-            }, CancellationToken.None)).ToArray();
-            Task.WaitAll(workers, CancellationToken.None);
-            cancel.ThrowIfCancellationRequested();
+            }, cancel);
             manifest.EndPhase("batches");
             manifest.Results["batches"] = total;
             manifest.Results["plan_hash"] = plan.Hash;
@@ -102,6 +97,9 @@ public static class SweepRunner
             ledger.Append(plan.Hash, b.Name, "recovered", 0);
             done.Add(b.Name);
         }
+        // a checkpoint left by a kill between a batch's commit and its clean-up
+        foreach (var b in plan.Batches.Where(b => done.Contains(b.Name) && Directory.Exists(BatchRunner.CheckpointFolder(dir, b))))
+            Directory.Delete(BatchRunner.CheckpointFolder(dir, b), recursive: true);
         return done;
     }
 }

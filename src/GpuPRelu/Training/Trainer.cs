@@ -15,7 +15,16 @@ public static class Trainer
     /// <summary>Trains `net` in place on its data sets (network b reads trainSets[net.Networks[b].DataSet]) and
     /// returns the metrics of every log point, epoch 0 (the initialization) included. `onLog` sees each log point's
     /// rows as they are computed, with the fraction of the work done. `onStep` sees (epoch, step, flow time) before the
-    /// first step (step 0) and after every update, when θ holds that step's parameters (snapshots, NeuronDynamics).</summary>
+    /// first step (step 0) and after every update, when θ holds that step's parameters (snapshots, NeuronDynamics).
+    /// With options.Checkpoint set, the state after an epoch is saved when CheckpointOptions says, and a call whose folder
+    /// already holds a checkpoint of this batch (`net` as it was when that run started: same shape, networks, options,
+    /// data and starting θ; anything else is refused with InvalidDataException) resumes from it: θ, Adam's moments, the
+    /// step, the diverged flags and the metrics so far are restored, so the returned metrics and the final θ are
+    /// bit-identical to an uninterrupted run on the same device. On a resume, `onLog` first sees the restored log points
+    /// again, in order and with their fractions, as a fresh run showed them (while θ already holds the checkpoint's
+    /// parameters: a caller that reads the network in onLog gets the checkpoint's θ for them), and `onStep` is called
+    /// once with the restored (epoch, step, flow time) instead of (0, 0, 0): the steps before it are not replayed, so a
+    /// hook that must see every step (NeuronDynamics) has to keep its own state or train without checkpoints.</summary>
     public static IReadOnlyList<NetworkMetrics> Train(NetworkBatch net, IReadOnlyList<DataSet> trainSets,
         IReadOnlyList<DataSet> testSets, TrainingOptions options,
         Action<IReadOnlyList<NetworkMetrics>, double>? onLog = null, Action<int, long, double>? onStep = null,
@@ -23,6 +32,9 @@ public static class Trainer
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Checkpoint?.Validate() is { Count: > 0 } errors)
+            throw new ArgumentException(string.Join("; ", errors), nameof(options));
+        var checkpoint = options.Checkpoint is { } c ? TrainingCheckpoint.For(c, net, trainSets, testSets, options) : null;
         var acc = net.Device.Accelerator;
         int[] setOf = [.. net.Networks.Select(n => n.DataSet)];
         using var train = new DeviceData(acc, trainSets, setOf);
@@ -49,9 +61,28 @@ public static class Trainer
             onLog?.Invoke(rows, (double)epoch / options.Epochs);
         }
 
-        Log(0);
-        onStep?.Invoke(0, 0, 0);
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        int first = 1;
+        if (checkpoint?.Read() is { } saved)
+        {
+            net.Theta.CopyFromCPU(saved.Theta);
+            if (saved.AdamM is not null && saved.AdamV is not null)
+            {
+                m.CopyFromCPU(saved.AdamM);
+                v.CopyFromCPU(saved.AdamV);
+            }
+            (step, first) = (saved.Step, saved.Epoch + 1);
+            saved.Diverged.CopyTo(diverged, 0);
+            all.AddRange(saved.Metrics);
+            foreach (var point in saved.Metrics.GroupBy(r => r.Epoch))
+                onLog?.Invoke([.. point], (double)point.Key / options.Epochs);
+            onStep?.Invoke(saved.Epoch, step, step * options.LearningRate);
+        }
+        else
+        {
+            Log(0);
+            onStep?.Invoke(0, 0, 0);
+        }
+        for (int epoch = first; epoch <= options.Epochs; epoch++)
         {
             var rowOrder = train.Identity.View;
             if (options.Optimizer != OptimizerKind.Gd)
@@ -75,6 +106,12 @@ public static class Trainer
             }
             if (epoch % options.LogEvery == 0 || epoch == options.Epochs)
                 Log(epoch);
+            if (checkpoint is not null && checkpoint.Due(epoch, options.Epochs))
+            {
+                bool adam = options.Optimizer == OptimizerKind.Adam;
+                checkpoint.Write(new TrainingCheckpoint.State(epoch, step, net.ThetaToHost(), adam ? m.GetAsArray1D() : null,
+                    adam ? v.GetAsArray1D() : null, [.. diverged], [.. all]), net.Device.Description);
+            }
         }
         return all;
     }

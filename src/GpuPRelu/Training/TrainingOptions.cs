@@ -1,7 +1,8 @@
 namespace GpuPRelu.Training;
 
 /// <summary>How a batch is trained. Epochs counts passes over the data (for Gd: steps); metrics are recorded every
-/// LogEvery epochs and after the last. EvalRows bounds the rows evaluated per launch (memory).</summary>
+/// LogEvery epochs and after the last. EvalRows bounds the rows evaluated per launch (memory). Checkpoint, when set,
+/// saves the training state at epoch ends and resumes from it (CheckpointOptions, Trainer.Train).</summary>
 public sealed record TrainingOptions(
     OptimizerKind Optimizer,
     LossKind Loss,
@@ -9,4 +10,5 @@ public sealed record TrainingOptions(
     int Epochs,
     int BatchSize,
     int LogEvery,
-    int EvalRows = 2048);
+    int EvalRows = 2048,
+    CheckpointOptions? Checkpoint = null);

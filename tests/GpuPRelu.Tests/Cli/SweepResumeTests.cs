@@ -37,22 +37,28 @@ public sealed class SweepResumeTests : IClassFixture<SweepResumeTests.Reference>
     }
 
     // the points where the run is killed: while the first batch runs (its temporary folder exists, nothing committed),
-    // and after 2 and 4 of the 6 batches were committed (the ledger's lines)
+    // after 2 and 4 of the 6 batches were committed (the ledger's lines), and (committed −1) as soon as a batch's training
+    // wrote a checkpoint (every epoch), which the resumed run continues from
     [Theory]
     [InlineData(0)]
     [InlineData(2)]
     [InlineData(4)]
+    [InlineData(-1)]
     public void KilledAndResumedSweepWritesTheSameBytes(int committed)
     {
         var dir = Out($"killed-{committed}");
-        using (var p = SweepCase.Start("sweep", "--config", _reference.Config, "--devices", "cpu", "--out", dir))
+        using (var p = SweepCase.Start("sweep", "--config", _reference.Config, "--devices", "cpu", "--out", dir, "--checkpoint-minutes", committed < 0 ? "0" : "10"))
         {
             var ledger = Path.Combine(dir, "ledger.jsonl");
             var batches = Path.Combine(dir, "batches");
+            var checkpoints = Path.Combine(dir, "checkpoints");
             var clock = Stopwatch.StartNew();
-            bool Reached() => committed == 0
-                ? Directory.Exists(batches) && Directory.EnumerateDirectories(batches, ".*").Any()
-                : File.Exists(ledger) && File.ReadAllLines(ledger).Length >= committed;
+            bool Reached() => committed switch
+            {
+                < 0 => Directory.Exists(checkpoints) && Directory.EnumerateFiles(checkpoints, "checkpoint.json", SearchOption.AllDirectories).Any(),
+                0 => Directory.Exists(batches) && Directory.EnumerateDirectories(batches, ".*").Any(),
+                _ => File.Exists(ledger) && File.ReadAllLines(ledger).Length >= committed,
+            };
             while (!Reached() && !p.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
                 Thread.Sleep(2);
             Assert.False(p.HasExited, "the sweep ended before the kill point");
@@ -61,12 +67,20 @@ public sealed class SweepResumeTests : IClassFixture<SweepResumeTests.Reference>
         }
         Assert.False(File.Exists(Path.Combine(dir, "summary.csv")));
         int before = File.Exists(Path.Combine(dir, "ledger.jsonl")) ? File.ReadAllLines(Path.Combine(dir, "ledger.jsonl")).Length : 0;
-        Assert.InRange(before, committed, 5);
+        Assert.InRange(before, Math.Max(0, committed), 5);
         var (code, err) = SweepCase.Run("sweep", "--resume", dir, "--devices", "cpu");
         Assert.True(code == 0, err);
         Assert.Contains($"{before}/6 batches done", err, StringComparison.Ordinal);
         SweepCase.AssertSameOutputs(_reference.Folder, dir);
         Assert.Empty(Directory.EnumerateDirectories(Path.Combine(dir, "batches"), ".*"));
+        Assert.True(!Directory.Exists(Path.Combine(dir, "checkpoints")) || !Directory.EnumerateDirectories(Path.Combine(dir, "checkpoints")).Any());
+        if (committed < 0)
+        {
+            // the batch in flight continued from its checkpoint instead of starting over
+            var resumed = Directory.EnumerateFiles(Path.Combine(dir, "batches"), "batch.json", SearchOption.AllDirectories)
+                .Count(f => !File.ReadAllText(f).Contains("\"resumed_from_epoch\":0", StringComparison.Ordinal));
+            Assert.True(resumed >= 1, "no batch resumed from a checkpoint");
+        }
     }
 
     [Fact]
