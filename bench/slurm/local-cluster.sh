@@ -3,8 +3,8 @@
 # (munged, slurmctld and slurmd on free ports; nothing of the machine's own Slurm or munge is touched), then
 # bench/slurm/submit.sh submits bench/slurm/sweep.sbatch in CPU mode (--gres=none, DEVICES=cpu) on
 # bench/slurm/tiny-sweep.yaml: SHARDS array tasks and the dependent merge. While task 0 runs it gets the time-limit
-# warning (USR1 to its batch shell, as --signal=B:USR1 sends it) once it has committed a batch, so it stops, requeues
-# itself and resumes. At the end the merged folder's CSVs and report.md must equal, byte for byte, those of one
+# warning (USR1 to its batch shell, as --signal=B:USR1 sends it) once it has committed a batch and is in the first half
+# of the next one's training (the tasks checkpoint every epoch), so it stops, requeues itself and resumes mid-batch. At the end the merged folder's CSVs and report.md must equal, byte for byte, those of one
 # unsharded `gpuprelu sweep` of the same config.
 # Prints PASS or FAIL (exit 0 or 1; 2 when it cannot run). Always stops the daemons and jobs it started.
 # Needs root (apt-get install slurm-wlm munge when missing, daemons as root) and the .NET SDK.
@@ -148,24 +148,31 @@ phase cluster
 shards=${SHARDS:-2}
 out="$tmp/run"
 config="$repo/bench/slurm/tiny-sweep.yaml"
-ids=$(CONFIG="$config" OUT="$out" SHARDS="$shards" GPUPRELU="$GPUPRELU" DEVICES=cpu SWEEP_ARGS="" \
+ids=$(CONFIG="$config" OUT="$out" SHARDS="$shards" GPUPRELU="$GPUPRELU" DEVICES=cpu SWEEP_ARGS="--checkpoint-minutes 0" \
   bench/slurm/submit.sh --gres=none --cpus-per-task=1 --time=10)
 array=$(echo "$ids" | sed -n 1p)
 merge=$(echo "$ids" | sed -n 2p)
 say "submitted array job $array ($shards tasks) and merge job $merge"
 
 job_state() { scontrol show job "$1" 2> /dev/null | grep -oE 'JobState=[A-Z_]+' | head -1 | cut -d= -f2; }
-# the time-limit warning for task 0 once its ledger records a committed batch, so that the restart resumes a
-# half-done shard
+# the time-limit warning for task 0 once its ledger records a committed batch and the next batch has checkpointed an
+# epoch in the first half of its training: the restart must resume a half-done shard from a half-done batch
 ledger="$out/shards/0-of-$shards/ledger.jsonl"
+checkpoints="$out/shards/0-of-$shards/checkpoints"
+epochs=$(sed -n 's/^epochs: *\([0-9]*\).*/\1/p' "$config")
+early_checkpoint() {
+  local e
+  e=$(cat "$checkpoints"/*/checkpoint.json 2> /dev/null | sed -n 's/.*"epoch": *\([0-9]*\).*/\1/p' | head -1)
+  [ -n "$e" ] && [ "$e" -ge 1 ] && [ $((2 * e)) -le "$epochs" ]
+}
 signalled=0
-for _ in $(seq 1200); do
-  if [ -s "$ledger" ] && [ "$(job_state "${array}_0")" = RUNNING ]; then
+for _ in $(seq 3000); do
+  if [ -s "$ledger" ] && early_checkpoint && [ "$(job_state "${array}_0")" = RUNNING ]; then
     scancel --batch --signal=USR1 "${array}_0" && signalled=1
     break
   fi
   [ -z "$(squeue -h -j "${array}_0" 2> /dev/null)" ] && break
-  sleep 0.1
+  sleep 0.05
 done
 [ "$signalled" = 1 ] && say "sent the time-limit warning (USR1) to task ${array}_0"
 
@@ -190,6 +197,12 @@ elif ! grep -q 'restart 1,' "$task0_log" 2> /dev/null; then
   failures+=("task 0 did not run again after the time-limit warning")
 elif [ -n "$(grep -o '"batch":"[^"]*"' "$ledger" | sort | uniq -d)" ]; then
   failures+=("task 0 ran a batch again that it had committed before the requeue")
+else
+  resumed=$(cat "$out"/shards/0-of-"$shards"/batches/b*/batch.json | grep -oE '"(batch|resumed_from_epoch)":[^,}]*' |
+    paste -d' ' - - | tr -d '"' | tr '\n' ' ')
+  say "task 0's batches, and the epoch each training started from: $resumed"
+  grep -qE 'resumed_from_epoch:[1-9]' <<< "$resumed" ||
+    failures+=("no batch of task 0 resumed its training from a checkpoint after the requeue")
 fi
 
 # ---- the same sweep, unsharded ----
