@@ -6,10 +6,12 @@
 #   bench   gpuprelu bench --device cuda on quick, fig2-scaled, fig2-paper: measured FP32 peak, tiled and simple
 #           products (GFLOP/s, fraction of peak), training, PGD and distance rates
 #   fig2    gpuprelu fig2 --preset paper --device cuda (the paper's Figure 2 end to end; its wall time is the target)
-# Usage: bench/gpu/on-device.sh tests|bench|fig2 [extra gpuprelu arguments]
+#   sweep   gpuprelu sweep --preset width-dim on every CUDA device (--devices all), after its --plan (the estimate beside
+#           the time per batch in the log and ledger.jsonl); resumable: run it again to continue
+# Usage: bench/gpu/on-device.sh tests|bench|fig2|sweep [extra gpuprelu arguments]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-stage=${1:?usage: on-device.sh tests|bench|fig2}
+stage=${1:?usage: on-device.sh tests|bench|fig2|sweep}
 shift
 out=${OUT:-runs/gpu}
 mkdir -p "$out" .gpu/x
@@ -25,6 +27,9 @@ case "$stage" in
          cat "$out/bench.log" ;;
   fig2)  .gpu/x/app/gpuprelu fig2 --preset paper --device cuda --out "$out/fig2-paper" --overwrite "$@" > "$out/fig2.log" 2>&1; rc=$?
          tail -n 30 "$out/fig2.log" ;;
-  *) echo "unknown stage '$stage' (tests|bench|fig2)" >&2; exit 2 ;;
+  sweep) { .gpu/x/app/gpuprelu sweep --preset width-dim --devices all --plan "$@" \
+           && .gpu/x/app/gpuprelu sweep --preset width-dim --devices all --out "$out/sweep-width-dim" --resume "$@"; } > "$out/sweep.log" 2>&1; rc=$?
+         tail -n 30 "$out/sweep.log" ;;
+  *) echo "unknown stage '$stage' (tests|bench|fig2|sweep)" >&2; exit 2 ;;
 esac
 exit $rc
