@@ -17,8 +17,10 @@ internal static class TrainCommand
         var overwrite = CommonOptions.Overwrite();
         var save = new Option<bool>("--save") { Description = "write the trained networks to networks.safetensors" };
         var load = new Option<FileInfo>("--load") { Description = "start from the networks of a safetensors file instead of a fresh init" };
+        var trace = new Option<string>("--trace") { Description = "export a trace for a twin run (bench/reference/parity.py) into this folder: θ₀, the data, every epoch's mini-batch order, θ every --trace-every steps; small grids only" };
+        var traceEvery = new Option<int>("--trace-every") { Description = "with --trace: write θ every this many optimizer steps", DefaultValueFactory = _ => 100 };
         var fields = new ConfigOptions<TrainConfig>(TrainFields.All, StudyFields.TrainFileKeys);
-        foreach (var o in new Option[] { preset, device, output, overwrite, save, load })
+        foreach (var o in new Option[] { preset, device, output, overwrite, save, load, trace, traceEvery })
             command.Options.Add(o);
         fields.AddTo(command);
 
@@ -31,14 +33,22 @@ internal static class TrainCommand
             var loadPath = parse.GetValue(load);
             if (loadPath is { Exists: false })
                 throw new UsageException($"load: file '{loadPath.FullName}' does not exist");
+            var traceDir = parse.GetValue(trace);
+            int every = parse.GetValue(traceEvery);
+            if (every < 1)
+                throw new UsageException($"trace_every must be ≥ 1, got {every}");
+            if (traceDir is not null && Directory.Exists(traceDir) && Directory.EnumerateFileSystemEntries(traceDir).Any() && !parse.GetValue(overwrite))
+                throw new UsageException($"trace: '{traceDir}' exists and is not empty; choose another folder or pass --overwrite");
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
+            traceDir = traceDir is null ? null : Path.GetFullPath(traceDir);
 
             using var dev = CommonOptions.Open(kind);
             var plan = new TrainPlan(cfg);
             Console.WriteLine($"{plan.Networks.Count} networks (p {string.Join(",", cfg.P)} × {cfg.Alpha.Count} α × {cfg.Seeds} seeds), "
                 + $"D {cfg.InputDim}, h {cfg.Width}, n_train {cfg.NTrain}, {cfg.Optimizer.ToString().ToLowerInvariant()} {cfg.ResolvedEpochs} epochs");
             var summary = ProgressReporter.Run("train", (log, progress) =>
-                TrainExperiment.Run(cfg, dev, outDir, parse.GetValue(save), loadPath?.FullName, log, progress));
+                TrainExperiment.Run(cfg, dev, outDir, parse.GetValue(save), loadPath?.FullName, log, progress,
+                    trace: traceDir is null ? null : (traceDir, every)));
             foreach (var g in summary.GroupBy(s => s.P))
                 Console.WriteLine($"p={g.Key}: mean test_acc {g.Average(s => s.TestAcc):0.0000}, diverged {g.Count(s => s.Diverged)}");
             Console.WriteLine($"wrote {outDir}");

@@ -14,9 +14,10 @@ public static class TrainExperiment
 {
     /// <summary>Runs a validated config on `device`, writing into `outDir` (which must exist). `load` starts from the
     /// networks of a file instead of a fresh init. `log` receives one line per log point; `progress` the fraction done.
-    /// Returns the summary rows.</summary>
+    /// `trace` (folder, every N steps) exports what a twin run needs (TrainTrace). Returns the summary rows.</summary>
     public static IReadOnlyList<SummaryRow> Run(TrainConfig config, ComputeDevice device, string outDir, bool save,
-        string? load = null, Action<string>? log = null, Action<double>? progress = null, CancellationToken cancel = default)
+        string? load = null, Action<string>? log = null, Action<double>? progress = null, (string Dir, int Every)? trace = null,
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
@@ -31,7 +32,8 @@ public static class TrainExperiment
             manifest.EndPhase("data");
 
             using var batch = new NetworkBatch(device, plan.Shape, plan.Networks, theta, plan.Centers(train));
-            var summary = TrainBatch(plan, batch, train, test, outDir, log, progress, cancel: cancel);
+            var tracer = trace is { } t ? new TrainTrace(t.Dir, t.Every, plan, batch, train) : null;
+            var summary = TrainBatch(plan, batch, train, test, outDir, log, progress, tracer is null ? null : tracer.OnStep, cancel);
             manifest.EndPhase("train");
 
             if (save)

@@ -1,0 +1,186 @@
+#!/usr/bin/python3
+"""Training fidelity (issue 15): the same measurements on networks trained by the engine and by the paper's code.
+
+  train    trains seeds × p networks the way the paper's synthetic script does (numpy `generate_data`: centers e_k,
+           k uniform, N(0, α²/D) noise; ShallowPreluNet with normal init of std ε on W and the output layer, no bias;
+           a reshuffling DataLoader of batch 100, drop_last False; the mean exponential loss; torch.optim.SGD) and
+           writes them in the engine's batched networks.safetensors layout (p tensor, alpha and seed metadata).
+  measure  reads any such file (the engine's `--save`, or `train`'s) and prints per network: dist(f, F), dist(f, F^(p))
+           by the paper's estimator (scale c = E[fG]/E[f²] on fresh samples, normalized gradient ascent of
+           (c f − G)² on the unit sphere, step 0.01, the max |c f − G| at the end), the dominant neurons
+           (|v_j|·‖w_j‖ ≥ 0.1 × the largest) and the per-subclass weight totals T_k = Σ_{cos(w_j, μ_k) ≥ 0.95} |v_j|‖w_j‖
+           with their spread (max − min)/mean over k.
+
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/reference/fidelity.py train --out ref.safetensors \
+      --seeds 16 --p 1,3 --alpha 0.01
+  .../fidelity.py measure ref.safetensors --starts 100 --steps 200 --repeats 1 --json out.json
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from parity import read_safetensors  # noqa: E402
+from shallow_prelu import write_safetensors  # noqa: E402
+
+SHAPE = dict(D=200, K=10, K1=6, h=400, n=2000, epochs=100, batch=100, lr=0.2, init=1e-7)  # fig2 `scaled`
+
+
+def generate_data(rng, k, k1, D, n, sigma):
+    """The paper's generate_data, on a seeded numpy generator."""
+    label = rng.integers(k, size=n)
+    x = np.concatenate([np.eye(k)[label], np.zeros((n, D - k))], axis=1) + rng.normal(0, sigma, [n, D])
+    return torch.tensor(x).float(), torch.tensor(1 - 2 * (label >= k1)).float()
+
+
+def prelu(x, w, v, p):
+    z = torch.relu(x @ w)
+    a = torch.pow(z, p) / torch.pow(torch.linalg.norm(w, dim=0), p - 1) if p > 1 else z
+    return a @ v.T
+
+
+def train(args):
+    c = dict(SHAPE)
+    ws, vs, ps, seeds, alphas = [], [], [], [], []
+    for alpha in [float(a) for a in args.alpha.split(",")]:
+        for seed in range(args.seed, args.seed + args.seeds):
+            for p in [float(q) for q in args.p.split(",")]:
+                rng = np.random.default_rng(seed)
+                x, y = generate_data(rng, c["K"], c["K1"], c["D"], c["n"], alpha / math.sqrt(c["D"]))
+                torch.manual_seed(seed)
+                w = torch.nn.Parameter(torch.empty(c["D"], c["h"]).normal_(std=c["init"]))
+                v = torch.nn.Parameter(torch.empty(1, c["h"]).normal_(std=c["init"]))
+                opt = torch.optim.SGD([w, v], lr=c["lr"])
+                loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=c["batch"], shuffle=True)
+                t0 = time.perf_counter()
+                for _ in range(c["epochs"]):
+                    for xb, yb in loader:
+                        loss = torch.exp(-prelu(xb, w, v, p).reshape(-1) * yb).mean()
+                        loss.backward()
+                        opt.step()
+                        opt.zero_grad()
+                print(f"alpha {alpha} seed {seed} p {p:g}: loss {loss.item():.4g} in {time.perf_counter() - t0:.1f} s",
+                      file=sys.stderr)
+                ws.append(w.detach())
+                vs.append(v.detach())
+                ps.append(p)
+                seeds.append(seed)
+                alphas.append(alpha)
+    tensors = {"prelulayer.W": torch.stack(ws), "output_net.weight": torch.stack(vs), "p": torch.tensor(ps)}
+    meta = {"format": "gpuprelu-networks", "format_version": "1", "normalize_input": "false",
+            "alpha": ",".join(repr(a) for a in alphas), "seed": ",".join(str(s) for s in seeds),
+            "trained_by": f"bench/reference/fidelity.py train (torch {torch.__version__})"}
+    write_safetensors(args.out, tensors, meta)
+
+
+def ideal(x, k, k1, p, average):
+    """F (average: √K1 ReLU(⟨μ̄₊, x⟩) − √K2 ReLU(⟨μ̄₋, x⟩)) or F^(p) = Σ± ReLU(x_k)^p, centers e_k."""
+    if average:
+        return torch.relu(x[:, :k1].sum(1)) - torch.relu(x[:, k1:k].sum(1))
+    r = torch.relu(x[:, :k]) ** p
+    return r[:, :k1].sum(1) - r[:, k1:].sum(1)
+
+
+def distance(w, v, p, alpha, average, args, gen):
+    k, k1, D = args.subclasses, args.positive, w.shape[0]
+    f = lambda x: prelu(x, w, v, p)[:, 0]  # noqa: E731
+    rng = np.random.default_rng(int(torch.randint(1 << 30, (1,), generator=gen)))
+    with torch.no_grad():
+        xs, _ = generate_data(rng, k, k1, D, args.scale_samples, alpha / math.sqrt(D))
+        xs = xs.double()
+        fx, g = f(xs), ideal(xs, k, k1, p, average)
+        c = (fx * g).mean() / (fx * fx).mean()
+    best = 0.0
+    for _ in range(args.repeats):
+        x = torch.randn(args.starts, D, generator=gen, dtype=torch.float64)
+        x = x / x.norm(dim=1, keepdim=True)
+        for _ in range(args.steps):
+            x.requires_grad_(True)
+            gap = ((c * f(x) - ideal(x, k, k1, p, average)) ** 2).mean()
+            grad, = torch.autograd.grad(gap, x)
+            with torch.no_grad():
+                x = x + args.step * grad / (grad.norm(dim=1, keepdim=True) + 1e-7)
+                x = x / x.norm(dim=1, keepdim=True)
+        with torch.no_grad():
+            best = max(best, (c * f(x) - ideal(x, k, k1, p, average)).abs().max().item())
+    return best, c.item()
+
+
+def measure(args):
+    t, meta = read_safetensors(args.networks)
+    W, V, P = t["prelulayer.W"], t["output_net.weight"], t["p"]
+    alphas = [float(a) for a in meta["alpha"].split(",")]
+    seeds = [int(s) for s in meta["seed"].split(",")]
+    rows = []
+    for b in range(W.shape[0]):
+        gen = torch.Generator().manual_seed(1000 + b)
+        w, v, p = torch.tensor(W[b]), torch.tensor(V[b]), float(P[b])
+        t0 = time.perf_counter()
+        d_f, c_f = distance(w, v, p, alphas[b], True, args, gen)
+        d_fp, c_fp = distance(w, v, p, alphas[b], False, args, gen)
+        contrib = np.abs(V[b][0]) * np.linalg.norm(W[b], axis=0)
+        dominant = contrib >= args.dominant * contrib.max()
+        cos = W[b][:args.subclasses].T / np.linalg.norm(W[b], axis=0)[:, None]  # [h, K]: cosine of w_j with e_k
+        totals = [float(contrib[cos[:, k] >= args.align].sum()) for k in range(args.subclasses)]
+        mean = sum(totals) / len(totals)
+        rows.append(dict(network=b, p=p, alpha=alphas[b], seed=seeds[b], dist_F=d_f, dist_Fp=d_fp, scale_F=c_f, scale_Fp=c_fp,
+                         dominant=int(dominant.sum()), subclass_totals=totals,
+                         spread=(max(totals) - min(totals)) / mean if mean > 0 else float("nan"),
+                         covered=sum(1 for x in totals if x > 0)))
+        r = rows[-1]
+        print(f"network {b} p {p:g} seed {r['seed']}: dist F {d_f:.4f} F^(p) {d_fp:.4f} dominant {r['dominant']} "
+              f"spread {r['spread']:.3f} covered {r['covered']} ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(rows, f)
+    for p in sorted({r["p"] for r in rows}):
+        sel = [r for r in rows if r["p"] == p]
+        own = "dist_F" if p == 1 else "dist_Fp"
+        print(f"p {p:g} ({len(sel)} networks): {own} {summary([r[own] for r in sel])}; dominant "
+              f"{summary([r['dominant'] for r in sel], '.1f')}; spread {summary([r['spread'] for r in sel])}")
+
+
+def summary(xs, fmt=".3f"):
+    xs = sorted(xs)
+    q = lambda f: xs[min(len(xs) - 1, int(f * len(xs)))]  # noqa: E731
+    return (f"mean {np.mean(xs):{fmt}} median {q(0.5):{fmt}} [min {xs[0]:{fmt}}, q25 {q(0.25):{fmt}}, q75 {q(0.75):{fmt}}, "
+            f"max {xs[-1]:{fmt}}]")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="verb", required=True)
+    t = sub.add_parser("train")
+    t.add_argument("--out", required=True)
+    t.add_argument("--seeds", type=int, default=16)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--p", default="1,3")
+    t.add_argument("--alpha", default="0.01")
+    m = sub.add_parser("measure")
+    m.add_argument("networks")
+    m.add_argument("--subclasses", type=int, default=SHAPE["K"])
+    m.add_argument("--positive", type=int, default=SHAPE["K1"])
+    m.add_argument("--starts", type=int, default=100)
+    m.add_argument("--steps", type=int, default=200)
+    m.add_argument("--repeats", type=int, default=1)
+    m.add_argument("--step", type=float, default=0.01)
+    m.add_argument("--scale-samples", type=int, default=10000)
+    m.add_argument("--dominant", type=float, default=0.1)
+    m.add_argument("--align", type=float, default=0.95)
+    m.add_argument("--json")
+    for p in (t, m):
+        p.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads", file=sys.stderr)
+    train(args) if args.verb == "train" else measure(args)
+
+
+if __name__ == "__main__":
+    main()
