@@ -5,7 +5,8 @@ Reads a trace written by `gpuprelu train --trace DIR` (θ₀, the data, every ep
 trains the reference module -- the paper's ShallowPreluNet: W [D, h], a_j = ReLU(x·w_j)^p / ‖w_j‖^(p−1), an output
 layer, the mean loss over the mini-batch, torch.optim.SGD (or Adam) -- from the same θ₀ on the same mini-batches in
 float32 and in float64, and reports at every checkpoint the largest difference of each tensor relative to the tensor's
-largest entry, max|a − b| / max|b|, for engine vs float32 torch, float64 torch vs engine and float64 vs float32 torch.
+largest entry, max|a − b| / max|b| (b the second named): engine vs float32 torch, engine vs float64 torch and float32 vs
+float64 torch.
 When the float32-vs-float64 column is as large as the engine-vs-float32 one, what parts them is rounding amplified by
 the dynamics (chaos), not a different term.
 
@@ -131,7 +132,7 @@ def run(trace_dir, networks):
                     t32, t64 = tensors_of(nets[torch.float32]), tensors_of(nets[torch.float64])
                     for name in eng:
                         rows.append(dict(network=b, p=p, step=step, tensor=name, engine_vs_f32=rel(eng[name], t32[name]),
-                                         f64_vs_engine=rel(eng[name], t64[name]), f64_vs_f32=rel(t32[name], t64[name]),
+                                         engine_vs_f64=rel(eng[name], t64[name]), f32_vs_f64=rel(t32[name], t64[name]),
                                          scale=float(np.abs(t64[name]).max())))
         print(f"network {b} (p {p:g}): {step} steps in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return rows
@@ -153,11 +154,11 @@ def main():
     if args.json:
         print(json.dumps(rows))
         return
-    print("| network | p | step | tensor | engine vs f32 | f64 vs engine | f64 vs f32 | max abs (f64) |")
+    print("| network | p | step | tensor | engine vs f32 | engine vs f64 | f32 vs f64 | max abs (f64) |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['network']} | {r['p']:g} | {r['step']} | {r['tensor']} | {r['engine_vs_f32']:.2e} | "
-              f"{r['f64_vs_engine']:.2e} | {r['f64_vs_f32']:.2e} | {r['scale']:.3g} |")
+              f"{r['engine_vs_f64']:.2e} | {r['f32_vs_f64']:.2e} | {r['scale']:.3g} |")
 
 
 def blas_name():
