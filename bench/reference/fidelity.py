@@ -48,11 +48,16 @@ def prelu(x, w, v, p):
 def train(args):
     c = dict(SHAPE)
     ws, vs, ps, seeds, alphas = [], [], [], [], []
+    trace = read_safetensors(args.data)[0] if args.data else None
     for alpha in [float(a) for a in args.alpha.split(",")]:
         for seed in range(args.seed, args.seed + args.seeds):
             for p in [float(q) for q in args.p.split(",")]:
-                rng = np.random.default_rng(seed)
-                x, y = generate_data(rng, c["K"], c["K1"], c["D"], c["n"], alpha / math.sqrt(c["D"]))
+                if args.data:  # the engine's training set of this seed (a trace of one α, seeds from --seed on)
+                    x = torch.tensor(trace["x"][seed - args.seed]).float()
+                    y = torch.tensor(2 * trace["y"][seed - args.seed] - 1).float()
+                else:
+                    rng = np.random.default_rng(seed)
+                    x, y = generate_data(rng, c["K"], c["K1"], c["D"], c["n"], alpha / math.sqrt(c["D"]))
                 torch.manual_seed(seed)
                 w = torch.nn.Parameter(torch.empty(c["D"], c["h"]).normal_(std=c["init"]))
                 v = torch.nn.Parameter(torch.empty(1, c["h"]).normal_(std=c["init"]))
@@ -162,6 +167,8 @@ def main():
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--p", default="1,3")
     t.add_argument("--alpha", default="0.01")
+    t.add_argument("--data", help="train on the data sets of a `gpuprelu train --trace` trace.safetensors (one α, the same "
+                   "seeds) instead of generate_data: a paired comparison, the engine's data with PyTorch's init and shuffle")
     m = sub.add_parser("measure")
     m.add_argument("networks")
     m.add_argument("--subclasses", type=int, default=SHAPE["K"])
