@@ -5,6 +5,7 @@
            k uniform, N(0, α²/D) noise; ShallowPreluNet with normal init of std ε on W and the output layer, no bias;
            a reshuffling DataLoader of batch 100, drop_last False; the mean exponential loss; torch.optim.SGD) and
            writes them in the engine's batched networks.safetensors layout (p tensor, alpha and seed metadata).
+  compare  engine vs PyTorch distributions of `measure --json` files, with permutation p-values.
   measure  reads any such file (the engine's `--save`, or `train`'s) and prints per network: dist(f, F), dist(f, F^(p))
            by the paper's estimator (scale c = E[fG]/E[f²] on fresh samples, normalized gradient ascent of
            (c f − G)² on the unit sphere, step 0.01, the max |c f − G| at the end), the dominant neurons
@@ -14,6 +15,7 @@
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/reference/fidelity.py train --out ref.safetensors \
       --seeds 16 --p 1,3 --alpha 0.01
   .../fidelity.py measure ref.safetensors --starts 100 --steps 200 --repeats 1 --json out.json
+  .../fidelity.py compare --engine e1.json,e2.json --torch t1.json,t2.json
 """
 import argparse
 import json
@@ -48,7 +50,8 @@ def prelu(x, w, v, p):
 def train(args):
     c = dict(SHAPE)
     ws, vs, ps, seeds, alphas = [], [], [], [], []
-    trace = read_safetensors(args.data)[0] if args.data else None
+    trace = read_safetensors(os.path.join(args.data, "trace.safetensors"))[0] if args.data else None
+    theta0 = read_safetensors(os.path.join(args.data, "theta_00000000.safetensors"))[0] if args.engine_init else None
     for alpha in [float(a) for a in args.alpha.split(",")]:
         for seed in range(args.seed, args.seed + args.seeds):
             for p in [float(q) for q in args.p.split(",")]:
@@ -61,11 +64,18 @@ def train(args):
                 torch.manual_seed(seed)
                 w = torch.nn.Parameter(torch.empty(c["D"], c["h"]).normal_(std=c["init"]))
                 v = torch.nn.Parameter(torch.empty(1, c["h"]).normal_(std=c["init"]))
+                if theta0 is not None:  # the engine's θ₀ of this seed's network of this p
+                    b = [i for i in range(len(trace["p"])) if trace["set_of"][i] == seed - args.seed and trace["p"][i] == p][0]
+                    w.data = torch.tensor(theta0["prelulayer.W"][b]).float()
+                    v.data = torch.tensor(theta0["output_net.weight"][b]).float()
                 opt = torch.optim.SGD([w, v], lr=c["lr"])
                 loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=c["batch"], shuffle=True)
+                orders = trace["order"][:, seed - args.seed].astype(np.int64) if args.engine_order else None
                 t0 = time.perf_counter()
-                for _ in range(c["epochs"]):
-                    for xb, yb in loader:
+                for e in range(c["epochs"]):
+                    batches = loader if orders is None else (
+                        (x[i], y[i]) for i in torch.tensor(orders[e]).split(c["batch"]))
+                    for xb, yb in batches:
                         loss = torch.exp(-prelu(xb, w, v, p).reshape(-1) * yb).mean()
                         loss.backward()
                         opt.step()
@@ -151,11 +161,33 @@ def measure(args):
               f"{summary([r['dominant'] for r in sel], '.1f')}; spread {summary([r['spread'] for r in sel])}")
 
 
+def compare(args):
+    """Engine vs PyTorch distributions from `measure --json` files: per quantity, both summaries and the two-sided
+    permutation p-values of the difference of means and of medians (20000 relabellings, seeded)."""
+    load = lambda names: [r for n in names.split(",") for r in json.load(open(n))]  # noqa: E731
+    eng, ref = load(args.engine), load(args.torch)
+    rng = np.random.default_rng(0)
+
+    def perm(a, b, stat):
+        a, b = np.asarray(a, float), np.asarray(b, float)
+        both, obs, hits = np.concatenate([a, b]), abs(stat(a) - stat(b)), 0
+        for _ in range(20000):
+            rng.shuffle(both)
+            hits += abs(stat(both[:len(a)]) - stat(both[len(a):])) >= obs
+        return hits / 20000
+
+    for p, key in ((3.0, "dist_Fp"), (3.0, "spread"), (3.0, "dominant"), (1.0, "dist_F"), (1.0, "dominant")):
+        a, b = [r[key] for r in eng if r["p"] == p], [r[key] for r in ref if r["p"] == p]
+        if a and b:
+            print(f"p {p:g} {key}: engine ({len(a)}) {summary(a)} | torch ({len(b)}) {summary(b)} | "
+                  f"permutation p: mean {perm(a, b, np.mean):.2f}, median {perm(a, b, np.median):.2f}")
+
+
 def summary(xs, fmt=".3f"):
-    xs = sorted(xs)
-    q = lambda f: xs[min(len(xs) - 1, int(f * len(xs)))]  # noqa: E731
-    return (f"mean {np.mean(xs):{fmt}} median {q(0.5):{fmt}} [min {xs[0]:{fmt}}, q25 {q(0.25):{fmt}}, q75 {q(0.75):{fmt}}, "
-            f"max {xs[-1]:{fmt}}]")
+    xs = np.asarray(xs, float)
+    q = lambda f: np.quantile(xs, f)  # noqa: E731
+    return (f"mean {xs.mean():{fmt}} median {q(0.5):{fmt}} sd {xs.std(ddof=1):{fmt}} [min {xs.min():{fmt}}, q25 {q(0.25):{fmt}}, "
+            f"q75 {q(0.75):{fmt}}, max {xs.max():{fmt}}]")
 
 
 def main():
@@ -167,8 +199,10 @@ def main():
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--p", default="1,3")
     t.add_argument("--alpha", default="0.01")
-    t.add_argument("--data", help="train on the data sets of a `gpuprelu train --trace` trace.safetensors (one α, the same "
-                   "seeds) instead of generate_data: a paired comparison, the engine's data with PyTorch's init and shuffle")
+    t.add_argument("--data", help="a `gpuprelu train --trace` folder (one α, the same seeds): train on its data sets instead "
+                   "of generate_data, the engine's data with PyTorch's init and shuffle")
+    t.add_argument("--engine-init", action="store_true", help="with --data: start from the trace's θ₀ instead of PyTorch's init")
+    t.add_argument("--engine-order", action="store_true", help="with --data: the trace's mini-batch orders instead of the DataLoader's")
     m = sub.add_parser("measure")
     m.add_argument("networks")
     m.add_argument("--subclasses", type=int, default=SHAPE["K"])
@@ -181,12 +215,15 @@ def main():
     m.add_argument("--dominant", type=float, default=0.1)
     m.add_argument("--align", type=float, default=0.95)
     m.add_argument("--json")
-    for p in (t, m):
+    c = sub.add_parser("compare")
+    c.add_argument("--engine", required=True, help="comma-separated `measure --json` files of engine networks")
+    c.add_argument("--torch", required=True, help="comma-separated `measure --json` files of PyTorch networks")
+    for p in (t, m, c):
         p.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads", file=sys.stderr)
-    train(args) if args.verb == "train" else measure(args)
+    {"train": train, "measure": measure, "compare": compare}[args.verb](args)
 
 
 if __name__ == "__main__":

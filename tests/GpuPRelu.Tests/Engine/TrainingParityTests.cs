@@ -86,7 +86,8 @@ public sealed class TrainingParityTests(DeviceFixture devices)
         }
     }
 
-    /// <summary>max |expected − actual| / max |expected| ≤ tol: the parity metric of bench/reference/parity.py.</summary>
+    /// <summary>max |expected − actual| / max |expected| ≤ tol: the parity metric of bench/reference/parity.py (not
+    /// Close.Assert's elementwise rtol: entries near 0 carry the rounding of the large ones).</summary>
     private static void AssertRelative(double[] expected, double[] actual, double tol, string what)
     {
         double scale = expected.Select(Math.Abs).Max(), diff = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
