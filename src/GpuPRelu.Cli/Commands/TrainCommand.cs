@@ -28,8 +28,10 @@ internal static class TrainCommand
             Description = "continue the train run in --out from OUT/checkpoint, or start it when it has none (give the flags that started it); "
                 + "checkpoints every --checkpoint-minutes (10)",
         };
+        var trace = new Option<string>("--trace") { Description = "export a trace for a twin run (bench/reference/parity.py) into this folder: θ₀, the data, every epoch's mini-batch order, θ every --trace-every steps; small grids only" };
+        var traceEvery = new Option<int>("--trace-every") { Description = "with --trace: write θ every this many optimizer steps", DefaultValueFactory = _ => 100 };
         var fields = new ConfigOptions<TrainConfig>(TrainFields.All, StudyFields.TrainFileKeys);
-        foreach (var o in new Option[] { preset, device, output, overwrite, save, load, checkpointMinutes, resume })
+        foreach (var o in new Option[] { preset, device, output, overwrite, save, load, checkpointMinutes, resume, trace, traceEvery })
             command.Options.Add(o);
         fields.AddTo(command);
 
@@ -42,6 +44,12 @@ internal static class TrainCommand
             var loadPath = parse.GetValue(load);
             if (loadPath is { Exists: false })
                 throw new UsageException($"load: file '{loadPath.FullName}' does not exist");
+            var traceDir = parse.GetValue(trace);
+            int every = parse.GetValue(traceEvery);
+            if (every < 1)
+                throw new UsageException($"trace_every must be ≥ 1, got {every}");
+            if (traceDir is not null && Directory.Exists(traceDir) && Directory.EnumerateFileSystemEntries(traceDir).Any() && !parse.GetValue(overwrite))
+                throw new UsageException($"trace: '{traceDir}' exists and is not empty; choose another folder or pass --overwrite");
             var minutes = parse.GetValue(checkpointMinutes);
             if (minutes is { } m && !(m >= 0 && double.IsFinite(m)))
                 throw new UsageException($"checkpoint_minutes must be ≥ 0, got {m}");
@@ -52,6 +60,7 @@ internal static class TrainCommand
                 Directory.Delete(checkpoint, recursive: true); // --overwrite of an older run: never resume it unasked
             if (resuming && TrainingCheckpoint.Exists(checkpoint))
                 Console.WriteLine($"resuming from {checkpoint}");
+            traceDir = traceDir is null ? null : Path.GetFullPath(traceDir);
 
             using var dev = CommonOptions.Open(kind);
             var plan = new TrainPlan(cfg);
@@ -59,7 +68,8 @@ internal static class TrainCommand
                 + $"D {cfg.InputDim}, h {cfg.Width}, n_train {cfg.NTrain}, {cfg.Optimizer.ToString().ToLowerInvariant()} {cfg.ResolvedEpochs} epochs");
             var summary = ProgressReporter.Run("train", (log, progress) =>
                 TrainExperiment.Run(cfg, dev, outDir, parse.GetValue(save), loadPath?.FullName, log, progress,
-                    resuming || minutes is not null ? TimeSpan.FromMinutes(minutes ?? 10) : null));
+                    resuming || minutes is not null ? TimeSpan.FromMinutes(minutes ?? 10) : null,
+                    traceDir is null ? null : (traceDir, every)));
             foreach (var g in summary.GroupBy(s => s.P))
                 Console.WriteLine($"p={g.Key}: mean test_acc {g.Average(s => s.TestAcc):0.0000}, diverged {g.Count(s => s.Diverged)}");
             Console.WriteLine($"wrote {outDir}");

@@ -19,9 +19,11 @@ public static class TrainExperiment
     /// networks of a file instead of a fresh init. `log` receives one line per log point; `progress` the fraction done.
     /// `checkpointEvery` saves the training state into outDir/checkpoint that often (Zero: every epoch) and resumes from
     /// a checkpoint already there (Trainer.Train); the outputs of a resumed run equal an uninterrupted one's (the
-    /// manifest gains resumed_from_epoch). Returns the summary rows.</summary>
+    /// manifest gains resumed_from_epoch). `trace` (folder, every N steps) exports what a twin run needs (TrainTrace).
+    /// Returns the summary rows.</summary>
     public static IReadOnlyList<SummaryRow> Run(TrainConfig config, ComputeDevice device, string outDir, bool save,
         string? load = null, Action<string>? log = null, Action<double>? progress = null, TimeSpan? checkpointEvery = null,
+        (string Dir, int Every)? trace = null,
         CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -38,13 +40,15 @@ public static class TrainExperiment
 
             using var batch = new NetworkBatch(device, plan.Shape, plan.Networks, theta, plan.Centers(train));
             var checkpoint = checkpointEvery is { } every ? new CheckpointOptions(Path.Combine(outDir, CheckpointFolder), every) : null;
+            var tracer = trace is { } t ? new TrainTrace(t.Dir, t.Every, plan, batch, train) : null;
             bool first = true;
-            var summary = TrainBatch(plan, batch, train, test, outDir, log, progress, (epoch, _, _) =>
+            var summary = TrainBatch(plan, batch, train, test, outDir, log, progress, (epoch, step, time) =>
             {
                 // a fresh run's first call is (0, 0, 0); a resumed one's is the checkpoint's epoch
                 if (first && epoch > 0)
                     manifest.Results["resumed_from_epoch"] = epoch;
                 first = false;
+                tracer?.OnStep(epoch, step, time);
             }, checkpoint, cancel);
             manifest.EndPhase("train");
 

@@ -49,7 +49,7 @@ public static class Trainer
         using var v = acc.Allocate1D<float>(net.Shape.ParameterCount);
         m.MemSetToZero();
         v.MemSetToZero();
-        long[] setSeed = [.. Enumerable.Range(0, train.Sets).Select(k => (long)net.Networks.First(x => x.DataSet == k).Seed)];
+        var setSeed = SetSeeds(net.Networks, train.Sets);
 
         var all = new List<NetworkMetrics>();
         var diverged = new bool[net.Shape.Networks];
@@ -87,10 +87,7 @@ public static class Trainer
             var rowOrder = train.Identity.View;
             if (options.Optimizer != OptimizerKind.Gd)
             {
-                var perm = new int[train.Sets * n];
-                Parallel.For(0, train.Sets, k =>
-                    CounterRandom.Permutation(setSeed[k], RandomPurpose.Shuffle, epoch, n).CopyTo(perm, k * n));
-                order.CopyFromCPU(perm);
+                order.CopyFromCPU(EpochOrder(setSeed, epoch, n));
                 rowOrder = order.View;
             }
             for (int offset = 0; offset < n; offset += stepRows)
@@ -114,6 +111,25 @@ public static class Trainer
             }
         }
         return all;
+    }
+
+    /// <summary>The shuffle seed of each data set: the seed of the first network that reads it.</summary>
+    public static long[] SetSeeds(IReadOnlyList<NetworkInfo> networks, int sets)
+    {
+        ArgumentNullException.ThrowIfNull(networks);
+        return [.. Enumerable.Range(0, sets).Select(k => (long)networks.First(x => x.DataSet == k).Seed)];
+    }
+
+    /// <summary>The row order [S, n] of an sgd or adam epoch (1-based): each data set's own permutation, drawn anew every
+    /// epoch (the reshuffling DataLoader of the reference); mini-batches are consecutive runs of it, the last one shorter
+    /// when the batch size does not divide n (drop_last = false).</summary>
+    public static int[] EpochOrder(IReadOnlyList<long> setSeeds, int epoch, int n)
+    {
+        ArgumentNullException.ThrowIfNull(setSeeds);
+        var perm = new int[setSeeds.Count * n];
+        Parallel.For(0, setSeeds.Count, k =>
+            CounterRandom.Permutation(setSeeds[k], RandomPurpose.Shuffle, epoch, n).CopyTo(perm, k * n));
+        return perm;
     }
 
     /// <summary>The step's rows (all of them, or the batch is refused) and the evaluation's rows per chunk (as many of
