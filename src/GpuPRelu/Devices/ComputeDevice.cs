@@ -54,7 +54,7 @@ public sealed class ComputeDevice : IDisposable
 
     /// <summary>Human-readable name, e.g. "cuda: NVIDIA H100 80GB HBM3".</summary>
     public string Description => Kind == DeviceKind.Cpu
-        ? $"cpu: managed Vector256 on {Environment.ProcessorCount} threads (fallback kernels on {Accelerator.Name})"
+        ? $"cpu: managed {Managed.Simd.WidthName} on {Environment.ProcessorCount} threads (fallback kernels on {Accelerator.Name})"
         : Tiled ? $"{Name(Kind)}: {Accelerator.Name} (tiled products)"
         : $"{Name(Kind)}: {Accelerator.Name}";
 
@@ -116,8 +116,8 @@ public sealed class ComputeDevice : IDisposable
         InstallCudaResolver();
         using var context = CreateContext();
         var found = context.Devices.Select(d => (KindOf(d), d.Name, d.MemorySize, d.WarpSize)).ToList();
-        found.Add((DeviceKind.Cpu, $"managed Vector256, {Environment.ProcessorCount} threads", GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
-            System.Runtime.Intrinsics.Vector256<float>.Count));
+        found.Add((DeviceKind.Cpu, $"managed {Managed.Simd.WidthName}, {Environment.ProcessorCount} threads",
+            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, Managed.Simd.Wide ? 16 : 8));
         return found;
     }
 

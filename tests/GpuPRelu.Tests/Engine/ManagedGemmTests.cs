@@ -11,11 +11,13 @@ namespace GpuPRelu.Tests.Engine;
 /// bit equal to the 6 × 16 Vector256 one (the same FMAs per element), so results do not depend on the CPU.</summary>
 public sealed class ManagedGemmTests
 {
-    // rows × k × cols: full tiles, ragged rows and columns on both panel widths, k across the KC = 256 block
+    // rows × k × cols: full tiles, ragged rows and columns on both panel widths, k across the KC = 256 block, and a
+    // wide panel's 16-column rest (48, 80 = n·32 + 16: the narrow kernel in place on the panel's first half)
     public static TheoryData<int, int, int, bool, bool> Cases => new()
     {
         { 6, 16, 32, false, false }, { 13, 300, 70, false, false }, { 13, 300, 70, true, false },
         { 13, 300, 70, false, true }, { 1, 5, 33, true, true }, { 25, 257, 96, true, false },
+        { 12, 40, 48, false, false }, { 12, 270, 80, false, true },
     };
 
     [Theory]

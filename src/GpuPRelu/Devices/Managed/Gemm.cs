@@ -33,9 +33,13 @@ internal static unsafe class Gemm
     public const int KC = 256; // a 6-row A micro-panel ≤ 6 KiB: L1
     public const int BlockFloats = 1 << 16; // packed B block KC × NC ≤ 256 KiB: half the L2
 
-    /// <summary>True where the 6 × 32 Vector512 micro-kernel runs: AVX-512 is accelerated and a 512-bit FMA chain
+    /// <summary>True where the 6 × 32 Vector512 micro-kernel pays: AVX-512 is accelerated and a 512-bit FMA chain
     /// measures ≥ 1.3× a 256-bit one on this CPU (full-width units; Zen 4 splits 512-bit FMAs and keeps Vector256).</summary>
-    public static readonly bool Wide = Vector512.IsHardwareAccelerated && WideFmaPays();
+    public static readonly bool WidePays = Vector512.IsHardwareAccelerated && WideFmaPays();
+
+    /// <summary>Whether the managed path runs 512-bit (WidePays unless switched off). Results are the same bits either
+    /// way; tests switch it to compare the two.</summary>
+    internal static bool Wide { get; set; } = WidePays;
 
     /// <summary>Columns per panel (and tile) of the micro-kernel in use.</summary>
     public static int Panel => Wide ? WidePanel : NarrowPanel;
@@ -104,20 +108,16 @@ internal static unsafe class Gemm
             Kernel(a, rows, k, b, c, ldc, panel, accumulate);
             return;
         }
+        if (rows == Rows && cols == NarrowPanel)
+        {
+            // a wide panel's 16-column rest (H 400 = 12·32 + 16): the narrow kernel on the panel's first half, in place
+            Kernel256(a, rows, k, b, c, ldc, panel, accumulate);
+            return;
+        }
         if (accumulate)
-        {
-            for (int i = 0; i < rows; i++)
-            {
-                for (int j = 0; j < cols; j++)
-                    tile[i * panel + j] = c[i * ldc + j];
-            }
-        }
+            CopyRows(c, ldc, tile, panel, rows, cols);
         Kernel(a, rows, k, b, tile, panel, panel, accumulate);
-        for (int i = 0; i < rows; i++)
-        {
-            for (int j = 0; j < cols; j++)
-                c[i * ldc + j] = tile[i * panel + j];
-        }
+        CopyRows(tile, panel, c, ldc, rows, cols);
     }
 
     private static void Kernel(Strided a, int rows, int k, float* b, float* c, long ldc, int panel, bool accumulate)
@@ -125,7 +125,21 @@ internal static unsafe class Gemm
         if (panel == WidePanel)
             Kernel512(a, rows, k, b, c, ldc, accumulate);
         else
-            Kernel256(a, rows, k, b, c, ldc, accumulate);
+            Kernel256(a, rows, k, b, c, ldc, NarrowPanel, accumulate);
+    }
+
+    /// <summary>dst[i, 0..cols) = src[i, 0..cols) for `rows` rows (8 floats at a time, then the rest).</summary>
+    private static void CopyRows(float* src, long lds, float* dst, long ldd, int rows, int cols)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            float* s = src + i * lds, d = dst + i * ldd;
+            int j = 0;
+            for (; j + Simd.Width <= cols; j += Simd.Width)
+                Vector256.Load(s + j).Store(d + j);
+            for (; j < cols; j++)
+                d[j] = s[j];
+        }
     }
 
     /// <summary>A[i0.., k0..] (rows contiguous along i: a[i + k·cs]) as [blocks of 6][kc][6], zero past the rows.</summary>
@@ -181,9 +195,9 @@ internal static unsafe class Gemm
     }
 
     /// <summary>The 6 × 16 register block: C (+)= Σ_kk A(i, kk)·B[kk][0..16) for 6 rows (rows past `rows` repeat row 0;
-    /// the caller stores them to scratch).</summary>
+    /// the caller stores them to scratch); B's rows are `ldb` floats apart (16, or 32 for a wide panel's first half).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel256(Strided a, int rows, int k, float* b, float* c, long ldc, bool accumulate)
+    private static void Kernel256(Strided a, int rows, int k, float* b, float* c, long ldc, int ldb, bool accumulate)
     {
         long rs = a.Rs, cs = a.Cs;
         float* a0 = a.P, a1 = rows > 1 ? a0 + rs : a0, a2 = rows > 2 ? a0 + 2 * rs : a0;
@@ -191,7 +205,7 @@ internal static unsafe class Gemm
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         long off = 0;
-        for (int kk = 0; kk < k; kk++, off += cs, b += NarrowPanel)
+        for (int kk = 0; kk < k; kk++, off += cs, b += ldb)
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + Simd.Width);
