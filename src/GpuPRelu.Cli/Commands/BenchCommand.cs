@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using GpuPRelu.Bench;
 using GpuPRelu.Devices;
 
@@ -16,13 +17,30 @@ internal static class BenchCommand
             DefaultValueFactory = _ => "quick,fig2-scaled",
         };
         var calls = new Option<int>("--calls") { Description = "timed calls per operation", DefaultValueFactory = _ => 10 };
+        var compare = new Option<bool>("--compare")
+        {
+            Description = "instead: issue 17's fig2 configuration by the engine and, when /usr/bin/python3 imports torch, by the " +
+                "PyTorch references (the paper's way and every network stacked) → compare.csv with per-phase ratios and peak fractions",
+        };
+        var referenceDir = new Option<string?>("--reference-dir")
+        {
+            Description = "--compare: folder of fig2_reference.py and fig2_stacked.py (default: bench/reference of the checkout the " +
+                "tool runs from), or none (the engine only)",
+        };
         var device = CommonOptions.Device();
         var output = CommonOptions.Out("runs/bench");
         var overwrite = CommonOptions.Overwrite();
-        foreach (var o in new Option[] { configs, calls, device, output, overwrite })
+        foreach (var o in new Option[] { configs, calls, compare, referenceDir, device, output, overwrite })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
+            if (parse.GetValue(compare))
+            {
+                // --config names the comparison's configuration here (issue17 unless given)
+                var named = parse.GetResult(configs) is { Implicit: false } ? parse.GetValue(configs)! : "issue17";
+                return Compare(named, parse.GetValue(referenceDir), CommonOptions.ParseDevice(parse.GetValue(device)!),
+                    parse.GetValue(output)!, parse.GetValue(overwrite));
+            }
             var chosen = parse.GetValue(configs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(BenchConfig.Find).ToList();
             int n = parse.GetValue(calls);
@@ -36,5 +54,50 @@ internal static class BenchCommand
             return 0;
         });
         return command;
+    }
+
+    private static int Compare(string name, string? referenceDir, DeviceSpec kind, string output, bool overwrite)
+    {
+        try
+        {
+            CompareExperiment.Find(name);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        string? references = referenceDir switch
+        {
+            null => FindReferences(),
+            "none" => null,
+            _ when File.Exists(Path.Combine(referenceDir, "fig2_reference.py")) => referenceDir,
+            _ => throw new UsageException($"--reference-dir {referenceDir}: no fig2_reference.py there (or 'none': the engine only)"),
+        };
+        var outDir = CommonOptions.PrepareOut(output, overwrite);
+        using var dev = CommonOptions.Open(kind);
+        Console.WriteLine($"device {dev.Description}");
+        var rows = CompareExperiment.Run(name, dev, outDir, references, Console.WriteLine);
+        foreach (var r in rows)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Method,-16} {r.Phase,-9} {r.Seconds,9:0.00} s {r.Gflops,8:0.0} GFLOP/s {r.PeakFraction,6:P0} of peak  ×{r.Slowdown:0.00}"));
+        }
+        Console.WriteLine($"wrote {Path.Combine(outDir, "compare.csv")}");
+        return 0;
+    }
+
+    /// <summary>bench/reference of the checkout above the tool's folder or the working directory, or null.</summary>
+    private static string? FindReferences()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, "bench", "reference");
+                if (File.Exists(Path.Combine(candidate, "fig2_reference.py")))
+                    return candidate;
+            }
+        }
+        return null;
     }
 }

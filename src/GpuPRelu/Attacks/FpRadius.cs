@@ -32,6 +32,7 @@ internal static class FpRadius
         // (a) clip: own coordinates down to 0
         double best = Math.Sqrt(own.Sum(v => v > 0 ? v * v : 0));
         var t = new double[own.Length + other.Length];
+        var scan = new GridTerms(own, other, p);
         for (int j = -1; j < other.Length; j++)
         {
             if (j >= 0 && other[j] > 0 && p == 2)
@@ -40,7 +41,7 @@ internal static class FpRadius
             for (int g = 0; g <= Grid; g++)
             {
                 double logMu = LogMuLo + (LogMuHi - LogMuLo) * g / Grid;
-                double value = Branch(own, other, p, j, Math.Pow(10, logMu), t);
+                double value = scan.Branch(j, g);
                 if (double.IsFinite(prevG) && !double.IsFinite(value))
                 {
                     // the branch ends between two grid points (a rising root merges with the falling one): its root may lie
@@ -67,6 +68,8 @@ internal static class FpRadius
         for (int iter = 0; iter < 80; iter++)
         {
             double mid = 0.5 * (lo + hi);
+            if (mid == lo || mid == hi)
+                break; // the bracket is two adjacent doubles (~45 halvings): the rest of the 80 would change nothing
             if (double.IsFinite(Branch(own, other, p, j, Math.Pow(10, mid), t)))
                 lo = mid;
             else
@@ -84,6 +87,8 @@ internal static class FpRadius
         for (int iter = 0; iter < 80; iter++)
         {
             double mid = 0.5 * (lo + hi);
+            if (mid == lo || mid == hi)
+                break; // adjacent doubles: as in DomainEnd
             double value = Branch(own, other, p, j, Math.Pow(10, mid), t);
             if (!double.IsFinite(value))
                 return double.PositiveInfinity;
@@ -103,8 +108,57 @@ internal static class FpRadius
         return Math.Sqrt(d2);
     }
 
+    /// <summary>The terms of Branch at every grid point, computed once for all branches j: the own part (the same for
+    /// every j), and each other coordinate's rising and falling term. Branch(j, g) then adds them in Branch's order, so it
+    /// returns Branch(own, other, p, j, 10^logμ_g, ·) bit for bit at a (K − K1 + 1)-th of the roots and powers.</summary>
+    internal sealed class GridTerms
+    {
+        private readonly double[] _own;          // [grid] Σ_own ReLU(t_k)^p, summed as Branch sums it
+        private readonly double[,] _rising;      // [grid, other] ReLU(root)^p of the rising root (or of s ≤ 0); NaN: none
+        private readonly double[,] _falling;     // [grid, other] the same for the falling root
+        private readonly int _others;
+
+        public GridTerms(double[] own, double[] other, double p)
+        {
+            _others = other.Length;
+            _own = new double[Grid + 1];
+            _rising = new double[Grid + 1, other.Length];
+            _falling = new double[Grid + 1, other.Length];
+            for (int g = 0; g <= Grid; g++)
+            {
+                double mu = Math.Pow(10, LogMuLo + (LogMuHi - LogMuLo) * g / Grid);
+                double value = 0;
+                for (int k = 0; k < own.Length; k++)
+                    value += Math.Pow(Math.Max(own[k] <= 0 ? own[k] : OwnRoot(own[k], mu, p), 0), p);
+                _own[g] = value;
+                for (int k = 0; k < other.Length; k++)
+                {
+                    double s = other[k];
+                    _rising[g, k] = Term(s <= 0 ? s : RisingRoot(s, mu, p), p);
+                    _falling[g, k] = Term(FallingRoot(s, mu, p), p);
+                }
+            }
+        }
+
+        /// <summary>Branch j (−1: none) at grid point g.</summary>
+        public double Branch(int j, int g)
+        {
+            double value = _own[g];
+            for (int k = 0; k < _others; k++)
+            {
+                double term = k == j ? _falling[g, k] : _rising[g, k];
+                if (double.IsNaN(term))
+                    return double.NaN;
+                value -= term;
+            }
+            return value;
+        }
+
+        private static double Term(double root, double p) => double.IsNaN(root) ? double.NaN : Math.Pow(Math.Max(root, 0), p);
+    }
+
     /// <summary>G at the KKT point t(μ, j) written into t (own first); NaN when a needed root does not exist.</summary>
-    private static double Branch(double[] own, double[] other, double p, int j, double mu, double[] t)
+    internal static double Branch(double[] own, double[] other, double p, int j, double mu, double[] t)
     {
         double value = 0;
         for (int k = 0; k < own.Length; k++)

@@ -27,9 +27,13 @@ public static class BenchExperiment
         var manifest = new RunManifest(outDir, "bench", new { configs = configs.Select(c => c.Name), calls }, device.Description);
         var rows = new List<BenchRow>();
         string dev = ComputeDevice.Name(device.Kind);
-        double peak = device.Kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu ? PeakProbe.MeasureGflops() : GpuPeak.MeasureGflops(device.Accelerator);
-        rows.Add(new BenchRow("machine", dev, "fp32_fma_peak", $"{Environment.ProcessorCount} cores", 1, double.NaN, double.NaN, peak, "GFLOP/s", peak, 1));
-        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"measured FP32 FMA peak {peak:0.0} GFLOP/s"));
+        // a CPU's peak is its widest accelerated vector's (named in the shape column); a GPU's is FmaPeak on every SM
+        var (peak, unit) = device.Kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu
+            ? PeakProbe.Measure()
+            : (GpuPeak.MeasureGflops(device.Accelerator), "FP32 cores");
+        string where = device.Kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu ? $"{Environment.ProcessorCount} cores, {unit}" : unit;
+        rows.Add(new BenchRow("machine", dev, "fp32_fma_peak", where, 1, double.NaN, double.NaN, peak, "GFLOP/s", peak, 1));
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"measured FP32 FMA peak {peak:0.0} GFLOP/s ({where})"));
         manifest.EndPhase("peak");
         foreach (var config in configs)
         {

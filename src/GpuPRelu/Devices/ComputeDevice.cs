@@ -57,7 +57,7 @@ public sealed class ComputeDevice : IDisposable
 
     /// <summary>Human-readable name, e.g. "cuda:0: NVIDIA H100 80GB HBM3 (tiled products)".</summary>
     public string Description => Kind == DeviceKind.Cpu
-        ? $"{Spec}: managed Vector256 on {Environment.ProcessorCount} threads (fallback kernels on {Accelerator.Name})"
+        ? $"{Spec}: managed {Managed.Simd.WidthName} on {Environment.ProcessorCount} threads (fallback kernels on {Accelerator.Name})"
         : Tiled ? $"{Spec}: {Accelerator.Name} (tiled products)"
         : $"{Spec}: {Accelerator.Name}";
 
@@ -188,8 +188,8 @@ public sealed class ComputeDevice : IDisposable
             for (int i = 0; i < present.Count; i++)
                 yield return (new DeviceSpec(kind, i), present[i].Name, present[i].MemorySize, present[i].WarpSize);
         }
-        yield return (new DeviceSpec(DeviceKind.Cpu), $"managed Vector256, {Environment.ProcessorCount} threads",
-            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, System.Runtime.Intrinsics.Vector256<float>.Count);
+        yield return (new DeviceSpec(DeviceKind.Cpu), $"managed {Managed.Simd.WidthName}, {Environment.ProcessorCount} threads",
+            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, Managed.Simd.Wide ? 16 : 8);
     }
 
     // "only 2 CUDA devices (cuda:0 NVIDIA H200, cuda:1 NVIDIA H200)", or none, with what is present instead

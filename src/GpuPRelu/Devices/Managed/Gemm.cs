@@ -20,15 +20,29 @@ internal unsafe interface ITileEpilogue
 }
 
 /// <summary>The blocked matrix product of the managed CPU path, C = A·B (BLIS loop order, sized for a 32 KiB L1 and
-/// 512 KiB L2): a KC × NC block of B is packed into 16-column panels (L2-resident) and swept by every 6-row micro-panel
-/// of A (L1-resident) in a 6 × 16 register micro-kernel of 12 Vector256 accumulators. A is packed only where its rows
-/// are not contiguous (dW: Uᵀ). The epilogue runs on each tile after its last KC block.</summary>
+/// 512 KiB L2): a KC × NC block of B is packed into column panels (L2-resident) and swept by every 6-row micro-panel of
+/// A (L1-resident) in a register micro-kernel of 12 accumulators: 6 × 16 with Vector256, or 6 × 32 with Vector512
+/// where the CPU runs 512-bit FMAs at full width (Wide). A is packed only where its rows are not contiguous (dW: Uᵀ).
+/// The epilogue runs on each tile after its last KC block. Both widths compute every element of C with the same
+/// sequence of FMAs (k in order within a KC block, blocks added in order), so their results are bit-identical.</summary>
 internal static unsafe class Gemm
 {
     public const int Rows = 6;
-    public const int Panel = 2 * Simd.Width;
+    public const int NarrowPanel = 2 * Simd.Width;
+    public const int WidePanel = 4 * Simd.Width;
     public const int KC = 256; // a 6-row A micro-panel ≤ 6 KiB: L1
     public const int BlockFloats = 1 << 16; // packed B block KC × NC ≤ 256 KiB: half the L2
+
+    /// <summary>True where the 6 × 32 Vector512 micro-kernel pays: AVX-512 is accelerated and a 512-bit FMA chain
+    /// measures ≥ 1.3× a 256-bit one on this CPU (full-width units; Zen 4 splits 512-bit FMAs and keeps Vector256).</summary>
+    public static readonly bool WidePays = Vector512.IsHardwareAccelerated && WideFmaPays();
+
+    /// <summary>Whether the managed path runs 512-bit (WidePays unless switched off). Results are the same bits either
+    /// way; tests switch it to compare the two.</summary>
+    internal static bool Wide { get; set; } = WidePays;
+
+    /// <summary>Columns per panel (and tile) of the micro-kernel in use.</summary>
+    public static int Panel => Wide ? WidePanel : NarrowPanel;
 
     [ThreadStatic]
     private static float[]? _buffer;
@@ -38,10 +52,18 @@ internal static unsafe class Gemm
     /// → 16-column panels, so C, and what epilogues read beside it, is walked along its rows.</summary>
     [SkipLocalsInit]
     public static void Run<TE>(Strided a, Strided b, float* c, long ldc, int rows, int k, int col0, int col1, ref TE epilogue)
-        where TE : struct, ITileEpilogue
+        where TE : struct, ITileEpilogue => Run(a, b, c, ldc, rows, k, col0, col1, ref epilogue, Wide);
+
+    /// <summary>Run with the micro-kernel chosen by the caller (tests compare both widths bit for bit).</summary>
+    [SkipLocalsInit]
+    internal static void Run<TE>(Strided a, Strided b, float* c, long ldc, int rows, int k, int col0, int col1, ref TE epilogue,
+        bool wide) where TE : struct, ITileEpilogue
     {
+        if (wide && !Vector512.IsHardwareAccelerated)
+            throw new PlatformNotSupportedException("the 6 × 32 micro-kernel needs hardware-accelerated Vector512");
+        int panel = wide ? WidePanel : NarrowPanel;
         // per thread, reused across calls: the packed B block, the packed A micro-panel, one scratch tile; 64-byte aligned
-        const int microFloats = Rows * KC, tileFloats = Rows * Panel;
+        const int microFloats = Rows * KC, tileFloats = Rows * WidePanel;
         var buffer = _buffer ??= GC.AllocateUninitializedArray<float>(BlockFloats + microFloats + tileFloats + 16, pinned: true);
         fixed (float* raw = buffer)
         {
@@ -51,23 +73,23 @@ internal static unsafe class Gemm
             {
                 int kc = Math.Min(KC, k - k0);
                 bool first = k0 == 0, last = k0 + kc == k;
-                int block = BlockFloats / (kc * Panel) * Panel;
+                int block = BlockFloats / (kc * panel) * panel;
                 for (int n0 = col0; n0 < col1; n0 += block)
                 {
                     int nc = Math.Min(block, col1 - n0);
-                    for (int p = 0; p < nc; p += Panel)
-                        PackB(b.P + k0 * b.Rs + (n0 + p) * b.Cs, b.Rs, b.Cs, kc, Math.Min(Panel, nc - p), bp + p * kc);
+                    for (int p = 0; p < nc; p += panel)
+                        PackB(b.P + k0 * b.Rs + (n0 + p) * b.Cs, b.Rs, b.Cs, kc, Math.Min(panel, nc - p), panel, bp + p * kc);
                     for (int i = 0; i < rows; i += Rows)
                     {
                         int r = Math.Min(Rows, rows - i);
                         if (packA)
                             PackA(a.P + i + k0 * a.Cs, a.Cs, r, kc, ap);
                         var ab = packA ? new Strided(ap, 1, Rows) : new Strided(a.P + i * a.Rs + k0 * a.Cs, a.Rs, a.Cs);
-                        for (int p = 0; p < nc; p += Panel)
+                        for (int p = 0; p < nc; p += panel)
                         {
-                            int w = Math.Min(Panel, nc - p);
+                            int w = Math.Min(panel, nc - p);
                             float* ct = c + i * ldc + n0 + p;
-                            Tile(ab, r, kc, bp + p * kc, ct, ldc, w, !first, tile);
+                            Tile(ab, r, kc, bp + p * kc, ct, ldc, w, panel, !first, tile);
                             if (last)
                                 epilogue.Apply(ct, ldc, i, r, n0 + p, w);
                         }
@@ -77,27 +99,46 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>One tile: full 6 × 16 tiles go straight to C, ragged ones through the scratch tile.</summary>
-    private static void Tile(Strided a, int rows, int k, float* b, float* c, long ldc, int cols, bool accumulate, float* tile)
+    /// <summary>One tile: full 6 × panel tiles go straight to C, ragged ones through the scratch tile.</summary>
+    private static void Tile(Strided a, int rows, int k, float* b, float* c, long ldc, int cols, int panel, bool accumulate,
+        float* tile)
     {
-        if (rows == Rows && cols == Panel)
+        if (rows == Rows && cols == panel)
         {
-            Kernel(a, rows, k, b, c, ldc, accumulate);
+            Kernel(a, rows, k, b, c, ldc, panel, accumulate);
+            return;
+        }
+        if (rows == Rows && cols == NarrowPanel)
+        {
+            // a wide panel's 16-column rest (H 400 = 12·32 + 16): the narrow kernel on the panel's first half, in place
+            Kernel256(a, rows, k, b, c, ldc, panel, accumulate);
             return;
         }
         if (accumulate)
-        {
-            for (int i = 0; i < rows; i++)
-            {
-                for (int j = 0; j < cols; j++)
-                    tile[i * Panel + j] = c[i * ldc + j];
-            }
-        }
-        Kernel(a, rows, k, b, tile, Panel, accumulate);
+            CopyRows(c, ldc, tile, panel, rows, cols);
+        Kernel(a, rows, k, b, tile, panel, panel, accumulate);
+        CopyRows(tile, panel, c, ldc, rows, cols);
+    }
+
+    private static void Kernel(Strided a, int rows, int k, float* b, float* c, long ldc, int panel, bool accumulate)
+    {
+        if (panel == WidePanel)
+            Kernel512(a, rows, k, b, c, ldc, accumulate);
+        else
+            Kernel256(a, rows, k, b, c, ldc, NarrowPanel, accumulate);
+    }
+
+    /// <summary>dst[i, 0..cols) = src[i, 0..cols) for `rows` rows (8 floats at a time, then the rest).</summary>
+    private static void CopyRows(float* src, long lds, float* dst, long ldd, int rows, int cols)
+    {
         for (int i = 0; i < rows; i++)
         {
-            for (int j = 0; j < cols; j++)
-                c[i * ldc + j] = tile[i * Panel + j];
+            float* s = src + i * lds, d = dst + i * ldd;
+            int j = 0;
+            for (; j + Simd.Width <= cols; j += Simd.Width)
+                Vector256.Load(s + j).Store(d + j);
+            for (; j < cols; j++)
+                d[j] = s[j];
         }
     }
 
@@ -131,32 +172,32 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>B[k0.., n0..n0+16) as [kc][16], zero past the columns; contiguous rows copy as two vectors.</summary>
-    private static void PackB(float* b, long rs, long cs, int k, int cols, float* packed)
+    /// <summary>B[k0.., n0..n0+panel) as [kc][panel], zero past the columns; contiguous rows copy as vectors.</summary>
+    private static void PackB(float* b, long rs, long cs, int k, int cols, int panel, float* packed)
     {
-        if (cs == 1 && cols == Panel)
+        if (cs == 1 && cols == panel)
         {
             for (int kk = 0; kk < k; kk++)
             {
-                float* src = b + kk * rs;
-                Vector256.Load(src).Store(packed + kk * Panel);
-                Vector256.Load(src + Simd.Width).Store(packed + kk * Panel + Simd.Width);
+                float* src = b + kk * rs, dst = packed + kk * panel;
+                for (int j = 0; j < panel; j += Simd.Width)
+                    Vector256.Load(src + j).Store(dst + j);
             }
             return;
         }
         for (int kk = 0; kk < k; kk++)
         {
             for (int j = 0; j < cols; j++)
-                packed[kk * Panel + j] = b[kk * rs + j * cs];
-            for (int j = cols; j < Panel; j++)
-                packed[kk * Panel + j] = 0f;
+                packed[kk * panel + j] = b[kk * rs + j * cs];
+            for (int j = cols; j < panel; j++)
+                packed[kk * panel + j] = 0f;
         }
     }
 
     /// <summary>The 6 × 16 register block: C (+)= Σ_kk A(i, kk)·B[kk][0..16) for 6 rows (rows past `rows` repeat row 0;
-    /// the caller stores them to scratch).</summary>
+    /// the caller stores them to scratch); B's rows are `ldb` floats apart (16, or 32 for a wide panel's first half).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel(Strided a, int rows, int k, float* b, float* c, long ldc, bool accumulate)
+    private static void Kernel256(Strided a, int rows, int k, float* b, float* c, long ldc, int ldb, bool accumulate)
     {
         long rs = a.Rs, cs = a.Cs;
         float* a0 = a.P, a1 = rows > 1 ? a0 + rs : a0, a2 = rows > 2 ? a0 + 2 * rs : a0;
@@ -164,7 +205,7 @@ internal static unsafe class Gemm
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         long off = 0;
-        for (int kk = 0; kk < k; kk++, off += cs, b += Panel)
+        for (int kk = 0; kk < k; kk++, off += cs, b += ldb)
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + Simd.Width);
@@ -206,6 +247,74 @@ internal static unsafe class Gemm
         }
         lo.Store(c);
         hi.Store(c + Simd.Width);
+    }
+
+    /// <summary>The 6 × 32 register block of Kernel256 on Vector512: the same 12 accumulators, each twice as wide.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel512(Strided a, int rows, int k, float* b, float* c, long ldc, bool accumulate)
+    {
+        const int half = 2 * Simd.Width;
+        long rs = a.Rs, cs = a.Cs;
+        float* a0 = a.P, a1 = rows > 1 ? a0 + rs : a0, a2 = rows > 2 ? a0 + 2 * rs : a0;
+        float* a3 = rows > 3 ? a0 + 3 * rs : a0, a4 = rows > 4 ? a0 + 4 * rs : a0, a5 = rows > 5 ? a0 + 5 * rs : a0;
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        long off = 0;
+        for (int kk = 0; kk < k; kk++, off += cs, b += WidePanel)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + half);
+            var x = Vector512.Create(a0[off]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a1[off]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a2[off]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a3[off]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a4[off]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a5[off]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+        }
+        Put(c00, c01, c, accumulate);
+        Put(c10, c11, c + ldc, accumulate);
+        Put(c20, c21, c + 2 * ldc, accumulate);
+        Put(c30, c31, c + 3 * ldc, accumulate);
+        Put(c40, c41, c + 4 * ldc, accumulate);
+        Put(c50, c51, c + 5 * ldc, accumulate);
+    }
+
+    /// <summary>One 32-float row of a wide tile: stored, or added to what C holds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(Vector512<float> lo, Vector512<float> hi, float* c, bool accumulate)
+    {
+        const int half = 2 * Simd.Width;
+        if (accumulate)
+        {
+            lo += Vector512.Load(c);
+            hi += Vector512.Load(c + half);
+        }
+        lo.Store(c);
+        hi.Store(c + half);
+    }
+
+    /// <summary>One core, a few milliseconds: does a 512-bit FMA chain run ≥ 1.3× as many flops as a 256-bit one?</summary>
+    private static bool WideFmaPays()
+    {
+        double narrow = 0, wide = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            narrow = Math.Max(narrow, PeakProbe.SingleCoreGflops(256, 400_000));
+            wide = Math.Max(wide, PeakProbe.SingleCoreGflops(512, 400_000));
+        }
+        return wide >= 1.3 * narrow;
     }
 
     /// <summary>Runs `run(b, col0, col1)` for every network b over column chunks (multiples of 16) so that there are at

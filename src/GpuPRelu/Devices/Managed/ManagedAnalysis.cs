@@ -65,4 +65,47 @@ internal static unsafe class ManagedAnalysis
                 Simd.Add(c + i * ldc, target + (row + i) * ldt + col, cols);
         }
     }
+    /// <summary>SphereAscentStep (DESIGN §1, the distance estimate) a row at a time on the host: the kernel's operations in
+    /// the kernel's order (its sums over D run in sequence), so the same bits as the kernel on the CPU accelerator,
+    /// without that accelerator's per-thread scheduling, which cost as much as the step's products.</summary>
+    public static void SphereAscent(BatchShape s, float step, float* x, float* f, float* g, float* df, float* dg, float* scale,
+        float* center, float* u, float* best)
+    {
+        int D = s.Inputs, rows = s.Networks * s.Samples, perTask = Math.Max(1, rows / (4 * Environment.ProcessorCount));
+        Parallel.For(0, (rows + perTask - 1) / perTask, task =>
+        {
+            for (int i = task * perTask; i < Math.Min(rows, (task + 1) * perTask); i++)
+            {
+                int b = i / s.Samples;
+                long row0 = (long)i * D;
+                float c = scale[b], h = c * f[i] - g[i];
+                best[i] = MathF.Max(best[i], MathF.Abs(h));
+                if (step == 0f)
+                    continue;
+                float* xr = x + row0, dfr = df + row0, dgr = dg + row0, ur = u + row0, cr = center + (long)b * D;
+                float d2 = 0f;
+                for (int d = 0; d < D; d++)
+                {
+                    float dir = h * (c * dfr[d] - dgr[d]);
+                    d2 += dir * dir;
+                }
+                // a stationary point (h = 0 or parallel gradients) stays put
+                if (d2 == 0f)
+                    continue;
+                float move = step / MathF.Sqrt(d2), x2 = 0f;
+                for (int d = 0; d < D; d++)
+                {
+                    float next = xr[d] + move * h * (c * dfr[d] - dgr[d]);
+                    xr[d] = next;
+                    x2 += next * next;
+                }
+                float inv = 1f / MathF.Sqrt(x2);
+                for (int d = 0; d < D; d++)
+                {
+                    xr[d] *= inv;
+                    ur[d] = xr[d] - cr[d];
+                }
+            }
+        });
+    }
 }

@@ -44,7 +44,15 @@ internal static unsafe class ManagedAttacks
             n2 += delta * delta;
         }
         float shrink = l2 && n2 > eps * eps ? eps / MathF.Sqrt(n2) : 1f;
-        for (d = 0; d < D; d++)
+        d = 0;
+        if (l2 && spec.HasBox == 0)
+        {
+            // the common case (the paper's l2 attack): u = u0 + shrink·δ, 8 at a time, the same operations as below
+            var sv = Vector256.Create(shrink);
+            for (; d + Simd.Width <= D; d += Simd.Width)
+                (Vector256.Load(u0 + d) + Vector256.Load(u + d) * sv).Store(u + d);
+        }
+        for (; d < D; d++)
         {
             float delta = u[d] * shrink;
             if (!l2)

@@ -66,6 +66,19 @@ internal static unsafe class ManagedBackward
         {
             if (k >= 0)
             {
+                if (Simd.Wide)
+                {
+                    var qw = Vector512.Create(s.NormalizeInput != 0 ? qm : 1f);
+                    var pw = Vector512.Create(p);
+                    for (; j + 2 * Simd.Width <= H; j += 2 * Simd.Width)
+                    {
+                        var zz = Vector512.Load(z + j);
+                        var dv = Vector512.Load(dp + j);
+                        var g = dv * pw * Simd.Pow(zz / (Vector512.Load(r + j) * qw), k);
+                        Vector512.ConditionalSelect(Vector512.GreaterThan(zz, Vector512<float>.Zero), g, Vector512<float>.Zero).Store(gz + j);
+                        (dv * Vector512.Load(a + j)).Store(t + j);
+                    }
+                }
                 var qv = Vector256.Create(s.NormalizeInput != 0 ? qm : 1f);
                 var pv = Vector256.Create(p);
                 for (; j + Simd.Width <= H; j += Simd.Width)

@@ -98,6 +98,16 @@ internal static unsafe class ManagedForward
         int j = 0;
         if (k >= 0)
         {
+            if (Simd.Wide)
+            {
+                var qw = Vector512.Create(s.NormalizeInput != 0 ? qm : 1f);
+                for (; j + 2 * Simd.Width <= n; j += 2 * Simd.Width)
+                {
+                    var zz = Vector512.Load(z + j);
+                    var act = zz * Simd.Pow(zz / (Vector512.Load(r + j) * qw), k);
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(zz, Vector512<float>.Zero), act, Vector512<float>.Zero).Store(a + j);
+                }
+            }
             var qv = Vector256.Create(s.NormalizeInput != 0 ? qm : 1f);
             for (; j + Simd.Width <= n; j += Simd.Width)
             {

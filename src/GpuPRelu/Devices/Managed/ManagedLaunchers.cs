@@ -112,6 +112,14 @@ internal sealed unsafe class ManagedLaunchers : KernelLaunchers
         ManagedAttacks.MarkBroken(F(correct), I(broken), correct.Length);
     }
 
+    public override void SphereAscent(BatchShape s, float step, ArrayView<float> x, ArrayView<float> f, ArrayView<float> g,
+        ArrayView<float> df, ArrayView<float> dg, ArrayView<float> scale, ArrayView<float> center, ArrayView<float> u,
+        ArrayView<float> best)
+    {
+        Sync();
+        ManagedAnalysis.SphereAscent(s, step, F(x), F(f), F(g), F(df), F(dg), F(scale), F(center), F(u), F(best));
+    }
+
     public override void GramAccumulate(BatchShape s, ArrayView<float> a, ArrayView<float> g)
     {
         Sync();

@@ -3,7 +3,8 @@ using System.Runtime.Intrinsics;
 
 namespace GpuPRelu.Devices.Managed;
 
-/// <summary>Vector256 pieces of the managed CPU path: fused multiply-add, the pReLU power and horizontal sums.</summary>
+/// <summary>Vector pieces of the managed CPU path: fused multiply-add, the pReLU power and horizontal sums; 16 floats at a
+/// time (Vector512) where Wide, with the same operations per element and the same partial sums as 8 at a time.</summary>
 internal static class Simd
 {
     public const int Width = 8; // floats per Vector256
@@ -22,6 +23,23 @@ internal static class Simd
         return y;
     }
 
+    /// <summary>Pow on Vector512: the same multiplications per lane, so the same bits as the Vector256 version.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Pow(Vector512<float> ratio, int k)
+    {
+        var y = Vector512<float>.One;
+        for (int i = 0; i < k; i++)
+            y *= ratio;
+        return y;
+    }
+
+    /// <summary>True where elementwise loops take 16 floats at a time (Vector512); per element they do the same
+    /// operations as the 8-float loops, so results do not depend on it. Reductions keep Vector256's order.</summary>
+    public static bool Wide => Gemm.Wide;
+
+    /// <summary>"Vector512" or "Vector256": what the managed path runs on this CPU (device descriptions, manifests).</summary>
+    public static string WidthName => Wide ? "Vector512" : "Vector256";
+
     /// <summary>p − 1 as an integer when p is one of 1..9, else −1 (then the scalar Pow runs).</summary>
     public static int IntegerExponent(float p)
     {
@@ -38,6 +56,12 @@ internal static class Simd
     {
         var av = Vector256.Create(a);
         int i = 0;
+        if (Wide)
+        {
+            var aw = Vector512.Create(a);
+            for (; i + 2 * Width <= n; i += 2 * Width)
+                Vector512.FusedMultiplyAdd(aw, Vector512.Load(x + i), Vector512.Load(acc + i)).Store(acc + i);
+        }
         for (; i + Width <= n; i += Width)
             Fma(av, Vector256.Load(x + i), Vector256.Load(acc + i)).Store(acc + i);
         for (; i < n; i++)
@@ -48,6 +72,11 @@ internal static class Simd
     public static unsafe void Add(float* x, float* acc, int n)
     {
         int i = 0;
+        if (Wide)
+        {
+            for (; i + 2 * Width <= n; i += 2 * Width)
+                (Vector512.Load(acc + i) + Vector512.Load(x + i)).Store(acc + i);
+        }
         for (; i + Width <= n; i += Width)
             (Vector256.Load(acc + i) + Vector256.Load(x + i)).Store(acc + i);
         for (; i < n; i++)
@@ -67,12 +96,21 @@ internal static class Simd
         return sum;
     }
 
-    /// <summary>Σ x[i]·y[i] over n floats.</summary>
+    /// <summary>Σ x[i]·y[i] over n floats: two 8-lane partial sums over 16-float steps, then their sum. The Vector512
+    /// loop keeps the same partial sums in its lower and upper halves, so both give the same bits.</summary>
     public static unsafe float Dot(float* x, float* y, int n)
     {
         var acc0 = Vector256<float>.Zero;
         var acc1 = Vector256<float>.Zero;
         int i = 0;
+        if (Wide)
+        {
+            var acc = Vector512<float>.Zero;
+            for (; i + 2 * Width <= n; i += 2 * Width)
+                acc = Vector512.FusedMultiplyAdd(Vector512.Load(x + i), Vector512.Load(y + i), acc);
+            acc0 = acc.GetLower();
+            acc1 = acc.GetUpper();
+        }
         for (; i + 2 * Width <= n; i += 2 * Width)
         {
             acc0 = Fma(Vector256.Load(x + i), Vector256.Load(y + i), acc0);
