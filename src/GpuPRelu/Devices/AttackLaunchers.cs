@@ -22,6 +22,8 @@ internal class AttackLaunchers
     private readonly Action<Index1D, BatchShape, float, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<int>> _checkpoint;
     private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _dlr;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>> _targetedDlr;
     private readonly Action<Index1D, BatchShape, int, ArrayView<int>> _spread;
 
     public AttackLaunchers(Accelerator accelerator)
@@ -38,6 +40,8 @@ internal class AttackLaunchers
             ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.ApgdCheckpoint.Kernel);
         _dlr = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>>(Kernels.Attacks.DlrLoss.Kernel);
+        _targetedDlr = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<int>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Attacks.TargetedDlrLoss.Kernel);
         _spread = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, int, ArrayView<int>>(Kernels.Attacks.SpreadBroken.Kernel);
     }
 
@@ -65,6 +69,10 @@ internal class AttackLaunchers
     public void DlrLoss(BatchShape s, ArrayView<float> f, ArrayView<int> ym, ArrayView<float> g, ArrayView<float> loss,
         ArrayView<float> correct) =>
         _dlr(s.Networks * s.Samples, s, f, ym, g, loss, correct);
+
+    public void TargetedDlrLoss(BatchShape s, ArrayView<float> f, ArrayView<int> ym, ArrayView<int> target, ArrayView<float> g,
+        ArrayView<float> loss, ArrayView<float> correct) =>
+        _targetedDlr(s.Networks * s.Samples, s, f, ym, target, g, loss, correct);
 
     /// <summary>Marks broken every row whose point is broken at a smaller radius; `points` = n rows per radius.</summary>
     public virtual void SpreadBroken(BatchShape s, int points, ArrayView<int> broken) =>
