@@ -35,8 +35,10 @@ public sealed record ApgdOptions(AttackNorm Norm, ApgdLoss Loss, int Iterations 
             e.Add($"rho must be in (0, 1), got {Rho}");
         if (Loss == ApgdLoss.Dlr && classes < 3)
             e.Add($"attack apgd-dlr needs ≥ 3 classes (its loss ranks the top three logits); the model has {classes}; use apgd-ce");
-        if (Targets is { } t && (t < 1 || t >= classes))
-            e.Add($"targets must be ≥ 1 and < the number of classes ({classes}; the true class is never a target), got {t}");
+        if (Targets is < 1)
+            e.Add($"targets must be ≥ 1, got {Targets}");
+        else if (Targets is { } t && t >= classes)
+            e.Add($"targets must be < the number of classes ({classes}; the true class is never a target), got {t}");
         if (Targets is not null && Loss != ApgdLoss.TargetedDlr)
             e.Add("targets applies to apgd-t only");
         if (Norm == AttackNorm.L1 && BoxLo is null)
