@@ -26,7 +26,7 @@ internal static class AttackCommand
         var seed = new Option<string>("--seed") { Description = "seed of the data when the network file does not record it (0)" };
         var n = new Option<string>("--n") { Description = "test points per network (1000; real data: its first N samples, all when fewer)" };
         var norm = new Option<string>("--norm") { Description = "l2 | linf | l1 (l2; l1 for APGD in a --box only)" };
-        var attack = new Option<string>("--attack") { Description = "pgd | apgd-ce | apgd-dlr | apgd-t | standard (AutoAttack's sequence), or a comma list such as apgd-ce,apgd-t, each attack on the points still robust (pgd)" };
+        var attack = new Option<string>("--attack") { Description = "pgd | apgd-ce | apgd-dlr | apgd-t | square | standard (AutoAttack's sequence), or a comma list such as apgd-ce,apgd-t, each attack on the points still robust (pgd)" };
         var radii = new Option<string>("--radii") { Description = "increasing radii, list or start:stop:count (0:1.5:15)" };
         var steps = new Option<string>("--steps") { Description = "PGD steps or APGD iterations per restart (2000, the paper's, for pgd; 100 for APGD)" };
         var stepSize = new Option<string>("--step-size") { Description = "PGD step (0.1, the paper's; APGD adapts its own from 2ε)" };

@@ -51,11 +51,11 @@ public sealed record AttackConfig
     public bool SaveAdversarial { get; init; }
 
     /// <summary>The attacks that run alone or in an evaluation (pgd runs alone).</summary>
-    public static readonly string[] EvaluationAttacks = ["apgd-ce", "apgd-dlr", "apgd-t"];
+    public static readonly string[] EvaluationAttacks = ["apgd-ce", "apgd-dlr", "apgd-t", "square"];
 
-    /// <summary>AutoAttack's standard sequence (research/attacks.md §9.1) as far as it is implemented: APGD-CE, APGD-T
-    /// (FAB-T and Square, its third and fourth attacks, are not implemented yet).</summary>
-    public static readonly string[] Standard = ["apgd-ce", "apgd-t"];
+    /// <summary>AutoAttack's standard sequence (research/attacks.md §9.1) as far as it is implemented: APGD-CE, APGD-T,
+    /// Square (FAB-T, its third attack, is not implemented yet).</summary>
+    public static readonly string[] Standard = ["apgd-ce", "apgd-t", "square"];
 
     /// <summary>The attacks in order: `standard`, a comma list, or one attack.</summary>
     public IReadOnlyList<string> Attacks => Attack == "standard" ? Standard : [.. Attack.Split(',').Select(a => a.Trim())];
@@ -131,10 +131,9 @@ public sealed record AttackConfig
             e.Add("targets applies to apgd-t (and standard) only");
         if (Queries is not null && !list.Contains("square"))
             e.Add("queries applies to square (and standard) only");
-        if (Queries is < 1)
-            e.Add($"queries must be ≥ 1, got {Queries}");
-        if (list.Contains("square") && Norm == AttackNorm.L1)
-            e.Add("norm l1: square runs l∞ and l2 only (AutoAttack's l1 Square is not implemented); use --norm linf or l2, or leave square out");
+        // a network file's D is checked against Square's layout in ValidateModel
+        if (list.Contains("square"))
+            e.AddRange(ToSquare().Validate(Model is not null ? InputDim ?? 100 : 25));
         if ((PerPoint || SaveAdversarial) && list.Contains("pgd"))
             e.Add("per_point and save_adversarial need the APGD or Square attacks (pgd keeps no examples)");
         return e;
@@ -160,6 +159,9 @@ public sealed record AttackConfig
     public PgdOptions ToPgd(Training.LossKind loss) => new(Norm, ResolvedSteps, StepSize ?? 0.1, loss, BoxLo, BoxHi, RandomStart,
         RefBatch: Math.Max(1, N), Guard: 1e-7, Seed);
 
+    /// <summary>The Square attack of this config (AutoAttack's p_init 0.8; draws seeded by the config's seed).</summary>
+    public SquareOptions ToSquare() => new(Norm, Queries ?? 5000, 0.8, BoxLo, BoxHi, Seed);
+
     /// <summary>The APGD attack of this config with the given loss (random starts seeded by the config's seed).</summary>
     public ApgdOptions ToApgd(ApgdLoss loss) => new(Norm, loss, ResolvedSteps, Restarts, RandomStart: true, BoxLo, BoxHi, Seed,
         Targets: loss == ApgdLoss.TargetedDlr ? Targets : null);
@@ -174,6 +176,8 @@ public sealed record AttackConfig
         int classes = Math.Max(2, shape.Outputs);
         foreach (var loss in ApgdLosses())
             e.AddRange(ToApgd(loss).Validate(classes).Where(m => m.Contains("classes", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
+        if (Attacks.Contains("square"))
+            e.AddRange(ToSquare().Validate(shape.Inputs).Where(m => m.Contains("lays out", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
         return e;
     }
 }

@@ -41,6 +41,8 @@ internal static class EvaluationRunner
 
     private static Func<bool[][][]?, AttackOutcome> Member(AttackConfig c, NetworkBatch net, IReadOnlyList<DataSet> points, string name, bool examples)
     {
+        if (name == "square")
+            return before => Square.RunOn(net, points, c.Radii, c.ToSquare(), before, examples);
         var loss = name switch
         {
             "apgd-ce" => ApgdLoss.CrossEntropy,

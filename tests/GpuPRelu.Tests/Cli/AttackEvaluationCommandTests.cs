@@ -23,7 +23,12 @@ public sealed class AttackEvaluationCommandTests : IDisposable
     [InlineData("pgd,apgd-ce", "--n", "10", "attack pgd runs alone")]
     [InlineData("apgd-ce,apgd-ce", "--n", "10", "each attack once")]
     [InlineData("fab-t", "--n", "10", "fab-t is not implemented")]
+    [InlineData("apgd-ce,fgsm", "--n", "10", "attack must be pgd, apgd-ce, apgd-dlr, apgd-t, square, standard")]
     [InlineData("pgd", "--per-point", null, "per_point and save_adversarial need")]
+    [InlineData("square", "--norm", "l1", "norm l1: square runs l∞ and l2 only")]
+    [InlineData("square", "--queries", "0", "queries must be ≥ 1")]
+    [InlineData("standard", "--input-dim", "20", "D = 20 lays out as 4 × 5")]
+    [InlineData("square", "--restarts", "2", "restarts applies to the APGD attacks only")]
     public void RefusesBadEvaluationSettingsBeforeWork(string attack, string flag, string? value, string named)
     {
         string[] args = ["attack", "--model", "F", "--attack", attack, "--device", "cpu", flag, .. value is null ? Array.Empty<string>() : [value],
@@ -41,9 +46,9 @@ public sealed class AttackEvaluationCommandTests : IDisposable
     public void RunsTheStandardSequenceOnTheIdealClassifiersWithPerPointOutput()
     {
         const int N = 30;
-        var (code, stdout, err) = Gpuprelu.Run("attack", "--model", "Fp", "--p", "1,3", "--input-dim", "20", "--subclasses", "4",
+        var (code, stdout, err) = Gpuprelu.Run("attack", "--model", "Fp", "--p", "1,3", "--input-dim", "25", "--subclasses", "4",
             "--positive-subclasses", "2", "--alpha", "0.3", "--n", $"{N}", "--radii", "0:1.2:7", "--attack", "standard", "--steps", "30",
-            "--per-point", "--save-adversarial", "--min-radius", "--device", "cpu", "--out", Out("std"));
+            "--queries", "200", "--per-point", "--save-adversarial", "--min-radius", "--device", "cpu", "--out", Out("std"));
         Assert.True(code == 0, err + stdout);
         Assert.Contains("apgd-t ascends the margin loss", stdout, StringComparison.Ordinal);
         var rows = File.ReadAllLines(Path.Combine(Out("std"), "robust_accuracy.csv")).Skip(1).Select(l => l.Split(',')).ToList();
@@ -60,7 +65,8 @@ public sealed class AttackEvaluationCommandTests : IDisposable
             {
                 double radius = 0.2 * k;
                 Assert.True(Acc(net, "apgd-t", radius) <= Acc(net, "apgd-ce", radius));
-                Assert.Equal(Acc(net, "apgd-t", radius), Acc(net, "standard", radius));
+                Assert.True(Acc(net, "square", radius) <= Acc(net, "apgd-t", radius));
+                Assert.Equal(Acc(net, "square", radius), Acc(net, "standard", radius));
                 // robust at this radius: never broken, or broken only at a larger one
                 int robust = mine.Count(p => p[4] == "" || double.Parse(p[4], CultureInfo.InvariantCulture) > radius + 1e-9);
                 Assert.Equal(Acc(net, "standard", radius), robust / (double)N, 9);
@@ -74,7 +80,7 @@ public sealed class AttackEvaluationCommandTests : IDisposable
             }
         }
         var (tensors, _) = SafeTensors.Read(Path.Combine(Out("std"), "adversarial.safetensors"));
-        Assert.Equal([2, 7, N, 20], tensors["x_adv"].Shape);
+        Assert.Equal([2, 7, N, 25], tensors["x_adv"].Shape);
         Assert.Equal([2, N], tensors["broken_at"].Shape);
     }
 
