@@ -46,6 +46,7 @@ def main():
     ap.add_argument("--iterations", type=int, default=100)
     ap.add_argument("--norm", default="Linf", choices=["Linf", "L2"])
     ap.add_argument("--loss", default="ce", choices=["ce", "dlr"])
+    ap.add_argument("--fab-alone", action="store_true", help="standard: also run FAB-T alone")
     ap.add_argument("--attacks", default="apgd", choices=["apgd", "standard"],
                     help="apgd: APGDAttack with --loss; standard: AutoAttack's standard sequence, its parts and each attack alone")
     ap.add_argument("--threads", type=int, default=2)
@@ -167,8 +168,8 @@ def run_attack(adversary, name, x, y):
 
 def sequence(net, adversary, names, x, y, correct):
     """AutoAttack's cascade (autoattack.py L155-236) with one batch: each attack on the points still robust; returns the
-    robust accuracy after each attack and its seconds."""
-    robust, out = correct.clone(), []
+    robust accuracy after each attack and its seconds, and each attack's robust flags after it."""
+    robust, out, flags = correct.clone(), [], []
     for name in names:
         t0 = time.perf_counter()
         idx = robust.nonzero().squeeze(1)
@@ -178,7 +179,9 @@ def sequence(net, adversary, names, x, y, correct):
                 fooled = net(adv).argmax(1) != y[idx]
             robust[idx[fooled]] = False
         out.append((name, robust.float().mean().item(), time.perf_counter() - t0))
-    return out
+        flags.append(robust.clone())
+        print(f"  robust accuracy after {name}: {out[-1][1]:.4f} ({out[-1][2]:.1f} s)", flush=True)
+    return out, flags
 
 
 def ensemble(args, ps, nets, x_test, y_test, radii):
@@ -194,16 +197,18 @@ def ensemble(args, ps, nets, x_test, y_test, radii):
             correct = net(x).argmax(1) == y_test
         for r in radii[radii > 0]:
             adversary = AutoAttack(net, norm=norm, eps=float(r), version="standard", seed=args.seed, device="cpu", verbose=False)
-            for label, names in (("standard", ["apgd-ce", "apgd-t", "fab-t", "square"]), ("no-fab", ["apgd-ce", "apgd-t", "square"])):
-                for name, acc, seconds in sequence(net, adversary, names, x, y_test, correct):
+            steps, flags = sequence(net, adversary, ["apgd-ce", "apgd-t", "fab-t", "square"], x, y_test, correct)
+            # the sequence without FAB-T shares the first two steps: its Square runs on what APGD-T left
+            no_fab = steps[:2] + sequence(net, adversary, ["square"], x, y_test, flags[1])[0]
+            # alone: each attack on every clean-correct point (APGD-CE alone is the sequence's first step; FAB-T, which
+            # GpuPRelu lacks, only with --fab-alone)
+            names = ["apgd-t", "fab-t", "square"] if args.fab_alone else ["apgd-t", "square"]
+            alone = [steps[0]] + [sequence(net, adversary, [name], x, y_test, correct)[0][0] for name in names]
+            for label, part in (("standard", steps), ("no-fab", no_fab), ("alone", alone)):
+                for name, acc, seconds in part:
                     rows.append((p, r, label, name, acc, args.n, seconds))
                     total += seconds
-                    print(f"p={p} radius {r:.4f} {label}: after {name} {acc:.4f} ({seconds:.1f} s)", flush=True)
-            for name in ["apgd-ce", "apgd-t", "fab-t", "square"]:
-                (_, acc, seconds), = sequence(net, adversary, [name], x, y_test, correct)
-                rows.append((p, r, "alone", name, acc, args.n, seconds))
-                total += seconds
-                print(f"p={p} radius {r:.4f} {name} alone: {acc:.4f} ({seconds:.1f} s)", flush=True)
+                    print(f"p={p} radius {r:.4f} {label}: {name} {acc:.4f} ({seconds:.1f} s)", flush=True)
     path = os.path.join(args.out, "ensemble_autoattack.csv")
     with open(path + ".tmp", "w") as f:
         f.write("p,radius,sequence,attack,robust_acc,n,seconds\n")

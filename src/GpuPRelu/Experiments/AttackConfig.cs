@@ -139,7 +139,7 @@ public sealed record AttackConfig
         return e;
     }
 
-    /// <summary>True when no attack is pgd: APGD and Square, alone or in an evaluation.</summary>
+    /// <summary>True when no attack is pgd: APGD and Square, alone or in a sequence.</summary>
     public bool IsApgd => !Attacks.Contains("pgd");
 
     /// <summary>The APGD losses of the attack list.</summary>

@@ -5,7 +5,7 @@ using GpuPRelu.Models;
 
 namespace GpuPRelu.Experiments;
 
-/// <summary>`gpuprelu attack` with the APGD attacks (alone, a list or standard): the attacks in order, each on the points
+/// <summary>`gpuprelu attack` with the APGD and Square attacks (alone, a list or standard): the attacks in order, each on the points
 /// still robust; with --per-point points.csv, with --save-adversarial adversarial.safetensors.</summary>
 internal static class EvaluationRunner
 {
