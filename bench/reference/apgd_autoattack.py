@@ -10,6 +10,13 @@ the validation split (the last 10000 of the training file) with AutoAttack's APG
 robust_accuracy_autoattack.csv (p, radius, robust_acc, robust_acc_monotone, n, seconds) and prints the gpuprelu
 command that attacks the same networks and points.
 
+With --attacks standard it runs AutoAttack's standard evaluation instead (AutoAttack(version='standard'): APGD-CE, APGD-T,
+FAB-T, Square, each on the points still robust, one batch of all N points, seed --seed), at every radius: the robust
+accuracy after each attack of that sequence, of the sequence without FAB-T (APGD-CE, APGD-T, Square: what `gpuprelu
+attack --attack standard` runs), and of each attack alone on the clean-correct points (AutoAttack's
+run_standard_evaluation_individual); written to ensemble_autoattack.csv (p, radius, sequence, attack, robust_acc, n,
+seconds), with the gpuprelu commands for the same numbers.
+
 AutoAttack is not a dependency of the project: install it (pip install git+https://github.com/fra31/auto-attack) or
 point --autoattack at a checkout. Runs on the CPU with Debian's python3-torch (1.13).
 """
@@ -39,6 +46,9 @@ def main():
     ap.add_argument("--iterations", type=int, default=100)
     ap.add_argument("--norm", default="Linf", choices=["Linf", "L2"])
     ap.add_argument("--loss", default="ce", choices=["ce", "dlr"])
+    ap.add_argument("--fab-alone", action="store_true", help="standard: also run FAB-T alone")
+    ap.add_argument("--attacks", default="apgd", choices=["apgd", "standard"],
+                    help="apgd: APGDAttack with --loss; standard: AutoAttack's standard sequence, its parts and each attack alone")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default="runs/apgd-autoattack")
@@ -86,6 +96,10 @@ def main():
     }
     write_safetensors(os.path.join(args.out, "networks.safetensors"), tensors, {"normalize_input": "true"})
 
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, BLAS: {blas()}", flush=True)
+    if args.attacks == "standard":
+        ensemble(args, ps, nets, x_test, y_test, radii)
+        return
     rows, attack_s = [], 0.0
     for p, net in zip(ps, nets):
         for param in net.parameters():
@@ -120,6 +134,93 @@ def main():
     print(f"  gpuprelu attack --network {args.out}/networks.safetensors --data mnist --split valid --n {args.n} "
           f"--classes {args.classes} --attack apgd-{args.loss} --norm {args.norm.lower()} --radii {args.radii} --steps {args.iterations} "
           "--box 0,1 --out ...")
+
+
+def blas():
+    """The BLAS libblas.so.3 resolves to (Debian's alternatives), else what torch was built with."""
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                if "blas" in line.lower():
+                    return line.split()[-1]
+    except OSError:
+        pass
+    return torch.__config__.show().split("BLAS_INFO=")[-1].split(",")[0]
+
+
+def run_attack(adversary, name, x, y):
+    """One attack of AutoAttack's run_standard_evaluation on (x, y), seeded as it seeds them (autoattack.py L183-219)."""
+    if name == "apgd-ce":
+        adversary.apgd.loss = "ce"
+        adversary.apgd.seed = adversary.get_seed()
+        return adversary.apgd.perturb(x, y)
+    if name == "apgd-t":
+        adversary.apgd_targeted.seed = adversary.get_seed()
+        return adversary.apgd_targeted.perturb(x, y)
+    if name == "fab-t":
+        adversary.fab.targeted = True
+        adversary.fab.n_restarts = 1
+        adversary.fab.seed = adversary.get_seed()
+        return adversary.fab.perturb(x, y)
+    adversary.square.seed = adversary.get_seed()
+    return adversary.square.perturb(x, y)
+
+
+def sequence(net, adversary, names, x, y, correct):
+    """AutoAttack's cascade (autoattack.py L155-236) with one batch: each attack on the points still robust; returns the
+    robust accuracy after each attack and its seconds, and each attack's robust flags after it."""
+    robust, out, flags = correct.clone(), [], []
+    for name in names:
+        t0 = time.perf_counter()
+        idx = robust.nonzero().squeeze(1)
+        if len(idx) > 0:
+            adv = run_attack(adversary, name, x[idx], y[idx])
+            with torch.no_grad():
+                fooled = net(adv).argmax(1) != y[idx]
+            robust[idx[fooled]] = False
+        out.append((name, robust.float().mean().item(), time.perf_counter() - t0))
+        flags.append(robust.clone())
+        print(f"  robust accuracy after {name}: {out[-1][1]:.4f} ({out[-1][2]:.1f} s)", flush=True)
+    return out, flags
+
+
+def ensemble(args, ps, nets, x_test, y_test, radii):
+    from autoattack import AutoAttack
+
+    norm = args.norm
+    x = x_test.reshape(-1, 1, 28, 28)  # Square needs images; the network flattens them
+    rows, total = [], 0.0
+    for p, net in zip(ps, nets):
+        for param in net.parameters():
+            param.requires_grad_(False)
+        with torch.no_grad():
+            correct = net(x).argmax(1) == y_test
+        for r in radii[radii > 0]:
+            adversary = AutoAttack(net, norm=norm, eps=float(r), version="standard", seed=args.seed, device="cpu", verbose=False)
+            steps, flags = sequence(net, adversary, ["apgd-ce", "apgd-t", "fab-t", "square"], x, y_test, correct)
+            # the sequence without FAB-T shares the first two steps: its Square runs on what APGD-T left
+            no_fab = steps[:2] + sequence(net, adversary, ["square"], x, y_test, flags[1])[0]
+            # alone: each attack on every clean-correct point (APGD-CE alone is the sequence's first step; FAB-T, which
+            # GpuPRelu lacks, only with --fab-alone)
+            names = ["apgd-t", "fab-t", "square"] if args.fab_alone else ["apgd-t", "square"]
+            alone = [steps[0]] + [sequence(net, adversary, [name], x, y_test, correct)[0][0] for name in names]
+            for label, part in (("standard", steps), ("no-fab", no_fab), ("alone", alone)):
+                for name, acc, seconds in part:
+                    rows.append((p, r, label, name, acc, args.n, seconds))
+                    total += seconds
+                    print(f"p={p} radius {r:.4f} {label}: {name} {acc:.4f} ({seconds:.1f} s)", flush=True)
+    path = os.path.join(args.out, "ensemble_autoattack.csv")
+    with open(path + ".tmp", "w") as f:
+        f.write("p,radius,sequence,attack,robust_acc,n,seconds\n")
+        for row in rows:
+            f.write("%g,%.6g,%s,%s,%.6g,%d,%.3f\n" % row)
+    os.replace(path + ".tmp", path)
+    print(f"AutoAttack {total:.1f} s in all; wrote {path}; the same here (without FAB-T, which GpuPRelu does not have):")
+    common = (f"gpuprelu attack --network {args.out}/networks.safetensors --data mnist --split valid --n {args.n} "
+              f"--classes {args.classes} --norm {norm.lower()} --radii {args.radii} --box 0,1 --seed {args.seed}")
+    print(f"  {common} --attack standard --out ...")
+    for name in ["apgd-ce", "apgd-t", "square"]:
+        print(f"  {common} --attack {name} --out ...")
 
 
 if __name__ == "__main__":

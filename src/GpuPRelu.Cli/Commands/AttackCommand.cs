@@ -26,7 +26,7 @@ internal static class AttackCommand
         var seed = new Option<string>("--seed") { Description = "seed of the data when the network file does not record it (0)" };
         var n = new Option<string>("--n") { Description = "test points per network (1000; real data: its first N samples, all when fewer)" };
         var norm = new Option<string>("--norm") { Description = "l2 | linf | l1 (l2; l1 for APGD in a --box only)" };
-        var attack = new Option<string>("--attack") { Description = "pgd | apgd-ce | apgd-dlr (pgd)" };
+        var attack = new Option<string>("--attack") { Description = "pgd | apgd-ce | apgd-dlr | apgd-t | square | standard (AutoAttack's sequence), or a comma list such as apgd-ce,apgd-t, each attack on the points still robust (pgd)" };
         var radii = new Option<string>("--radii") { Description = "increasing radii, list or start:stop:count (0:1.5:15)" };
         var steps = new Option<string>("--steps") { Description = "PGD steps or APGD iterations per restart (2000, the paper's, for pgd; 100 for APGD)" };
         var stepSize = new Option<string>("--step-size") { Description = "PGD step (0.1, the paper's; APGD adapts its own from 2ε)" };
@@ -41,6 +41,8 @@ internal static class AttackCommand
             radii, steps, stepSize, restarts, randomStart, box, minRadius, device, output, overwrite })
             command.Options.Add(o);
         command.Options.Add(normalize);
+        var evaluation = EvaluationOptions.Create();
+        evaluation.AddTo(command);
         var data = new DataOptions("synthetic", synthetic: false);
         data.AddTo(command);
 
@@ -68,6 +70,7 @@ internal static class AttackCommand
             cfg = Text(steps) is { } sp ? cfg with { Steps = FieldParsers.Count("steps", sp) } : cfg;
             cfg = Text(stepSize) is { } ss ? cfg with { StepSize = FieldParsers.Number("step_size", ss) } : cfg;
             cfg = Text(restarts) is { } rs ? cfg with { Restarts = FieldParsers.Count("restarts", rs) } : cfg;
+            cfg = evaluation.Apply(parse, cfg);
             var source = data.Source(parse);
             if (source != DataSourceKind.Synthetic)
                 cfg = cfg with { Data = data.Build(parse) };

@@ -9,8 +9,8 @@ using ILGPU.Runtime;
 
 namespace GpuPRelu.Attacks;
 
-/// <summary>Batched APGD-CE / APGD-DLR, l∞ and l2 (docs/attacks.md §2) and l1 in a box (§3, one run per restart; not
-/// AutoAttack's 3ε-2ε-ε schedule of its standard l1): every network × radius × point in one launch
+/// <summary>Batched APGD-CE / APGD-DLR / APGD-T, l∞ and l2 (docs/attacks.md §2, §9.2) and l1 in a box (§3, one run per
+/// restart; not AutoAttack's 3ε-2ε-ε schedule of its standard l1): every network × radius × point in one launch
 /// sequence per iteration, all per-row state on the device. A point is non-robust when misclassified clean, at its start or
 /// at any iterate of any restart; broken rows stop, are not restarted, and count as broken at every larger radius.
 /// Random starts depend on (seed, restart, network, point) only, so they are the same at every radius and in any chunking.</summary>
@@ -19,16 +19,29 @@ public static class Apgd
     // iterations between compactions, and the share of rows that must be gone for one (as Pgd)
     private const int CheckEvery = 5;
     private const double Keep = 0.75;
+    // APGD-T draws its starts from these restart indices on
+    private const int TargetedStarts = 1000;
 
     /// <summary>robust[b][r][i]: point i of network b's set survives radius radii[r] (radii ascending). Rows broken in
     /// every network are dropped every CheckEvery iterations with their state (`compact`; the verdicts are the same without).</summary>
     public static bool[][][] Run(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, ApgdOptions options,
-        int maxRowsPerChunk = 1 << 16, bool compact = true) => Run(net, points, radii, options, maxRowsPerChunk, trace: null, compact);
+        int maxRowsPerChunk = 1 << 16, bool compact = true) => Run(net, points, radii, options, null, false, maxRowsPerChunk, null, compact).Robust;
+
+    /// <summary>As Run, on the points robustBefore[b][r][i] leaves robust (null: all; the others count as broken and are not
+    /// attacked: an ensemble's later attacks), keeping with `examples` the adversarial example of each point at the smallest
+    /// radius this attack broke it (rows are then not compacted, so every broken row keeps the iterate it broke at).</summary>
+    public static AttackOutcome RunOn(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, ApgdOptions options,
+        bool[][][]? robustBefore, bool examples, int maxRowsPerChunk = 1 << 16) =>
+        Run(net, points, radii, options, robustBefore, examples, maxRowsPerChunk, null, compact: !examples);
 
     /// <summary>As Run; `trace` receives the rows u [B, M, D] (centered) after the start (iteration −1) and after every
     /// iteration of every restart (tests follow the trajectory step by step; no compaction then).</summary>
     internal static bool[][][] Run(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, ApgdOptions options,
-        int maxRowsPerChunk, Action<int, int, float[]>? trace, bool compact = false)
+        int maxRowsPerChunk, Action<int, int, float[]>? trace, bool compact = false) =>
+        Run(net, points, radii, options, null, false, maxRowsPerChunk, trace, compact).Robust;
+
+    private static AttackOutcome Run(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, ApgdOptions options,
+        bool[][][]? before, bool examples, int maxRowsPerChunk, Action<int, int, float[]>? trace, bool compact)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(points);
@@ -40,19 +53,26 @@ public static class Apgd
         AttackRows.Check(net, points, radii);
         int B = net.Shape.Networks, R = radii.Count, n = points[0].Samples;
         var robust = AttackRows.Allocate(B, R, n);
-        // beside the Workspace: clean rows, ∂loss/∂u, previous and best iterate and gradient (D each), state, radius, flag
-        int chunk = AttackRows.ChunkSize(net, n, R, maxRowsPerChunk, 5L * net.Shape.Inputs + ApgdState.Width + 2, "apgd");
+        var found = examples ? Enumerable.Range(0, B).Select(_ => new float[]?[n]).ToArray() : null;
+        // beside the Workspace: clean rows, ∂loss/∂u, previous and best iterate and gradient (D each), state, radius, flag, target
+        int chunk = AttackRows.ChunkSize(net, n, R, maxRowsPerChunk, 5L * net.Shape.Inputs + ApgdState.Width + 3, "apgd");
         var centers = net.CentersToHost();
         for (int first = 0; first < n; first += chunk)
-            RunChunk(net, points, radii, options, centers, first, Math.Min(chunk, n - first), robust, trace, compact && trace is null);
+        {
+            var rows = new ChunkRows(first, Math.Min(chunk, n - first), before, found);
+            RunChunk(net, points, radii, options, centers, rows, robust, trace, compact && trace is null);
+        }
         AttackRows.MakeMonotone(robust);
-        return robust;
+        return new AttackOutcome(robust, found);
     }
 
+    // a chunk of m points from `first`; `Before` and `Found` as in RunOn
+    private sealed record ChunkRows(int First, int Points, bool[][][]? Before, float[]?[][]? Found);
+
     private static void RunChunk(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, ApgdOptions o,
-        float[] centers, int first, int m, bool[][][] robust, Action<int, int, float[]>? trace, bool compact)
+        float[] centers, ChunkRows chunk, bool[][][] robust, Action<int, int, float[]>? trace, bool compact)
     {
-        int B = net.Shape.Networks, D = net.Shape.Inputs, R = radii.Count, M = R * m;
+        int B = net.Shape.Networks, D = net.Shape.Inputs, C = net.Shape.Outputs, R = radii.Count, first = chunk.First, m = chunk.Points, M = R * m;
         var acc = net.Device.Accelerator;
         var k = net.Device.Kernels;
         var ak = net.Device.AttackKernels;
@@ -66,8 +86,9 @@ public static class Apgd
         using var duBest = acc.Allocate1D<float>(u0.Length);
         using var state = acc.Allocate1D<float>((long)B * M * ApgdState.Width);
         using var radiusBuffer = acc.Allocate1D(radius);
-        using var broken = acc.Allocate1D<int>(B * M);
-        broken.MemSetToZero();
+        using var broken = acc.Allocate1D(AttackRows.BrokenBefore(chunk.Before, B, R, first, m));
+        using var target = acc.Allocate1D<int>(B * M);
+        target.MemSetToZero();
         ws.Ym.CopyFromCPU(ym);
         ws.ColumnNorms();
         var box = (Has: o.BoxLo is not null ? 1 : 0, Lo: (float)(o.BoxLo ?? 0), Hi: (float)(o.BoxHi ?? 0));
@@ -76,22 +97,37 @@ public static class Apgd
 
         // clean points: misclassified ones are broken at every radius and never attacked
         ws.U.CopyFromCPU(u0);
-        Evaluate(net, ws, s, o.Loss, du.View);
+        Evaluate(net, ws, s, o.Loss, target.View, du.View);
         k.MarkBroken(ws.Correct.View.SubView(0, (long)B * M), broken.View);
         ak.SpreadBroken(s, m, broken.View);
+        // APGD-T ranks its targets by the clean logits (the same at every radius)
+        var cleanLogits = o.Loss == ApgdLoss.TargetedDlr ? ActiveRows.Download<float>(ws.F.View, (long)B * M * C) : null;
+        int[] targets = [];
         var rows = new ActiveRows(B, R, m, D);
         bool done = false;
-        for (int restart = 0; restart < o.Restarts && !done; restart++)
+        // APGD-T: for each target, Restarts runs; the others: Restarts runs (each from its own random start)
+        int runs = o.TargetCount(Math.Max(2, C)) * o.Restarts;
+        for (int run = 0; run < runs && !done; run++)
         {
-            if (restart > 0 && ActiveRows.Download<int>(broken.View, (long)B * s.Samples).All(x => x != 0))
+            if (run > 0 && ActiveRows.Download<int>(broken.View, (long)B * s.Samples).All(x => x != 0))
                 break;
-            var start = Start(o, u0, radius, centers, [.. net.Networks.Select(x => x.Seed)], m, D, first, restart);
-            ws.U.View.SubView(0, (long)B * s.Samples * D).CopyFromCPU(rows.Compacted ? ActiveRows.Gather(start, rows.Rows, M, D) : start);
-            Evaluate(net, ws, s, o.Loss, du.View);
+            if (cleanLogits is not null && run % o.Restarts == 0)
+            {
+                targets = ApgdTargets.OfRank(cleanLogits, C, 2 + run / o.Restarts);
+                UploadTargets();
+            }
+            // APGD-T's starts are independent of APGD-CE's (AutoAttack reseeds every attack, so its APGD-T repeats the first start)
+            var start = Start(o, u0, radius, centers, [.. net.Networks.Select(x => x.Seed)], m, D, first, o.Loss == ApgdLoss.TargetedDlr ? TargetedStarts + run : run);
+            start = rows.Compacted ? ActiveRows.Gather(start, rows.Rows, M, D) : start;
+            // a broken row keeps the iterate it broke at (the example; rows are not compacted when examples are kept)
+            if (chunk.Found is not null)
+                AttackRows.KeepBroken(start, ActiveRows.Download<float>(ws.U.View, start.LongLength), ActiveRows.Download<int>(broken.View, (long)B * M), D);
+            ws.U.View.SubView(0, (long)B * s.Samples * D).CopyFromCPU(start);
+            Evaluate(net, ws, s, o.Loss, target.View, du.View);
             ak.ApgdUpdate(s, true, l1 ? 1f : 2f, ws.Loss.View, ws.Correct.View, ws.U.View, du.View, uPrev.View, uBest.View, duBest.View, state.View,
                 radiusBuffer.View, broken.View);
             Spread();
-            trace?.Invoke(restart, -1, ws.U.GetAsArray1D());
+            trace?.Invoke(run, -1, ws.U.GetAsArray1D());
             for (int i = 0; i < o.Iterations && !done; i++)
             {
                 if (l1)
@@ -101,7 +137,7 @@ public static class Apgd
                     var spec = new ApgdSpec((int)o.Norm, i > 0 ? 0.75f : 1f, box.Has, box.Lo, box.Hi);
                     ak.ApgdStep(s, spec, clean.View, ws.U.View, uPrev.View, du.View, state.View, radiusBuffer.View, net.Center.View, broken.View);
                 }
-                Evaluate(net, ws, s, o.Loss, du.View);
+                Evaluate(net, ws, s, o.Loss, target.View, du.View);
                 ak.ApgdUpdate(s, false, 0f, ws.Loss.View, ws.Correct.View, ws.U.View, du.View, uPrev.View, uBest.View, duBest.View, state.View,
                     radiusBuffer.View, broken.View);
                 Spread();
@@ -109,7 +145,7 @@ public static class Apgd
                     ak.ApgdL1Checkpoint(s, clean.View, ws.U.View, du.View, uBest.View, duBest.View, state.View, radiusBuffer.View, broken.View);
                 else if (checkpoints.TryGetValue(i, out window))
                     ak.ApgdCheckpoint(s, (float)(o.Rho * window), ws.U.View, du.View, uBest.View, duBest.View, state.View, broken.View);
-                trace?.Invoke(restart, i, ws.U.GetAsArray1D());
+                trace?.Invoke(run, i, ws.U.GetAsArray1D());
                 if (compact && (i + 1) % CheckEvery == 0)
                 {
                     // rows are independent (AA sums the losses), so dropping broken ones with their state changes no verdict
@@ -117,11 +153,17 @@ public static class Apgd
                         (du.View, D), (uPrev.View, D), (uBest.View, D), (duBest.View, D), (state.View, ApgdState.Width));
                     done = kept == 0;
                     if (!done)
+                    {
                         s = s.WithSamples(kept);
+                        UploadTargets();
+                    }
                 }
             }
         }
-        AttackRows.Scatter(rows.Collect(ActiveRows.Download<int>(broken.View, (long)B * s.Samples)), R, first, m, robust);
+        var flags = rows.Collect(ActiveRows.Download<int>(broken.View, (long)B * s.Samples));
+        AttackRows.Scatter(flags, R, first, m, robust);
+        if (chunk.Found is not null)
+            AttackRows.CollectExamples(ActiveRows.Download<float>(ws.U.View, u0.LongLength), flags, chunk.Before, centers, R, first, m, D, chunk.Found);
 
         // a point broken at a radius is broken at the larger ones (the kernel needs the radius-major layout; after a
         // compaction the host spreads at each check)
@@ -130,13 +172,22 @@ public static class Apgd
             if (!rows.Compacted)
                 ak.SpreadBroken(s, m, broken.View);
         }
+
+        // the targets of the current (compact) rows
+        void UploadTargets()
+        {
+            if (targets.Length > 0)
+                target.View.SubView(0, (long)B * s.Samples).CopyFromCPU(rows.Compacted ? ActiveRows.Gather(targets, rows.Rows, M, 1) : targets);
+        }
     }
 
     // logits, the attack's loss and correctness, and ∂loss/∂u of every row (AA sums the losses: scale 1)
-    private static void Evaluate(NetworkBatch net, Workspace ws, Kernels.BatchShape s, ApgdLoss loss, ArrayView<float> du)
+    private static void Evaluate(NetworkBatch net, Workspace ws, Kernels.BatchShape s, ApgdLoss loss, ArrayView<int> target, ArrayView<float> du)
     {
         ws.Logits(s);
-        if (loss == ApgdLoss.Dlr)
+        if (loss == ApgdLoss.TargetedDlr)
+            net.Device.AttackKernels.TargetedDlrLoss(s, ws.F.View, ws.Ym.View, target, ws.G.View, ws.Loss.View, ws.Correct.View);
+        else if (loss == ApgdLoss.Dlr)
             net.Device.AttackKernels.DlrLoss(s, ws.F.View, ws.Ym.View, ws.G.View, ws.Loss.View, ws.Correct.View);
         else
         {

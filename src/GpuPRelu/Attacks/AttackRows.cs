@@ -119,4 +119,48 @@ internal static class AttackRows
     /// <summary>The counter-random seed of a network's attack starts: the attack's seed and the network's own, never its
     /// position in the batch, so a network gets the same starts in any batch (a sweep's shards and resumes rely on it).</summary>
     public static long StartSeed(int attackSeed, int networkSeed) => ((long)attackSeed << 32) | (uint)networkSeed;
+
+    /// <summary>Broken flags [B, M] of a chunk before an attack: 1 where robustBefore (null: none) says broken.</summary>
+    public static int[] BrokenBefore(bool[][][]? before, int networks, int radii, int first, int m)
+    {
+        var broken = new int[networks * radii * m];
+        for (int b = 0; b < networks && before is not null; b++)
+        {
+            for (int r = 0; r < radii; r++)
+            {
+                for (int i = 0; i < m; i++)
+                    broken[(b * radii + r) * m + i] = before[b][r][first + i] ? 0 : 1;
+            }
+        }
+        return broken;
+    }
+
+    /// <summary>Rows broken so far keep their current iterate `u` in a restart's `start` (both [B, M, D]).</summary>
+    public static void KeepBroken(float[] start, float[] u, int[] broken, int inputs)
+    {
+        for (long row = 0; row < broken.Length; row++)
+        {
+            if (broken[row] != 0)
+                Array.Copy(u, row * inputs, start, row * inputs, inputs);
+        }
+    }
+
+    /// <summary>found[b][first + i] = the input (u + center) of the row at the smallest radius that this attack broke
+    /// (broken [B, M] now, robust in `before`): rows stop where they break, so u there is the adversarial example.</summary>
+    public static void CollectExamples(float[] u, int[] broken, bool[][][]? before, float[] centers, int radii, int first, int m, int inputs,
+        float[]?[][] found)
+    {
+        int M = radii * m, D = inputs;
+        for (int b = 0; b < found.Length; b++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                int r = Enumerable.Range(0, radii).FirstOrDefault(r => broken[b * M + r * m + i] != 0 && (before is null || before[b][r][first + i]), -1);
+                if (r < 0)
+                    continue;
+                long row = (long)b * M + r * m + i;
+                found[b][first + i] = [.. Enumerable.Range(0, D).Select(d => u[row * D + d] + centers[b * D + d])];
+            }
+        }
+    }
 }

@@ -22,7 +22,13 @@ internal class AttackLaunchers
     private readonly Action<Index1D, BatchShape, float, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<int>> _checkpoint;
     private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _dlr;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>> _targetedDlr;
     private readonly Action<Index1D, BatchShape, int, ArrayView<int>> _spread;
+    private readonly Action<Index1D, BatchShape, SquareSpec, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>> _squareProposal;
+    private readonly Action<Index1D, BatchShape, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<int>> _squareAccept;
 
     public AttackLaunchers(Accelerator accelerator)
     {
@@ -38,6 +44,12 @@ internal class AttackLaunchers
             ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.ApgdCheckpoint.Kernel);
         _dlr = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>>(Kernels.Attacks.DlrLoss.Kernel);
+        _targetedDlr = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<int>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Attacks.TargetedDlrLoss.Kernel);
+        _squareProposal = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, SquareSpec, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.SquareProposal.Kernel);
+        _squareAccept = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, int, ArrayView<float>, ArrayView<int>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.SquareAccept.Kernel);
         _spread = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, int, ArrayView<int>>(Kernels.Attacks.SpreadBroken.Kernel);
     }
 
@@ -65,6 +77,18 @@ internal class AttackLaunchers
     public void DlrLoss(BatchShape s, ArrayView<float> f, ArrayView<int> ym, ArrayView<float> g, ArrayView<float> loss,
         ArrayView<float> correct) =>
         _dlr(s.Networks * s.Samples, s, f, ym, g, loss, correct);
+
+    public void TargetedDlrLoss(BatchShape s, ArrayView<float> f, ArrayView<int> ym, ArrayView<int> target, ArrayView<float> g,
+        ArrayView<float> loss, ArrayView<float> correct) =>
+        _targetedDlr(s.Networks * s.Samples, s, f, ym, target, g, loss, correct);
+
+    public void SquareProposal(BatchShape s, SquareSpec spec, ArrayView<float> u0, ArrayView<float> uBest, ArrayView<float> u,
+        ArrayView<float> radius, ArrayView<float> center, ArrayView<int> draws, ArrayView<float> eta, ArrayView<int> broken) =>
+        _squareProposal(s.Networks * s.Samples, s, spec, u0, uBest, u, radius, center, draws, eta, broken);
+
+    public void SquareAccept(BatchShape s, bool start, ArrayView<float> f, ArrayView<int> ym, ArrayView<float> u, ArrayView<float> uBest,
+        ArrayView<float> best, ArrayView<int> broken) =>
+        _squareAccept(s.Networks * s.Samples, s, start ? 1 : 0, f, ym, u, uBest, best, broken);
 
     /// <summary>Marks broken every row whose point is broken at a smaller radius; `points` = n rows per radius.</summary>
     public virtual void SpreadBroken(BatchShape s, int points, ArrayView<int> broken) =>

@@ -38,21 +38,47 @@ public sealed record AttackConfig
     public double? BoxHi { get; init; }
     public bool MinRadius { get; init; }
 
+    /// <summary>APGD-T's targets (null: all C − 1; one for a one-output network).</summary>
+    public int? Targets { get; init; }
+
+    /// <summary>Square's queries per point (null: AutoAttack's 5000).</summary>
+    public int? Queries { get; init; }
+
+    /// <summary>Write points.csv: where, by which attack and with which perturbation each point broke.</summary>
+    public bool PerPoint { get; init; }
+
+    /// <summary>Write adversarial.safetensors: the adversarial examples per network × radius × point.</summary>
+    public bool SaveAdversarial { get; init; }
+
+    /// <summary>The attacks that run alone or in an evaluation (pgd runs alone).</summary>
+    public static readonly string[] EvaluationAttacks = ["apgd-ce", "apgd-dlr", "apgd-t", "square"];
+
+    /// <summary>AutoAttack's standard sequence (docs/attacks.md §9.1) as far as it is implemented: APGD-CE, APGD-T,
+    /// Square (FAB-T, its third attack, is not implemented yet).</summary>
+    public static readonly string[] Standard = ["apgd-ce", "apgd-t", "square"];
+
+    /// <summary>The attacks in order: `standard`, a comma list, or one attack.</summary>
+    public IReadOnlyList<string> Attacks => Attack == "standard" ? Standard : [.. Attack.Split(',').Select(a => a.Trim())];
+
+    /// <summary>True for a sequence of attacks (standard or a list), false for one attack alone.</summary>
+    public bool IsSequence => Attacks.Count > 1;
+
     /// <summary>Every rule the config breaks, naming the field.</summary>
     public IReadOnlyList<string> Validate()
     {
         var e = new List<string>();
         if ((NetworkFile is null) == (Model is null))
             e.Add("give exactly one of network (a .safetensors file) and model (F or Fp)");
-        if (Attack is not ("pgd" or "apgd-ce" or "apgd-dlr"))
-            e.Add($"attack must be pgd, apgd-ce or apgd-dlr, got {Attack}");
+        e.AddRange(ValidateAttacks());
         if (IsApgd && StepSize is not null)
             e.Add("step_size applies to pgd only (APGD starts at 2ε and adapts its step)");
+        if (IsApgd && Restarts != 1 && !ApgdLosses().Any())
+            e.Add($"restarts applies to the APGD attacks only (square runs once per point), got {Restarts}");
         if (!IsApgd && Restarts != 1)
             e.Add($"restarts applies to apgd-ce and apgd-dlr only (pgd starts at the clean point), got {Restarts}");
         if (Restarts < 1)
             e.Add($"restarts must be ≥ 1, got {Restarts}");
-        if (Attack == "apgd-dlr" && Model is not null)
+        if (Attacks.Contains("apgd-dlr") && Model is not null)
             e.Add("attack apgd-dlr needs ≥ 3 classes; the ideal classifiers F and F^(p) are binary (one output): use apgd-ce or pgd");
         if (InputDim is < 1)
             e.Add($"input_dim must be ≥ 1, got {InputDim}");
@@ -76,12 +102,54 @@ public sealed record AttackConfig
             e.Add($"radii must be ≥ 0 and finite, got {r}");
         if (Radii.Count == 0 || Radii.Zip(Radii.Skip(1)).Any(pair => pair.Second <= pair.First))
             e.Add("radii must be a non-empty increasing list");
-        e.AddRange(IsApgd ? ToApgd().Validate(3) : ToPgd(Training.LossKind.Exp).Validate());
+        if (IsApgd)
+        {
+            // binary models (the ideal classifiers) have two classes for APGD-T's targets; apgd-dlr's own rule is above
+            foreach (var loss in ApgdLosses())
+                e.AddRange(ToApgd(loss).Validate(loss != ApgdLoss.TargetedDlr ? 3 : Model is not null ? 2 : int.MaxValue));
+        }
+        else if (Attacks.All(a => a == "pgd"))
+            e.AddRange(ToPgd(Training.LossKind.Exp).Validate());
         return e;
     }
 
-    /// <summary>True for the APGD attacks (apgd-ce, apgd-dlr).</summary>
-    public bool IsApgd => Attack.StartsWith("apgd", StringComparison.Ordinal);
+    private List<string> ValidateAttacks()
+    {
+        var e = new List<string>();
+        var list = Attacks;
+        foreach (var a in list.Where(a => a != "pgd" && !EvaluationAttacks.Contains(a)))
+        {
+            e.Add(a == "fab-t"
+                ? "attack fab-t is not implemented yet (standard runs apgd-ce, apgd-t, square)"
+                : $"attack must be pgd, apgd-ce, apgd-dlr, apgd-t, square, standard or a comma list of apgd-ce, apgd-dlr, apgd-t, square; got {a}");
+        }
+        if (list.Count > 1 && list.Contains("pgd"))
+            e.Add("attack pgd runs alone (the paper's attack); lists take apgd-ce, apgd-dlr, apgd-t and square");
+        if (list.Distinct().Count() < list.Count)
+            e.Add($"attack lists each attack once, got {Attack}");
+        if (Targets is not null && !list.Contains("apgd-t"))
+            e.Add("targets applies to apgd-t (and standard) only");
+        if (Queries is not null && !list.Contains("square"))
+            e.Add("queries applies to square (and standard) only");
+        // a network file's D is checked against Square's layout in ValidateModel
+        if (list.Contains("square"))
+            e.AddRange(ToSquare().Validate(Model is not null ? InputDim ?? 100 : 25));
+        if ((PerPoint || SaveAdversarial) && list.Contains("pgd"))
+            e.Add("per_point and save_adversarial need the APGD or Square attacks (pgd keeps no examples)");
+        return e;
+    }
+
+    /// <summary>True when no attack is pgd: APGD and Square, alone or in a sequence.</summary>
+    public bool IsApgd => !Attacks.Contains("pgd");
+
+    /// <summary>The APGD losses of the attack list.</summary>
+    public IEnumerable<ApgdLoss> ApgdLosses() => Attacks.Select(a => a switch
+    {
+        "apgd-ce" => ApgdLoss.CrossEntropy,
+        "apgd-dlr" => ApgdLoss.Dlr,
+        "apgd-t" => ApgdLoss.TargetedDlr,
+        _ => (ApgdLoss?)null,
+    }).OfType<ApgdLoss>();
 
     /// <summary>Steps or iterations: as given, else the paper's 2000 for pgd and AutoAttack's 100 for APGD.</summary>
     public int ResolvedSteps => Steps ?? (IsApgd ? 100 : 2000);
@@ -91,9 +159,12 @@ public sealed record AttackConfig
     public PgdOptions ToPgd(Training.LossKind loss) => new(Norm, ResolvedSteps, StepSize ?? 0.1, loss, BoxLo, BoxHi, RandomStart,
         RefBatch: Math.Max(1, N), Guard: 1e-7, Seed);
 
-    /// <summary>The APGD attack of this config (random starts seeded by the config's seed).</summary>
-    public ApgdOptions ToApgd() => new(Norm, Attack == "apgd-dlr" ? ApgdLoss.Dlr : ApgdLoss.CrossEntropy, ResolvedSteps,
-        Restarts, RandomStart: true, BoxLo, BoxHi, Seed);
+    /// <summary>The Square attack of this config (AutoAttack's p_init 0.8; draws seeded by the config's seed).</summary>
+    public SquareOptions ToSquare() => new(Norm, Queries ?? 5000, 0.8, BoxLo, BoxHi, Seed);
+
+    /// <summary>The APGD attack of this config with the given loss (random starts seeded by the config's seed).</summary>
+    public ApgdOptions ToApgd(ApgdLoss loss) => new(Norm, loss, ResolvedSteps, Restarts, RandomStart: true, BoxLo, BoxHi, Seed,
+        Targets: loss == ApgdLoss.TargetedDlr ? Targets : null);
 
     /// <summary>The rules that need the model's shape (read from the network file before any work): the input dimension
     /// of the data and the classes DLR needs.</summary>
@@ -103,8 +174,10 @@ public sealed record AttackConfig
         if (InputDim is { } d && d != shape.Inputs)
             e.Add($"{Path.GetFileName(file)} holds networks of input dimension {shape.Inputs}; the data has input_dim {d}");
         int classes = Math.Max(2, shape.Outputs);
-        if (IsApgd)
-            e.AddRange(ToApgd().Validate(classes).Where(m => m.Contains("classes", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
+        foreach (var loss in ApgdLosses())
+            e.AddRange(ToApgd(loss).Validate(classes).Where(m => m.Contains("classes", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
+        if (Attacks.Contains("square"))
+            e.AddRange(ToSquare().Validate(shape.Inputs).Where(m => m.Contains("lays out", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
         return e;
     }
 }

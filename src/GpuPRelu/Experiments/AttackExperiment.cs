@@ -41,9 +41,13 @@ public static class AttackExperiment
             int count = points[0].Samples;
             manifest.EndPhase("data");
             using var net = new NetworkBatch(device, shape, infos, theta, centers);
-            var robust = config.IsApgd
-                ? Apgd.Run(net, points, config.Radii, config.ToApgd())
-                : Pgd.Run(net, points, config.Radii, config.ToPgd(shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy) with { RefBatch = count });
+            // pgd alone; the APGD attacks alone or in sequence, each on the points still robust (a row per attack, the
+            // robust accuracy after it, and one for the whole sequence)
+            var results = config.IsApgd
+                ? EvaluationRunner.Run(config, net, points, names, outDir, log).Select(s => (s.Name, s.Outcome.Robust)).ToList()
+                : [("pgd", Pgd.Run(net, points, config.Radii, config.ToPgd(shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy) with { RefBatch = count }))];
+            if (config.IsSequence)
+                results.Add((EvaluationRunner.EnsembleName(config), results[^1].Item2));
             manifest.EndPhase("attack");
 
             string norm = config.Norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
@@ -53,10 +57,13 @@ public static class AttackExperiment
                 bool diverged = !NetworkBatch.IsFinite(theta, shape, b);
                 if (diverged)
                     log?.Invoke($"{names[b]}: parameters are NaN or infinite; its robust accuracy is reported as NaN");
-                for (int r = 0; r < config.Radii.Count; r++)
+                foreach (var (attack, robust) in results)
                 {
-                    double acc = diverged ? double.NaN : robust[b][r].Count(x => x) / (double)count;
-                    rows.Add(new(names[b], infos[b].P, infos[b].Alpha, infos[b].Seed, norm, config.Attack, config.Radii[r], acc, count));
+                    for (int r = 0; r < config.Radii.Count; r++)
+                    {
+                        double acc = diverged ? double.NaN : robust[b][r].Count(x => x) / (double)count;
+                        rows.Add(new(names[b], infos[b].P, infos[b].Alpha, infos[b].Seed, norm, attack, config.Radii[r], acc, count));
+                    }
                 }
             }
             if (config.Model is { } kind)

@@ -18,4 +18,5 @@ public enum RandomPurpose : ulong
     ScaleSubclass = 12,
     ScaleNoise = 13,
     TestSplit = 14,
+    SquareDraws = 30,
 }

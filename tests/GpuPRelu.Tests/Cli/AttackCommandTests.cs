@@ -24,7 +24,7 @@ public sealed class AttackCommandTests : IDisposable
     [InlineData("--radii", "0.3,0.2", "increasing")]
     [InlineData("--steps", "0", "steps")]
     [InlineData("--attack", "apgd-dlr", "attack apgd-dlr needs ≥ 3 classes")]
-    [InlineData("--attack", "fgsm", "attack must be pgd, apgd-ce or apgd-dlr")]
+    [InlineData("--attack", "fgsm", "attack must be pgd, apgd-ce, apgd-dlr, apgd-t")]
     [InlineData("--norm", "l1", "norm l1")]
     [InlineData("--restarts", "3", "restarts applies to apgd")]
     [InlineData("--box", "1,0", "box")]

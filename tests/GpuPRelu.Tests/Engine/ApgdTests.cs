@@ -25,26 +25,7 @@ public sealed class ApgdTests(DeviceFixture devices)
         }
     }
 
-    /// <summary>f = A·x + b as a pReLU network: neurons ±e_d with p = 1 (ReLU(x_d) − ReLU(−x_d) = x_d), output weights ±A.</summary>
-    private NetworkBatch Linear(string device, double[,] a, double[] bias)
-    {
-        int C = a.GetLength(0), D = a.GetLength(1), H = 2 * D;
-        var shape = new BatchShape(1, 0, D, H, C, 1, 0);
-        var theta = new float[shape.ParameterCount];
-        for (int d = 0; d < D; d++)
-        {
-            theta[d * H + 2 * d] = 1f;
-            theta[d * H + 2 * d + 1] = -1f;
-            for (int c = 0; c < C; c++)
-            {
-                theta[shape.VOffset + 2 * d * C + c] = (float)a[c, d];
-                theta[shape.VOffset + (2 * d + 1) * C + c] = (float)-a[c, d];
-            }
-        }
-        for (int c = 0; c < C; c++)
-            theta[shape.BiasOffset + c] = (float)bias[c];
-        return new NetworkBatch(devices.Get(device), shape, [new NetworkInfo(0, 1, 0, 0, 0)], theta, new float[D]);
-    }
+    private NetworkBatch Linear(string device, double[,] a, double[] bias) => LinearClassifier.Network(devices.Get(device), a, bias);
 
     [Theory]
     [MemberData(nameof(Norms))]
@@ -100,38 +81,8 @@ public sealed class ApgdTests(DeviceFixture devices)
         }
     }
 
-    /// <summary>A random linear classifier (C classes on D inputs) and n points it classifies with a logit gap ≥ 0.3, with
-    /// each point's exact margin min over c ≠ y of (f_y − f_c)/‖a_y − a_c‖ in the dual norm (l1 for l∞, l2 for l2).</summary>
-    private static (double[,] A, float[] X, int[] Y, double[] Margin) LinearCase(System.Random rng, int norm, int D, int C, int n)
-    {
-        var a = new double[C, D];
-        for (int c = 0; c < C; c++)
-        {
-            for (int d = 0; d < D; d++)
-                a[c, d] = rng.NextDouble() * 2 - 1;
-        }
-        var x = new float[n * D];
-        var y = new int[n];
-        var margin = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            double[] f;
-            do
-            {
-                for (int d = 0; d < D; d++)
-                    x[i * D + d] = (float)(rng.NextDouble() * 2 - 1);
-                f = [.. Enumerable.Range(0, C).Select(c => Enumerable.Range(0, D).Sum(d => a[c, d] * x[i * D + d]))];
-                y[i] = Array.IndexOf(f, f.Max());
-            }
-            while (f.OrderDescending().Skip(1).First() > f.Max() - 0.3);
-            margin[i] = Enumerable.Range(0, C).Where(c => c != y[i]).Min(c =>
-            {
-                var diff = Enumerable.Range(0, D).Select(d => a[y[i], d] - a[c, d]).ToArray();
-                return (f[y[i]] - f[c]) / (norm == 2 ? Math.Sqrt(diff.Sum(v => v * v)) : diff.Sum(Math.Abs));
-            });
-        }
-        return (a, x, y, margin);
-    }
+    private static (double[,] A, float[] X, int[] Y, double[] Margin) LinearCase(System.Random rng, int norm, int D, int C, int n) =>
+        LinearClassifier.Case(rng, norm, D, C, n);
 
     [Theory]
     [MemberData(nameof(MultiClass))]
@@ -238,30 +189,11 @@ public sealed class ApgdTests(DeviceFixture devices)
     public void NeverBreaksAPointInsideTheExactRadiusOfTheIdealClassifiers(string device)
     {
         int seed = System.Random.Shared.Next(1000);
-        const int D = 12, K = 4, K1 = 2, n = 24;
-        var mu = SubclassData.Centers(D, K, random: true, seed);
-        var data = SubclassData.Generate(mu, D, K, K1, 0.5, n, seed, test: true);
+        const int n = 24;
         double[] radii = [0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.05];
-        foreach (var (kind, p) in new[] { (IdealKind.F, 1.0), (IdealKind.Fp, 3.0) })
+        var options = new ApgdOptions(AttackNorm.L2, ApgdLoss.CrossEntropy, Iterations: 50, Restarts: 3, Seed: seed);
+        foreach (var (kind, above, _) in IdealRadii.Check(devices.Get(device), 12, n, radii, seed, (net, data) => Apgd.Run(net, [data], radii, options)[0]))
         {
-            var (shape, theta) = IdealClassifier.Parameters(kind, D, K, K1, [mu]);
-            using var net = new NetworkBatch(devices.Get(device), shape, [new NetworkInfo(0, p, 0.5, seed, 0)], theta, new float[D]);
-            var options = new ApgdOptions(AttackNorm.L2, ApgdLoss.CrossEntropy, Iterations: 50, Restarts: 3, Seed: seed);
-            var robust = Apgd.Run(net, [data], radii, options)[0];
-            int above = 0;
-            for (int i = 0; i < n; i++)
-            {
-                var x = data.X.AsSpan(i * D, D);
-                double exact = kind == IdealKind.F ? RobustRadius.F(x, mu, K, K1, data.Y[i]) : RobustRadius.FpExact(x, mu, K, K1, p, data.Y[i]);
-                for (int r = 0; r < radii.Length; r++)
-                {
-                    // an adversarial example strictly inside the exact radius would disprove it; float32 may flip within 1e-3
-                    if (!robust[r][i])
-                        Assert.True(radii[r] >= exact - 1e-3, $"{kind}: point {i} broken at {radii[r]} < exact {exact} (seed {seed})");
-                    else if (radii[r] > exact + 0.05)
-                        above++;
-                }
-            }
             // random starts reach the other class's inactive ReLU, so the attack is (nearly) tight: robust well above the
             // exact radius must be rare (zero-start PGD misses many of these, see PgdTests)
             Assert.True(above <= n * radii.Length / 20, $"{kind}: {above} (point, radius) pairs robust 0.05 above their exact radius (seed {seed})");

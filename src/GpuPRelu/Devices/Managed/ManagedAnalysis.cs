@@ -65,7 +65,7 @@ internal static unsafe class ManagedAnalysis
                 Simd.Add(c + i * ldc, target + (row + i) * ldt + col, cols);
         }
     }
-    /// <summary>SphereAscentStep (DESIGN §1, the distance estimate) a row at a time on the host: the kernel's operations in
+    /// <summary>SphereAscentStep (docs/design.md §1, the distance estimate) a row at a time on the host: the kernel's operations in
     /// the kernel's order (its sums over D run in sequence), so the same bits as the kernel on the CPU accelerator,
     /// without that accelerator's per-thread scheduling, which cost as much as the step's products.</summary>
     public static void SphereAscent(BatchShape s, float step, float* x, float* f, float* g, float* df, float* dg, float* scale,

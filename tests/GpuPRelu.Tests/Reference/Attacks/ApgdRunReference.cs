@@ -2,17 +2,18 @@ using GpuPRelu.Kernels.Attacks;
 
 namespace GpuPRelu.Tests.Reference.Attacks;
 
-/// <summary>One APGD-CE run on one point of a linear classifier f = A·x + b, in float64, written from docs/attacks.md
-/// §2.2 line by line (no engine code): the iterates after every iteration, and whether the point stayed robust.</summary>
+/// <summary>One APGD-CE run (or APGD-T's towards `target` ≥ 0, §9.2) on one point of a linear classifier f = A·x + b, in
+/// float64, written from docs/attacks.md §2.2 line by line (no engine code): the iterates after every iteration, and
+/// whether the point stayed robust.</summary>
 internal static class ApgdRunReference
 {
     public static (List<double[]> Iterates, bool Robust) Run(double[,] a, double[] bias, double[] x0, int y, double eps, int norm,
-        int iterations, double[] start)
+        int iterations, double[] start, int target = -1)
     {
         int D = x0.Length;
         double[] Project(double[] v) => ApgdStepReference.Project(new ApgdSpec(norm, 1, 0, 0, 0), eps, x0, v, new double[D]);
         var x = (double[])start.Clone();
-        var (loss, g, ok) = Evaluate(a, bias, x, y);
+        var (loss, g, ok) = target < 0 ? Evaluate(a, bias, x, y) : EvaluateTargeted(a, bias, x, y, target);
         bool robust = ok;
         var (xBest, gBest, lossBest) = ((double[])x.Clone(), (double[])g.Clone(), loss);
         double eta = 2 * eps, lossBestCk = loss, lossPrev = 0;
@@ -37,7 +38,7 @@ internal static class ApgdRunReference
             for (int d = 0; d < D; d++)
                 v[d] = x[d] + w * (s[d] - x[d]) + (1 - w) * m[d];
             x = Project(v);
-            (loss, g, ok) = Evaluate(a, bias, x, y);
+            (loss, g, ok) = target < 0 ? Evaluate(a, bias, x, y) : EvaluateTargeted(a, bias, x, y, target);
             robust &= ok;
             if (loss > lossBest)
                 (xBest, gBest, lossBest) = ((double[])x.Clone(), (double[])g.Clone(), loss);
@@ -80,5 +81,26 @@ internal static class ApgdRunReference
                 g[d] += a[c, d] * pc;
         }
         return (max + Math.Log(sum) - f[y], g, Array.IndexOf(f, max) == y);
+    }
+
+    /// <summary>APGD-T's loss towards t (TargetedDlrLossReference), its gradient Aᵀ·∂L/∂f and [first argmax = y].</summary>
+    public static (double Loss, double[] G, bool Correct) EvaluateTargeted(double[,] a, double[] bias, double[] x, int y, int t)
+    {
+        int C = bias.Length, D = x.Length;
+        var f = new double[C];
+        for (int c = 0; c < C; c++)
+        {
+            f[c] = bias[c];
+            for (int d = 0; d < D; d++)
+                f[c] += a[c, d] * x[d];
+        }
+        var (gf, loss, correct) = TargetedDlrLossReference.Run(new GpuPRelu.Kernels.BatchShape(1, 1, D, 1, C, 0, 0), f, [y], [t]);
+        var g = new double[D];
+        for (int c = 0; c < C; c++)
+        {
+            for (int d = 0; d < D; d++)
+                g[d] += a[c, d] * gf[c];
+        }
+        return (loss[0], g, correct[0] == 1);
     }
 }

@@ -1,0 +1,55 @@
+using GpuPRelu.Attacks;
+using GpuPRelu.Data;
+using GpuPRelu.IO;
+using GpuPRelu.Models;
+
+namespace GpuPRelu.Experiments;
+
+/// <summary>`gpuprelu attack` with the APGD and Square attacks (alone, a list or standard): the attacks in order, each on the points
+/// still robust; with --per-point points.csv, with --save-adversarial adversarial.safetensors.</summary>
+internal static class EvaluationRunner
+{
+    /// <summary>Every attack's outcome in order (see Evaluation.Run), after writing the per-point files asked for.</summary>
+    public static IReadOnlyList<(string Name, AttackOutcome Outcome)> Run(AttackConfig c, NetworkBatch net, IReadOnlyList<DataSet> points,
+        IReadOnlyList<string> names, string outDir, Action<string>? log)
+    {
+        bool examples = c.PerPoint || c.SaveAdversarial;
+        if (net.Shape.Outputs == 1 && c.Attacks.Contains("apgd-t"))
+            log?.Invoke("one output: apgd-t ascends the margin loss −y·f towards the other class (AutoAttack's targeted DLR needs ≥ 4 classes), one target");
+        else if (net.Shape.Outputs is 2 or 3 && c.Attacks.Contains("apgd-t"))
+        {
+            log?.Invoke(net.Shape.Outputs == 2
+                ? "two classes: apgd-t ascends the margin loss f_t − f_y (AutoAttack's targeted DLR needs ≥ 4 classes), one target"
+                : "three classes: apgd-t's DLR denominator is f_π1 − f_π3 (AutoAttack's needs a fourth logit)");
+        }
+        var attacks = c.Attacks.Select(name => (name, Member(c, net, points, name, examples))).ToList();
+        var steps = Evaluation.Run(attacks, log);
+        if (examples)
+        {
+            var clean = Evaluation.CleanCorrect(net, points);
+            if (c.PerPoint)
+                CsvOutput.Write(Path.Combine(outDir, "points.csv"), PerPoint.Rows(names, points, c.Radii, clean, steps, c.Norm));
+            if (c.SaveAdversarial)
+                PerPoint.WriteAdversarial(Path.Combine(outDir, "adversarial.safetensors"), points, c.Radii, clean, steps, c.Norm);
+        }
+        return steps;
+    }
+
+    /// <summary>The name robust_accuracy.csv gives the whole sequence: standard, or the list joined by '+'.</summary>
+    public static string EnsembleName(AttackConfig c) =>
+        c.Attack == "standard" ? "standard" : string.Join("+", c.Attacks);
+
+    private static Func<bool[][][]?, AttackOutcome> Member(AttackConfig c, NetworkBatch net, IReadOnlyList<DataSet> points, string name, bool examples)
+    {
+        if (name == "square")
+            return before => Square.RunOn(net, points, c.Radii, c.ToSquare(), before, examples);
+        var loss = name switch
+        {
+            "apgd-ce" => ApgdLoss.CrossEntropy,
+            "apgd-dlr" => ApgdLoss.Dlr,
+            "apgd-t" => ApgdLoss.TargetedDlr,
+            _ => throw new ArgumentException($"attack {name} cannot run in an evaluation", nameof(name)),
+        };
+        return before => Apgd.RunOn(net, points, c.Radii, c.ToApgd(loss), before, examples);
+    }
+}
