@@ -29,8 +29,10 @@ internal static class TrainCommand
             CommonOptions.Refuse(cfg.Validate());
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             var loadPath = parse.GetValue(load);
-            if (loadPath is { Exists: false })
-                throw new UsageException($"load: file '{loadPath.FullName}' does not exist");
+            if (loadPath is not null && InputFile.Problem("load", loadPath.FullName) is { } problem)
+                throw new UsageException(problem);
+            if (loadPath is not null)
+                TrainExperiment.CheckLoad(cfg, loadPath.FullName);
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
 
             using var dev = CommonOptions.Open(kind);
@@ -38,7 +40,7 @@ internal static class TrainCommand
             Console.WriteLine($"{plan.Networks.Count} networks (p {string.Join(",", cfg.P)} × {cfg.Alpha.Count} α × {cfg.Seeds} seeds), "
                 + $"D {cfg.InputDim}, h {cfg.Width}, n_train {cfg.NTrain}, {cfg.Optimizer.ToString().ToLowerInvariant()} {cfg.ResolvedEpochs} epochs");
             var summary = ProgressReporter.Run("train", (log, progress) =>
-                TrainExperiment.Run(cfg, dev, outDir, parse.GetValue(save), loadPath?.FullName, log, progress));
+                TrainExperiment.Run(cfg, dev, outDir, parse.GetValue(save), loadPath?.FullName, log, progress, Interrupts.Token));
             foreach (var g in summary.GroupBy(s => s.P))
                 Console.WriteLine($"p={g.Key}: mean test_acc {g.Average(s => s.TestAcc):0.0000}, diverged {g.Count(s => s.Diverged)}");
             Console.WriteLine($"wrote {outDir}");

@@ -23,6 +23,8 @@ public static class ConfigFile
         }
         if (stream.Documents.Count == 0)
             return config;
+        if (stream.Documents.Count > 1)
+            throw new FormatException($"{source}: line {stream.Documents[1].RootNode.Start.Line}: a second YAML document ('---'); a config is one mapping of keys to values");
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new FormatException($"{source}: the top level must be a mapping of keys to values");
         foreach (var (keyNode, valueNode) in root.Children)

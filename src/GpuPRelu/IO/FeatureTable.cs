@@ -137,8 +137,7 @@ public static class FeatureTable
     /// <summary>All rows as numbers, the header (when the first row holds a field that is not a number) apart.</summary>
     static (List<double[]> Rows, string[]? Header) ReadCsv(string path)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: no such file", path);
+        InputFile.Require(path);
         var config = new CsvConfiguration(CultureInfo.InvariantCulture) { HasHeaderRecord = false, DetectColumnCountChanges = false };
         using var reader = new StreamReader(path);
         using var parser = new CsvParser(reader, config);
