@@ -21,6 +21,11 @@ public static class ConfigFile
         {
             throw new FormatException($"{source}: malformed YAML at line {ex.Start.Line}: {ex.Message}", ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's parser meets some malformed streams (found by the parser fuzz test) in a state it does not name
+            throw new FormatException($"{source}: malformed YAML (the parser could not continue: {ex.Message})", ex);
+        }
         if (stream.Documents.Count == 0)
             return config;
         if (stream.Documents.Count > 1)

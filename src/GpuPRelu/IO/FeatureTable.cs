@@ -134,6 +134,20 @@ public static class FeatureTable
         return (x, rows.Count, inputs, labels);
     }
 
+    // CsvHelper's own errors (a stray or unclosed quote) as the tool's input error, naming the file and the line
+    static bool Next(CsvParser parser, string path)
+    {
+        try
+        {
+            return parser.Read();
+        }
+        catch (CsvHelperException ex)
+        {
+            var what = ex is BadDataException bad ? $"a stray or unclosed quote (\") in '{bad.Field}'" : ex.Message.Split('\n')[0].Trim();
+            throw new InvalidDataException($"{path}: line {parser.RawRow}: malformed CSV: {what}", ex);
+        }
+    }
+
     /// <summary>All rows as numbers, the header (when the first row holds a field that is not a number) apart.</summary>
     static (List<double[]> Rows, string[]? Header) ReadCsv(string path)
     {
@@ -143,7 +157,7 @@ public static class FeatureTable
         using var parser = new CsvParser(reader, config);
         var rows = new List<double[]>();
         string[]? header = null;
-        while (parser.Read())
+        while (Next(parser, path))
         {
             var fields = parser.Record!;
             int line = parser.RawRow;

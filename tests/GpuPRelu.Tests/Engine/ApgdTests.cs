@@ -133,11 +133,12 @@ public sealed class ApgdTests(DeviceFixture devices)
         return (a, x, y, margin);
     }
 
+    public static TheoryData<string, int, int, int> MultiClassAndSeeds => Seeds.Cross(MultiClass);
+
     [Theory]
-    [MemberData(nameof(MultiClass))]
-    public void BracketsTheExactMarginOfALinearMultiClassClassifier(string device, int norm, int loss)
+    [MemberData(nameof(MultiClassAndSeeds))]
+    public void BracketsTheExactMarginOfALinearMultiClassClassifier(string device, int norm, int loss, int seed)
     {
-        int seed = System.Random.Shared.Next();
         const int D = 6, C = 4, n = 8;
         var (a, x, y, margin) = LinearCase(new System.Random(seed), norm, D, C, n);
         using var net = Linear(device, a, new double[C]);
@@ -154,11 +155,12 @@ public sealed class ApgdTests(DeviceFixture devices)
         }
     }
 
+    public static TheoryData<string, int, int> NormsAndSeeds => Seeds.Cross(Norms);
+
     [Theory]
-    [MemberData(nameof(Norms))]
-    public void CeVerdictsMatchTheFloat64Specification(string device, int norm)
+    [MemberData(nameof(NormsAndSeeds))]
+    public void CeVerdictsMatchTheFloat64Specification(string device, int norm, int seed)
     {
-        int seed = System.Random.Shared.Next();
         const int D = 5, C = 3, n = 6;
         var (a, x, y, margin) = LinearCase(new System.Random(seed), norm, D, C, n);
         using var net = Linear(device, a, new double[C]);
@@ -181,10 +183,9 @@ public sealed class ApgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
-    public void L1BracketsTheExactMarginOfALinearClassifierInTheUnitBox(string device)
+    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    public void L1BracketsTheExactMarginOfALinearClassifierInTheUnitBox(string device, int seed)
     {
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         const int D = 12, C = 3, n = 8;
         var a = new double[C, D];
@@ -234,10 +235,9 @@ public sealed class ApgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
-    public void NeverBreaksAPointInsideTheExactRadiusOfTheIdealClassifiers(string device)
+    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    public void NeverBreaksAPointInsideTheExactRadiusOfTheIdealClassifiers(string device, int seed)
     {
-        int seed = System.Random.Shared.Next(1000);
         const int D = 12, K = 4, K1 = 2, n = 24;
         var mu = SubclassData.Centers(D, K, random: true, seed);
         var data = SubclassData.Generate(mu, D, K, K1, 0.5, n, seed, test: true);
@@ -285,11 +285,12 @@ public sealed class ApgdTests(DeviceFixture devices)
 
     /// <summary>Dropping rows broken in every network (with their iterates, best points, gradients and step sizes) gives
     /// the very verdicts of the attack that keeps every row, over restarts and checkpoints.</summary>
+    public static TheoryData<string, int, int, int> CompactionCasesAndSeeds => Seeds.Cross(CompactionCases);
+
     [Theory]
-    [MemberData(nameof(CompactionCases))]
-    public void CompactionKeepsEveryVerdict(string device, int norm, int loss)
+    [MemberData(nameof(CompactionCasesAndSeeds))]
+    public void CompactionKeepsEveryVerdict(string device, int norm, int loss, int seed)
     {
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         const int D = 8, H = 12, C = 4, n = 20;
         // random 4-class networks p = 1, 2, 3 and random labels in the unit box: most points are broken clean or at small
