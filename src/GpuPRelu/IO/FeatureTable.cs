@@ -134,16 +134,17 @@ public static class FeatureTable
         return (x, rows.Count, inputs, labels);
     }
 
-    // CsvHelper's own errors (a stray or unclosed quote) as the tool's input error, naming the file and the line
-    static bool Next(CsvParser parser, string path)
+    // the next record's fields (null at the end); CsvHelper's own errors (a stray or unclosed quote, met while reading or
+    // splitting the record) become the tool's input error, naming the file and the line
+    static string[]? Next(CsvParser parser, string path)
     {
         try
         {
-            return parser.Read();
+            return parser.Read() ? parser.Record : null;
         }
         catch (CsvHelperException ex)
         {
-            var what = ex is BadDataException bad ? $"a stray or unclosed quote (\") in '{bad.Field}'" : ex.Message.Split('\n')[0].Trim();
+            var what = ex is BadDataException bad ? $"a stray or unclosed quote (\") in '{(bad.Field.Length > 40 ? bad.Field[..40] + "…" : bad.Field)}'" : ex.Message.Split('\n')[0].Trim();
             throw new InvalidDataException($"{path}: line {parser.RawRow}: malformed CSV: {what}", ex);
         }
     }
@@ -157,9 +158,8 @@ public static class FeatureTable
         using var parser = new CsvParser(reader, config);
         var rows = new List<double[]>();
         string[]? header = null;
-        while (Next(parser, path))
+        while (Next(parser, path) is { } fields)
         {
-            var fields = parser.Record!;
             int line = parser.RawRow;
             if (rows.Count == 0 && header is null && fields.Any(f => !double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
             {
