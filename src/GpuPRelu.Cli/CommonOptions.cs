@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GpuPRelu.Devices;
+using GpuPRelu.IO;
 
 namespace GpuPRelu.Cli;
 
@@ -21,14 +22,27 @@ internal static class CommonOptions
         return ComputeDevice.Unavailable(spec) is { } reason ? throw new UsageException($"--device {text}: {reason}") : spec;
     }
 
-    /// <summary>Creates the output folder; refuses one that holds files unless overwrite.</summary>
+    private static readonly List<OutputFolder> Held = [];
+
+    /// <summary>Creates and locks the output folder (OutputFolder.Open); refuses one that holds files unless overwrite,
+    /// which clears the tool's earlier outputs and says so. Runner releases the lock when the verb ends.</summary>
     public static string PrepareOut(string dir, bool overwrite)
     {
-        var full = Path.GetFullPath(dir);
-        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !overwrite)
-            throw new UsageException($"out: '{dir}' exists and is not empty; choose another folder or pass --overwrite");
-        Directory.CreateDirectory(full);
-        return full;
+        var folder = OutputFolder.Open(dir, overwrite, Console.WriteLine);
+        lock (Held)
+            Held.Add(folder);
+        return folder.Path;
+    }
+
+    /// <summary>Releases the locks of the output folders this invocation opened.</summary>
+    public static void ReleaseOut()
+    {
+        lock (Held)
+        {
+            foreach (var folder in Held)
+                folder.Dispose();
+            Held.Clear();
+        }
     }
 
     /// <summary>Refuses a config that breaks any rule (one line each), before the output folder or the device exist.</summary>

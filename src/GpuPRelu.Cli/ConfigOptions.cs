@@ -37,8 +37,8 @@ internal sealed class ConfigOptions<TConfig>
             config = ConfigFile.Apply(config, presetYaml, $"preset {presetName}", _fileFields);
         if (parse.GetValue(_config) is { } file)
         {
-            if (!file.Exists)
-                throw new UsageException($"config: file '{file.FullName}' does not exist");
+            if (InputFile.Problem("config", file.FullName) is { } problem)
+                throw new UsageException(problem);
             config = ConfigFile.Apply(config, File.ReadAllText(file.FullName), file.Name, _fileFields);
         }
         foreach (var (field, option) in _options)

@@ -1,9 +1,11 @@
 using System.CommandLine;
+using GpuPRelu.IO;
 
 namespace GpuPRelu.Cli;
 
 /// <summary>Runs a command line and maps failures to exit codes: 0 success, 2 usage or validation error (bad flags,
-/// config, input files), 1 runtime failure. Messages are one line each; --verbose adds the stack trace.</summary>
+/// config, input files, output folder), 1 runtime failure, 130 / 143 cancelled by SIGINT / SIGTERM. Messages are one line
+/// each; --verbose adds the stack trace.</summary>
 public static class Runner
 {
     /// <summary>Parses and invokes; returns the exit code.</summary>
@@ -12,10 +14,15 @@ public static class Runner
         ArgumentNullException.ThrowIfNull(root);
         var parse = root.Parse(args);
         bool verbose = parse.GetValue(CommonOptions.Verbose);
+        using var interrupts = Interrupts.Listen();
         try
         {
-            int code = parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
-            return code == 1 && parse.Errors.Count > 0 ? 2 : code;
+            int code = parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+            return interrupts.Signal != 0 ? Cancelled(interrupts.Signal, "after the work had ended") : code == 1 && parse.Errors.Count > 0 ? 2 : code;
+        }
+        catch (OperationCanceledException) when (interrupts.Signal != 0)
+        {
+            return Cancelled(interrupts.Signal, "at the next step; what was complete is written, manifest status 'cancelled'");
         }
         catch (Exception ex) when (IsUsage(ex))
         {
@@ -32,7 +39,20 @@ public static class Runner
                 Console.Error.WriteLine(ex);
             return 1;
         }
+        finally
+        {
+            CommonOptions.ReleaseOut();
+        }
     }
 
-    private static bool IsUsage(Exception ex) => ex is UsageException or FormatException or InvalidDataException or FileNotFoundException;
+    // one line on stderr; the shell's convention 128 + the signal's number
+    private static int Cancelled(int signal, string how)
+    {
+        Console.Error.WriteLine($"cancelled by {(signal == 2 ? "SIGINT" : "SIGTERM")}: stopped {how}");
+        return 128 + signal;
+    }
+
+    private static bool IsUsage(Exception ex) =>
+        ex is UsageException or FormatException or InvalidDataException or FileNotFoundException or OutputFolderException
+            or InsufficientMemoryException;
 }

@@ -91,8 +91,8 @@ internal static class AttackCommand
             var errors = cfg.Validate();
             if (errors.Count > 0)
                 throw new UsageException(errors);
-            if (cfg.NetworkFile is { } path && !File.Exists(path))
-                throw new UsageException($"network: file '{path}' does not exist");
+            if (cfg.NetworkFile is { } path && InputFile.Problem("network", path) is { } problem)
+                throw new UsageException(problem);
             // what needs the networks' shape (input dimension, classes for DLR) is checked before the output folder exists
             if (cfg.NetworkFile is { } file && cfg.ValidateModel(NetworkFile.Read(file).Shape, file) is { Count: > 0 } modelErrors)
                 throw new UsageException(modelErrors);

@@ -35,10 +35,14 @@ internal static class EvaluateCommand
             };
             CommonOptions.Refuse(cfg.Validate());
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
+            // the networks and the data are read (and refused, naming the file) before the output folder exists
+            var inputs = EvaluateExperiment.Load(cfg);
+            foreach (var line in inputs.Networks.NonFinite)
+                Console.Error.WriteLine($"warning: {line}; its loss and accuracy are reported as NaN");
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
 
             using var dev = CommonOptions.Open(kind);
-            var rows = EvaluateExperiment.Run(cfg, dev, outDir);
+            var rows = EvaluateExperiment.Run(cfg, dev, outDir, inputs);
             foreach (var r in rows)
                 Console.WriteLine($"network {r.Network} (p={r.P}): {r.Data}, {r.Samples} samples, loss {r.Loss:0.000000}, accuracy {r.Accuracy:0.0000}");
             Console.WriteLine($"wrote {outDir}");

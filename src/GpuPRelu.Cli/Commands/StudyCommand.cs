@@ -45,7 +45,7 @@ internal static class StudyCommand
                 $"{figure} ({file}): {t.P.Count * t.Alpha.Count * t.Seeds} networks (p {string.Join(",", t.P)} × {t.Alpha.Count} α × {t.Seeds} seeds), "
                 + $"D {t.InputDim}, K {t.Subclasses}, K1 {t.PositiveSubclasses}, h {t.Width}, n_train {t.NTrain}, {t.ResolvedEpochs} epochs"));
             var result = ProgressReporter.Run(name, (log, progress) =>
-                StudyExperiment.Run(cfg, name, figure, dev, outDir, parse.GetValue(save), log, progress));
+                StudyExperiment.Run(cfg, name, figure, dev, outDir, parse.GetValue(save), log, progress, Interrupts.Token));
             foreach (var g in result.RobustAccuracy.Where(r => r.Attack == "pgd").GroupBy(r => r.P))
             {
                 var curve = string.Join(" ", g.GroupBy(r => r.Radius).Select(h => FormattableString.Invariant($"{h.Key:0.##}:{h.Average(r => r.RobustAcc):0.00}")));

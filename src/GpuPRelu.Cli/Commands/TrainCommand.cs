@@ -42,8 +42,10 @@ internal static class TrainCommand
             CommonOptions.Refuse(cfg.Validate());
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             var loadPath = parse.GetValue(load);
-            if (loadPath is { Exists: false })
-                throw new UsageException($"load: file '{loadPath.FullName}' does not exist");
+            if (loadPath is not null && InputFile.Problem("load", loadPath.FullName) is { } problem)
+                throw new UsageException(problem);
+            if (loadPath is not null)
+                TrainExperiment.CheckLoad(cfg, loadPath.FullName);
             var traceDir = parse.GetValue(trace);
             int every = parse.GetValue(traceEvery);
             if (every < 1)
@@ -69,7 +71,7 @@ internal static class TrainCommand
             var summary = ProgressReporter.Run("train", (log, progress) =>
                 TrainExperiment.Run(cfg, dev, outDir, parse.GetValue(save), loadPath?.FullName, log, progress,
                     resuming || minutes is not null ? TimeSpan.FromMinutes(minutes ?? 10) : null,
-                    traceDir is null ? null : (traceDir, every)));
+                    traceDir is null ? null : (traceDir, every), Interrupts.Token));
             foreach (var g in summary.GroupBy(s => s.P))
                 Console.WriteLine($"p={g.Key}: mean test_acc {g.Average(s => s.TestAcc):0.0000}, diverged {g.Count(s => s.Diverged)}");
             Console.WriteLine($"wrote {outDir}");

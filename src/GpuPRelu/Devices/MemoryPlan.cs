@@ -41,5 +41,32 @@ public static class MemoryPlan
         return (int)Math.Min(wanted, fit);
     }
 
+    /// <summary>The most elements one buffer holds: a .NET array holds at most Array.MaxLength, and the kernels index
+    /// with int.</summary>
+    public static long MaxElements => Array.MaxLength;
+
+    /// <summary>The host memory a run may plan into: what the runtime may use (container limits included).</summary>
+    public static long HostBudget => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    /// <summary>Every rule the host arrays of a run break, checked from the sizes alone (in float64, so no size overflows)
+    /// before anything is allocated: each array within MaxElements elements, all of them within `budget` bytes. Each
+    /// array is (name, elements, bytes per element, how many such arrays); `what` names the run's sizes.</summary>
+    public static IReadOnlyList<string> HostErrors(string what, IReadOnlyList<(string Name, double Elements, int Bytes, double Count)> arrays, long budget)
+    {
+        ArgumentNullException.ThrowIfNull(arrays);
+        var e = new List<string>();
+        foreach (var a in arrays.Where(a => a.Elements > MaxElements))
+            e.Add($"{what}: {a.Name} would hold {a.Elements:0.###e+0} values; one array holds at most {MaxElements} (the kernels index with int): make the sizes smaller");
+        double total = arrays.Sum(a => a.Elements * a.Bytes * a.Count);
+        if (total > budget)
+        {
+            e.Add($"{what}: needs {Gib(total)} GiB of host memory ({string.Join(", ", arrays.Select(a => $"{a.Name}{(a.Count == 1 ? "" : $" × {a.Count}")} {Gib(a.Elements * a.Bytes * a.Count)} GiB"))}) "
+                + $"but the budget is {Gib(budget)} GiB (the memory this process may use): make the sizes smaller");
+        }
+        return e;
+    }
+
+    private static string Gib(double bytes) => (bytes / (1L << 30)).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+
     private static string Mib(long bytes) => (bytes / 1048576.0).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -110,7 +110,10 @@ public sealed record AttackConfig
         }
         else if (Attacks.All(a => a == "pgd"))
             e.AddRange(ToPgd(Training.LossKind.Exp).Validate());
-        return e;
+        if (Model is not null && e.Count == 0)
+            e.AddRange(HostMemoryErrors(Model == IdealKind.F ? 1 : P?.Count ?? 1, InputDim ?? 100));
+        // the attack's own rules repeat some of the config's (restarts, steps): one line per broken rule
+        return [.. e.Distinct()];
     }
 
     private List<string> ValidateAttacks()
@@ -166,6 +169,12 @@ public sealed record AttackConfig
     public ApgdOptions ToApgd(ApgdLoss loss) => new(Norm, loss, ResolvedSteps, Restarts, RandomStart: true, BoxLo, BoxHi, Seed,
         Targets: loss == ApgdLoss.TargetedDlr ? Targets : null);
 
+    // synthetic test points: n × D per network, planned in float64 before any is generated
+    private IReadOnlyList<string> HostMemoryErrors(int networks, int inputs) => Devices.MemoryPlan.HostErrors(
+        $"{networks} model(s) of input_dim {inputs}, n {N}",
+        [("each network's test points", (double)N * inputs, sizeof(float), networks), ("each network's robust flags", (double)N * Radii.Count, 1, networks)],
+        Devices.MemoryPlan.HostBudget);
+
     /// <summary>The rules that need the model's shape (read from the network file before any work): the input dimension
     /// of the data and the classes DLR needs.</summary>
     public IReadOnlyList<string> ValidateModel(Kernels.BatchShape shape, string file)
@@ -173,6 +182,8 @@ public sealed record AttackConfig
         var e = new List<string>();
         if (InputDim is { } d && d != shape.Inputs)
             e.Add($"{Path.GetFileName(file)} holds networks of input dimension {shape.Inputs}; the data has input_dim {d}");
+        if (Data is null)
+            e.AddRange(HostMemoryErrors(shape.Networks, shape.Inputs));
         int classes = Math.Max(2, shape.Outputs);
         foreach (var loss in ApgdLosses())
             e.AddRange(ToApgd(loss).Validate(classes).Where(m => m.Contains("classes", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));

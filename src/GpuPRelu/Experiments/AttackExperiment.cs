@@ -54,8 +54,10 @@ public static class AttackExperiment
             var rows = new List<RobustAccuracyRow>();
             for (int b = 0; b < infos.Count; b++)
             {
-                bool diverged = !NetworkBatch.IsFinite(theta, shape, b);
-                if (diverged)
+                bool diverged = !NetworkBatch.IsFinite(theta, shape, b) || imported is { } file && !file.IsFinite(b);
+                foreach (var line in imported?.NonFinite.Where(v => v.Network == b) ?? [])
+                    log?.Invoke($"{line}; its robust accuracy is reported as NaN");
+                if (diverged && imported is null)
                     log?.Invoke($"{names[b]}: parameters are NaN or infinite; its robust accuracy is reported as NaN");
                 foreach (var (attack, robust) in results)
                 {
@@ -80,7 +82,7 @@ public static class AttackExperiment
         }
         catch (Exception ex)
         {
-            manifest.Finish($"failed: {ex.Message}");
+            manifest.Fail(ex);
             throw;
         }
     }
@@ -102,8 +104,8 @@ public static class AttackExperiment
             if (c.ValidateModel(shape, file) is { Count: > 0 } errors)
                 throw new InvalidDataException(string.Join("; ", errors));
             // real data has no α or seed: NaN in the CSV
-            var alpha = c.Data is null ? Recorded(networks.Metadata, "alpha", shape.Networks, file) : null;
-            var seed = c.Data is null ? Recorded(networks.Metadata, "seed", shape.Networks, file) : null;
+            var alpha = c.Data is null ? networks.Alpha : null;
+            var seed = c.Data is null ? networks.Seed : null;
             var infos = Enumerable.Range(0, shape.Networks).Select(b => new NetworkInfo(b, networks.P[b],
                 c.Data is null ? alpha?[b] ?? c.Alpha : double.NaN, (int)(seed?[b] ?? c.Seed), b)).ToList();
             return (shape, networks.Theta, networks.Centers, infos, [.. infos.Select(n => n.Index.ToString(CultureInfo.InvariantCulture))], networks);
@@ -116,15 +118,6 @@ public static class AttackExperiment
         var list = ps.Select((p, b) => new NetworkInfo(b, p, c.Alpha, c.Seed, b)).ToList();
         var names = ps.Select(p => kind == IdealKind.F ? "F" : string.Create(CultureInfo.InvariantCulture, $"F^({p:0.##})")).ToList();
         return (s, th, new float[ps.Count * D], list, names, null);
-    }
-
-    private static double[]? Recorded(IReadOnlyDictionary<string, string> meta, string key, int networks, string file)
-    {
-        if (!meta.TryGetValue(key, out var text))
-            return null;
-        var values = text.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        return values.Length == networks ? values
-            : throw new InvalidDataException($"{Path.GetFileName(file)}: metadata '{key}' has {values.Length} values for {networks} networks");
     }
 
     private static List<RobustAccuracyRow> ExactCurves(AttackConfig c, IdealKind kind, List<NetworkInfo> infos, List<string> names,

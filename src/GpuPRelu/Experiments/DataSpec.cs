@@ -67,10 +67,10 @@ public sealed record DataSpec
     {
         if (features is null)
             yield return $"features: {missing}";
-        else if (!File.Exists(features))
-            yield return $"features: file '{features}' does not exist";
-        if (labels is not null && !File.Exists(labels))
-            yield return $"labels: file '{labels}' does not exist";
+        else if (IO.InputFile.Problem("features", features) is { } featuresProblem)
+            yield return featuresProblem;
+        if (labels is not null && IO.InputFile.Problem("labels", labels) is { } labelsProblem)
+            yield return labelsProblem;
         if (labels is not null && labelColumn is not null)
             yield return "labels and label_column exclude each other: give the labels as a file or as a column";
     }

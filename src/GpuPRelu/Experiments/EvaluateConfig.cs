@@ -16,8 +16,8 @@ public sealed record EvaluateConfig
         var e = new List<string>();
         if (string.IsNullOrEmpty(Network))
             e.Add("network: give the networks file (--network FILE.safetensors)");
-        else if (!File.Exists(Network))
-            e.Add($"network: file '{Network}' does not exist");
+        else if (IO.InputFile.Problem("network", Network) is { } problem)
+            e.Add(problem);
         if (P is { Count: 0 })
             e.Add("p must list at least one value");
         foreach (var p in (P ?? []).Where(p => !(p >= 1) || double.IsInfinity(p)))

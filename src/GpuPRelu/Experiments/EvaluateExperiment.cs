@@ -12,19 +12,29 @@ namespace GpuPRelu.Experiments;
 /// evaluation.csv, logits.csv (optional) and manifest.json in the output folder.</summary>
 public static class EvaluateExperiment
 {
-    /// <summary>Runs a validated config on `device`, writing into `outDir` (which must exist); returns the rows of
-    /// evaluation.csv. A network file whose shapes do not fit the data throws InvalidDataException naming the file and
-    /// both sizes, before any output but the manifest is written.</summary>
-    public static IReadOnlyList<EvaluationRow> Run(EvaluateConfig config, ComputeDevice device, string outDir)
+    /// <summary>Reads the networks and the data of a validated config and checks that they fit each other (the CLI does
+    /// this before the output folder exists). A network file whose shapes do not fit the data throws
+    /// InvalidDataException naming the file and both sizes.</summary>
+    public static (ImportedNetworks Networks, DataSet Data) Load(EvaluateConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var networks = ImportedNetworks.Read(config.Network, config.P, config.NormalizeInput);
+        var data = config.Data.Load(networks.Shape.Inputs, networks.Shape.Outputs);
+        networks.CheckFits(data, config.Data.Describe());
+        return (networks, data);
+    }
+
+    /// <summary>Runs a validated config on `device`, writing into `outDir` (which must exist), on `inputs` when the caller
+    /// has loaded them (Load), else loading them first; returns the rows of evaluation.csv.</summary>
+    public static IReadOnlyList<EvaluationRow> Run(EvaluateConfig config, ComputeDevice device, string outDir,
+        (ImportedNetworks Networks, DataSet Data)? inputs = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
         var manifest = new RunManifest(outDir, "evaluate", config, device.Description);
         try
         {
-            var networks = ImportedNetworks.Read(config.Network, config.P, config.NormalizeInput);
-            var data = config.Data.Load(networks.Shape.Inputs, networks.Shape.Outputs);
-            networks.CheckFits(data, config.Data.Describe());
+            var (networks, data) = inputs ?? Load(config);
             manifest.EndPhase("data");
 
             using var batch = networks.ToBatch(device);
@@ -33,18 +43,21 @@ public static class EvaluateExperiment
 
             string source = config.Data.Describe();
             var rows = Enumerable.Range(0, networks.Shape.Networks)
-                .Select(b => new EvaluationRow(b, networks.P[b], source, data.Samples, result.Loss[b], result.Accuracy[b])).ToList();
+                .Select(b => networks.IsFinite(b)
+                    ? new EvaluationRow(b, networks.P[b], source, data.Samples, result.Loss[b], result.Accuracy[b])
+                    : new EvaluationRow(b, networks.P[b], source, data.Samples, double.NaN, double.NaN)).ToList();
             CsvOutput.Write(Path.Combine(outDir, "evaluation.csv"), rows);
             if (config.Logits)
                 WriteLogits(Path.Combine(outDir, "logits.csv"), result, data);
-            manifest.Results["min_accuracy"] = rows.Min(r => r.Accuracy);
+            manifest.Results["min_accuracy"] = rows.Where(r => !double.IsNaN(r.Accuracy)).Select(r => r.Accuracy).DefaultIfEmpty(double.NaN).Min();
+            manifest.Results["non_finite_networks"] = rows.Count(r => double.IsNaN(r.Accuracy));
             manifest.EndPhase("write");
             manifest.Finish("ok");
             return rows;
         }
         catch (Exception ex)
         {
-            manifest.Finish($"failed: {ex.Message}");
+            manifest.Fail(ex);
             throw;
         }
     }

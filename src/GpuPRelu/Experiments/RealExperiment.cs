@@ -108,7 +108,7 @@ public static class RealExperiment
         }
         catch (Exception ex)
         {
-            manifest.Finish($"failed: {ex.Message}");
+            manifest.Fail(ex);
             throw;
         }
     }

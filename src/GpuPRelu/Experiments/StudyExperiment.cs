@@ -92,7 +92,7 @@ public static class StudyExperiment
         }
         catch (Exception ex)
         {
-            manifest.Finish($"failed: {ex.Message}");
+            manifest.Fail(ex);
             throw;
         }
     }

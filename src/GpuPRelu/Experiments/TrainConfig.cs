@@ -72,9 +72,30 @@ public sealed record TrainConfig
             e.Add($"flow_time must be > 0, got {t}");
         if (FlowTime is not null && Optimizer != OptimizerKind.Gd)
             e.Add("flow_time applies to optimizer gd only (sgd and adam count epochs)");
+        if (FlowTime is { } time && Lr > 0 && time / Lr > int.MaxValue)
+            e.Add($"flow_time / lr gives {time / Lr:0.###e+0} epochs of gd; at most {int.MaxValue}: make flow_time smaller or lr larger");
+        if (P.Distinct().Count() != P.Count)
+            e.Add($"p must not repeat a value (seeds gives more networks of one p), got {string.Join(",", P)}");
         long networks = (long)Alpha.Count * P.Count * Seeds;
         if (networks > 100_000)
             e.Add($"alpha × p × seeds gives {networks} networks; at most 100000 fit one batch");
+        else if (e.Count == 0)
+            e.AddRange(HostMemoryErrors(Devices.MemoryPlan.HostBudget));
         return e;
+    }
+
+    /// <summary>The host memory plan of this run (θ, the data sets, the centers), in float64 so no size overflows:
+    /// the rules it breaks against `budget` bytes, naming the sizes.</summary>
+    public IReadOnlyList<string> HostMemoryErrors(long budget)
+    {
+        double B = (double)Alpha.Count * P.Count * Seeds, sets = (double)Alpha.Count * Seeds, D = InputDim, H = Width, C = Outputs;
+        return Devices.MemoryPlan.HostErrors(
+            $"{B} networks of input_dim {InputDim}, width {Width}; n_train {NTrain}, n_test {NTest} per data set ({sets} sets)",
+            [
+                ("the parameters", B * (D * H + H * C + C), sizeof(float), 1),
+                ("each training set", (double)NTrain * D, sizeof(float), sets),
+                ("each test set", (double)NTest * D, sizeof(float), sets),
+                ("the centers", B * D, sizeof(float), 1),
+            ], budget);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using GpuPRelu.Data;
 using GpuPRelu.Devices;
@@ -62,15 +61,17 @@ public static class TrainExperiment
         }
         catch (Exception ex)
         {
-            manifest.Finish($"failed: {ex.Message}");
+            manifest.Fail(ex);
             throw;
         }
     }
 
-    /// <summary>Trains `batch` (the plan's networks on its data) in place, keeping training.csv current (rewritten at
-    /// most every few seconds, so a failure keeps what was logged) and writing summary.csv at the end. `onStep` is the
-    /// Trainer's per-step hook; `checkpoint` its checkpoints (a resumed batch writes the same CSVs as an uninterrupted
-    /// one: the restored log points are replayed). Returns the summary rows of the last epoch.</summary>
+    /// <summary>Trains `batch` (the plan's networks on its data) in place, keeping training.csv current (each log point's
+    /// rows appended as whole lines, so a failure or a reader midway sees every row logged so far) and writing
+    /// summary.csv at the end; a cancellation writes summary.csv of the last log point (its epoch column says which)
+    /// and rethrows. `onStep` is the Trainer's per-step hook; `checkpoint` its checkpoints (a resumed batch writes the
+    /// same CSVs as an uninterrupted one: the restored log points are replayed). Returns the summary rows of the last
+    /// epoch.</summary>
     public static IReadOnlyList<SummaryRow> TrainBatch(TrainPlan plan, NetworkBatch batch, DataSet[] train, DataSet[] test,
         string outDir, Action<string>? log = null, Action<double>? progress = null, Action<int, long, double>? onStep = null,
         CheckpointOptions? checkpoint = null, CancellationToken cancel = default)
@@ -80,27 +81,37 @@ public static class TrainExperiment
         var config = plan.Config;
         var options = new TrainingOptions(config.Optimizer, config.Loss, config.Lr, config.ResolvedEpochs,
             config.BatchSize, config.LogEvery, Checkpoint: checkpoint);
-        var rows = new List<TrainingRow>();
         var trainingCsv = Path.Combine(outDir, "training.csv");
-        var lastWrite = Stopwatch.StartNew();
-        var metrics = Trainer.Train(batch, train, test, options, (point, fraction) =>
+        IReadOnlyList<NetworkMetrics> last = [];
+        IReadOnlyList<NetworkMetrics> metrics;
+        try
         {
-            rows.AddRange(point.Select(m => ToRow(plan, m)));
-            if (lastWrite.Elapsed.TotalSeconds > 5 || fraction >= 1)
+            metrics = Trainer.Train(batch, train, test, options, (point, fraction) =>
             {
-                CsvOutput.Write(trainingCsv, rows);
-                lastWrite.Restart();
-            }
-            log?.Invoke(Describe(point, plan));
-            progress?.Invoke(fraction);
-        }, onStep, cancel);
+                // the first log point starts the file (header included); later ones append whole lines
+                if (last.Count == 0)
+                    CsvOutput.Write(trainingCsv, point.Select(m => ToRow(plan, m)));
+                else
+                    CsvOutput.Append(trainingCsv, point.Select(m => ToRow(plan, m)));
+                last = point;
+                log?.Invoke(Describe(point, plan));
+                progress?.Invoke(fraction);
+            }, onStep, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            CsvOutput.Write(Path.Combine(outDir, "summary.csv"), last.Select(m => ToSummary(plan, m)));
+            throw;
+        }
         batch.Device.Accelerator.Synchronize();
-        var summary = metrics.Where(m => m.Epoch == options.Epochs).Select(m => new SummaryRow(m.Network, plan.Networks[m.Network].P,
-            plan.Networks[m.Network].Alpha, plan.Networks[m.Network].Seed, m.Epoch, m.Step, m.FlowTime, m.Loss, m.TrainAccuracy,
-            m.TestAccuracy, m.Diverged)).ToList();
+        var summary = metrics.Where(m => m.Epoch == options.Epochs).Select(m => ToSummary(plan, m)).ToList();
         CsvOutput.Write(Path.Combine(outDir, "summary.csv"), summary);
         return summary;
     }
+
+    private static SummaryRow ToSummary(TrainPlan plan, NetworkMetrics m) => new(m.Network, plan.Networks[m.Network].P,
+        plan.Networks[m.Network].Alpha, plan.Networks[m.Network].Seed, m.Epoch, m.Step, m.FlowTime, m.Loss, m.TrainAccuracy,
+        m.TestAccuracy, m.Diverged);
 
     /// <summary>Writes the batch to networks.safetensors in the reference's state-dict layout, with each network's α and
     /// seed in the metadata (the attack verb reads them back).</summary>
@@ -135,9 +146,15 @@ public static class TrainExperiment
         ["seed"] = string.Join(",", plan.Networks.Select(n => n.Seed.ToString(CultureInfo.InvariantCulture))),
     };
 
+    /// <summary>Reads the networks of `path` for a run of `config` (train --load) and checks that they fit its plan:
+    /// throws InvalidDataException naming the file and both shapes, before any work.</summary>
+    public static void CheckLoad(TrainConfig config, string path) => LoadTheta(path, new TrainPlan(config));
+
     private static float[] LoadTheta(string path, TrainPlan plan)
     {
-        var (shape, theta, _, p, _) = NetworkFile.Read(path);
+        var (shape, theta, centers, p, _) = NetworkFile.Read(path);
+        if (NetworkFile.NonFinite(path, shape, theta, centers) is { Count: > 0 } bad)
+            throw new InvalidDataException($"{string.Join("; ", bad)}: training cannot start from them");
         if (shape != plan.Shape)
             throw new InvalidDataException($"{Path.GetFileName(path)} holds {shape.Networks} networks of D {shape.Inputs}, H {shape.Hidden}, C {shape.Outputs}, bias {shape.HasBias}, normalize_input {shape.NormalizeInput}; "
                 + $"the config asks for {plan.Shape.Networks} networks of D {plan.Shape.Inputs}, H {plan.Shape.Hidden}, C {plan.Shape.Outputs}, bias {plan.Shape.HasBias}, normalize_input {plan.Shape.NormalizeInput}");

@@ -51,8 +51,15 @@ public static class ConfigFile
         {
             throw new FormatException($"{source}: malformed YAML at line {ex.Start.Line}: {ex.Message}", ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's parser meets some malformed streams (found by the parser fuzz test) in a state it does not name
+            throw new FormatException($"{source}: malformed YAML (the parser could not continue: {ex.Message})", ex);
+        }
         if (stream.Documents.Count == 0)
             return null;
+        if (stream.Documents.Count > 1)
+            throw new FormatException($"{source}: line {stream.Documents[1].RootNode.Start.Line}: a second YAML document ('---'); a config is one mapping of keys to values");
         return stream.Documents[0].RootNode as YamlMappingNode
             ?? throw new FormatException($"{source}: the top level must be a mapping of keys to values");
     }

@@ -26,6 +26,25 @@ public static class CsvOutput
             csv.WriteRecords(rows);
         });
 
+    /// <summary>Appends rows to `path` (written by Write, header included) as complete lines in one write, flushed: a
+    /// reader sees the file end at a row boundary before and after, never inside a row.</summary>
+    public static void Append<TRow>(string path, IEnumerable<TRow> rows)
+    {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = new CsvWriter(text, Config))
+        {
+            foreach (var row in rows)
+            {
+                csv.WriteRecord(row);
+                csv.NextRecord();
+            }
+        }
+        var bytes = new System.Text.UTF8Encoding(false).GetBytes(text.ToString());
+        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+        stream.Write(bytes);
+        stream.Flush(flushToDisk: false);
+    }
+
     /// <summary>Reads rows back (tests, tools).</summary>
     public static List<TRow> Read<TRow>(string path)
     {

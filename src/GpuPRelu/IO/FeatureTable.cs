@@ -134,19 +134,32 @@ public static class FeatureTable
         return (x, rows.Count, inputs, labels);
     }
 
+    // the next record's fields (null at the end); CsvHelper's own errors (a stray or unclosed quote, met while reading or
+    // splitting the record) become the tool's input error, naming the file and the line
+    static string[]? Next(CsvParser parser, string path)
+    {
+        try
+        {
+            return parser.Read() ? parser.Record : null;
+        }
+        catch (CsvHelperException ex)
+        {
+            var what = ex is BadDataException bad ? $"a stray or unclosed quote (\") in '{(bad.Field.Length > 40 ? bad.Field[..40] + "…" : bad.Field)}'" : ex.Message.Split('\n')[0].Trim();
+            throw new InvalidDataException($"{path}: line {parser.RawRow}: malformed CSV: {what}", ex);
+        }
+    }
+
     /// <summary>All rows as numbers, the header (when the first row holds a field that is not a number) apart.</summary>
     static (List<double[]> Rows, string[]? Header) ReadCsv(string path)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: no such file", path);
+        InputFile.Require(path);
         var config = new CsvConfiguration(CultureInfo.InvariantCulture) { HasHeaderRecord = false, DetectColumnCountChanges = false };
         using var reader = new StreamReader(path);
         using var parser = new CsvParser(reader, config);
         var rows = new List<double[]>();
         string[]? header = null;
-        while (parser.Read())
+        while (Next(parser, path) is { } fields)
         {
-            var fields = parser.Record!;
             int line = parser.RawRow;
             if (rows.Count == 0 && header is null && fields.Any(f => !double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
             {

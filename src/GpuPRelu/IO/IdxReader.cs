@@ -25,9 +25,7 @@ public static class IdxReader
     /// <summary>Reads an IDX file of unsigned bytes whose magic must be `magic`.</summary>
     public static IdxArray Read(string path, int magic, string what)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: no such file", path);
+        InputFile.Require(path);
         byte[] bytes = ReadAllBytes(path);
         if (bytes.Length < 4)
             throw Bad(path, $"truncated: {bytes.Length} bytes, shorter than the 4-byte magic number");

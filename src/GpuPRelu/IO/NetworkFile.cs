@@ -64,7 +64,12 @@ public static class NetworkFile
         tensors.TryGetValue("output_net.bias", out var bias);
         if (bias is not null)
             Expect(bias, batched ? [B, C] : [C], name, "output_net.bias");
-        bool normalize = metadata.TryGetValue(NormalizeInputKey, out var n) && bool.Parse(n);
+        bool normalize = metadata.TryGetValue(NormalizeInputKey, out var n) && (n.Trim().ToLowerInvariant() switch
+        {
+            "true" => true,
+            "false" => false,
+            _ => throw new InvalidDataException($"{name}: metadata '{NormalizeInputKey}' must be true or false, got '{n}'"),
+        });
         var shape = new BatchShape(B, 0, D, H, C, bias is null ? 0 : 1, normalize ? 1 : 0);
         var theta = new float[shape.ParameterCount];
         w.Data.CopyTo(theta, 0);
@@ -92,6 +97,32 @@ public static class NetworkFile
                 throw new InvalidDataException($"{name}: p must be ≥ 1, got {string.Join(", ", p.Select(x => x.ToString(CultureInfo.InvariantCulture)))}");
         }
         return (shape, theta, centers, p, metadata);
+    }
+
+    /// <summary>The NaN or infinite values of a packed θ and centers [B, D], one sentence per network and tensor that holds
+    /// any, naming the file, the network index, the tensor and the count (empty when all are finite).</summary>
+    public static IReadOnlyList<NonFiniteValues> NonFinite(string file, BatchShape shape, float[] theta, float[] centers)
+    {
+        ArgumentNullException.ThrowIfNull(theta);
+        ArgumentNullException.ThrowIfNull(centers);
+        long D = shape.Inputs, H = shape.Hidden, C = shape.Outputs;
+        var found = new List<NonFiniteValues>();
+        for (int b = 0; b < shape.Networks; b++)
+        {
+            foreach (var (tensor, start, length, source) in new (string, long, long, float[])[]
+            {
+                ("prelulayer.W", b * D * H, D * H, theta), ("output_net.weight", shape.VOffset + b * H * C, H * C, theta),
+                ("output_net.bias", shape.BiasOffset + b * C, shape.HasBias != 0 ? C : 0, theta), ("center", b * D, D, centers),
+            })
+            {
+                int bad = 0;
+                foreach (float x in source.AsSpan((int)start, (int)length))
+                    bad += float.IsFinite(x) ? 0 : 1;
+                if (bad > 0)
+                    found.Add(new NonFiniteValues(Path.GetFileName(file), b, tensor, bad, length));
+            }
+        }
+        return found;
     }
 
     private static SafeTensor Get(IReadOnlyDictionary<string, SafeTensor> tensors, string key, string file) =>

@@ -14,9 +14,7 @@ public static partial class NpyReader
     /// <summary>Reads the array; values are widened to float64.</summary>
     public static NpyArray Read(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: no such file", path);
+        InputFile.Require(path);
         byte[] bytes = File.ReadAllBytes(path);
         ReadOnlySpan<byte> magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
         if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(magic))

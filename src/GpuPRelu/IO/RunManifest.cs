@@ -59,6 +59,13 @@ public sealed class RunManifest
         Save();
     }
 
+    /// <summary>Marks the run ended by `ex`: "cancelled" for a cancellation (a signal), else "failed: message".</summary>
+    public void Fail(Exception ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        Finish(ex is OperationCanceledException ? "cancelled" : $"failed: {ex.Message}");
+    }
+
     private void Save() => AtomicFile.WriteText(_path, JsonSerializer.Serialize(this, Json));
 
     // The commit of the checkout the tool runs from, when there is one (runs from a published binary have none).

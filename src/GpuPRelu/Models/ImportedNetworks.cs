@@ -38,7 +38,44 @@ public sealed record ImportedNetworks(string File, BatchShape Shape, float[] The
             throw new InvalidDataException($"{name}: p must be ≥ 1 and finite, got {v.ToString(CultureInfo.InvariantCulture)}");
         if (normalizeInput is { } on)
             shape = shape with { NormalizeInput = on ? 1 : 0 };
-        return new ImportedNetworks(path, shape, theta, centers, resolved) { Metadata = metadata };
+        return new ImportedNetworks(path, shape, theta, centers, resolved)
+        {
+            Metadata = metadata,
+            Alpha = Recorded(metadata, "alpha", B, name, a => double.IsFinite(a) && a >= 0, "a number ≥ 0"),
+            NonFinite = NetworkFile.NonFinite(path, shape, theta, centers),
+            Seed = Recorded(metadata, "seed", B, name, s => s >= 0 && s <= int.MaxValue && s == Math.Floor(s), "an integer ≥ 0"),
+        };
+    }
+
+    /// <summary>One sentence per network and tensor holding NaN or infinite values (NetworkFile.NonFinite): those
+    /// networks are reported as NaN, never evaluated as if they were numbers.</summary>
+    public IReadOnlyList<NonFiniteValues> NonFinite { get; init; } = [];
+
+    /// <summary>Whether every parameter and the center of network b are finite.</summary>
+    public bool IsFinite(int b) => NonFinite.All(v => v.Network != b);
+
+    /// <summary>Each network's α as train --save records it in the metadata; null when the file has none.</summary>
+    public double[]? Alpha { get; init; }
+
+    /// <summary>Each network's data seed as train --save records it in the metadata; null when the file has none.</summary>
+    public double[]? Seed { get; init; }
+
+    // a metadata list of one value per network, each checked by `rule`
+    private static double[]? Recorded(IReadOnlyDictionary<string, string> meta, string key, int networks, string file,
+        Func<double, bool> rule, string what)
+    {
+        if (!meta.TryGetValue(key, out var text))
+            return null;
+        var items = text.Split(',');
+        if (items.Length != networks)
+            throw new InvalidDataException($"{file}: metadata '{key}' has {items.Length} values for {networks} networks");
+        var values = new double[networks];
+        for (int b = 0; b < networks; b++)
+        {
+            if (!double.TryParse(items[b].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out values[b]) || !rule(values[b]))
+                throw new InvalidDataException($"{file}: metadata '{key}' value {b + 1} of {networks} must be {what}, got '{items[b]}'");
+        }
+        return values;
     }
 
     /// <summary>Throws InvalidDataException naming the file and both sizes when `data` (described by `source`) does not fit

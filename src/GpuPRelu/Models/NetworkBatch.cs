@@ -18,6 +18,13 @@ public sealed class NetworkBatch : IDisposable
             throw new ArgumentException($"theta has {theta.Length} values; the shape needs {shape.ParameterCount}", nameof(theta));
         if (centers.Length != shape.Networks * shape.Inputs)
             throw new ArgumentException($"centers has {centers.Length} values; the shape needs {shape.Networks * shape.Inputs}", nameof(centers));
+        ArgumentNullException.ThrowIfNull(device);
+        // the parameters alone beyond the device's budget: refused before the first buffer exists
+        if (MemoryPlan.NetworkBytes(shape) > device.MemoryBudget)
+        {
+            throw new InsufficientMemoryException($"{shape.Networks} network(s) of D {shape.Inputs}, H {shape.Hidden}, C {shape.Outputs} need "
+                + $"{MemoryPlan.NetworkBytes(shape) / 1048576.0:0.#} MiB of parameters but the device budget is {device.MemoryBudget / 1048576.0:0.#} MiB");
+        }
         Device = device;
         Shape = shape with { Samples = 0 };
         Networks = networks;

@@ -98,11 +98,11 @@ public sealed class AttackCommandTests : IDisposable
         Assert.False(Directory.Exists(Out("dlr")));
     }
 
-    [Fact]
-    public void ReportsANaNNetworkAndAttacksTheOthers()
+    [Theory]
+    [MemberData(nameof(Seeds.Data), MemberType = typeof(Seeds))]
+    public void ReportsANaNNetworkAndAttacksTheOthers(int seed)
     {
         // two networks of 3 classes, the second with a NaN weight: it is reported and its accuracy is NaN; the first is attacked
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         var shape = new BatchShape(2, 0, 12, 6, 3, 1, 0);
         var theta = NetworkCase.Normal(rng, shape.ParameterCount, 0.5);
@@ -142,10 +142,10 @@ public sealed class AttackCommandTests : IDisposable
     /// (p = 1) with output weights making logit₁ − logit₀ = ReLU(z) − ReLU(−z) − 1 = z − 1, z = ⟨w, x⟩, a linear classifier
     /// in pReLU form, so a point flips at the l∞ distance |z₀ − 1|/‖w‖₁ (the corner x ∓ ε·sign(w)). The attack must break
     /// every point beyond 1.03× its radius and none below 0.97×.</summary>
-    [Fact]
-    public void ApgdOnAFeatureTableFindsTheExactLinfRadiiOfALinearPReluNetwork()
+    [Theory]
+    [MemberData(nameof(Seeds.Data), MemberType = typeof(Seeds))]
+    public void ApgdOnAFeatureTableFindsTheExactLinfRadiiOfALinearPReluNetwork(int seed)
     {
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         const int D = 8, N = 40;
         var w = NetworkCase.Normal(rng, D, 1.0);
@@ -188,10 +188,10 @@ public sealed class AttackCommandTests : IDisposable
     /// <summary>A PyTorch state dict attacked on MNIST pixels: radius 0 gives the clean accuracy of the reference's float64
     /// forward pass on the same images, the box [0, 1] is the default, the curve never rises; and what does not fit is
     /// refused before the output folder exists.</summary>
-    [Fact]
-    public void AttacksAPyTorchStateDictOnMnistAndRefusesWhatDoesNotFit()
+    [Theory]
+    [MemberData(nameof(Seeds.Data), MemberType = typeof(Seeds))]
+    public void AttacksAPyTorchStateDictOnMnistAndRefusesWhatDoesNotFit(int seed)
     {
-        int seed = System.Random.Shared.Next();
         const int D = 784, H = 8, C = 2, N = 30;
         var net = TorchNet.Random(Out("torch.safetensors"), D, H, C, seed);
         var (code, stdout, err) = Gpuprelu.Run("attack", "--network", net.Path, "--p", "3", "--normalize-input", "true", "--data", "mnist",

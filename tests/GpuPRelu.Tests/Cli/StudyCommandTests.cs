@@ -75,10 +75,10 @@ public sealed class StudyCommandTests : IDisposable
     /// networks are broken at l2 radius 0.5 (above 1/√K = 0.32), p = 3 networks stay robust at 0.6 (below √2/2), dist(f1, F)
     /// grows with α while dist(f3, F^(3)) stays low (so at α 0.2 the p = 3 network is the closer one), and every dominant
     /// neuron is aligned with the center its p predicts (issue 4's acceptance, scaled down).</summary>
-    [Fact]
-    public void QuickStudyWritesEveryOutputAndShowsThePapersEffect()
+    [Theory]
+    [MemberData(nameof(Seeds.Data), MemberType = typeof(Seeds))]
+    public void QuickStudyWritesEveryOutputAndShowsThePapersEffect(int seed)
     {
-        int seed = System.Random.Shared.Next(1_000_000);
         var (code, stdout, err) = Gpuprelu.Run("fig2", "--preset", "quick", "--seed", seed.ToString(CultureInfo.InvariantCulture),
             "--alpha", "0.05,0.2", "--seeds", "1", "--radii", "0,0.5,0.6", "--pgd-points", "100", "--pgd-steps", "300",
             "--dist-starts", "100", "--dist-steps", "400", "--snapshots", "12", "--device", "cpu", "--out", Out("quick"));

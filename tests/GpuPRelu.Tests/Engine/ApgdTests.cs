@@ -84,11 +84,12 @@ public sealed class ApgdTests(DeviceFixture devices)
     private static (double[,] A, float[] X, int[] Y, double[] Margin) LinearCase(System.Random rng, int norm, int D, int C, int n) =>
         LinearClassifier.Case(rng, norm, D, C, n);
 
+    public static TheoryData<string, int, int, int> MultiClassAndSeeds => Seeds.Cross(MultiClass);
+
     [Theory]
-    [MemberData(nameof(MultiClass))]
-    public void BracketsTheExactMarginOfALinearMultiClassClassifier(string device, int norm, int loss)
+    [MemberData(nameof(MultiClassAndSeeds))]
+    public void BracketsTheExactMarginOfALinearMultiClassClassifier(string device, int norm, int loss, int seed)
     {
-        int seed = System.Random.Shared.Next();
         const int D = 6, C = 4, n = 8;
         var (a, x, y, margin) = LinearCase(new System.Random(seed), norm, D, C, n);
         using var net = Linear(device, a, new double[C]);
@@ -105,11 +106,12 @@ public sealed class ApgdTests(DeviceFixture devices)
         }
     }
 
+    public static TheoryData<string, int, int> NormsAndSeeds => Seeds.Cross(Norms);
+
     [Theory]
-    [MemberData(nameof(Norms))]
-    public void CeVerdictsMatchTheFloat64Specification(string device, int norm)
+    [MemberData(nameof(NormsAndSeeds))]
+    public void CeVerdictsMatchTheFloat64Specification(string device, int norm, int seed)
     {
-        int seed = System.Random.Shared.Next();
         const int D = 5, C = 3, n = 6;
         var (a, x, y, margin) = LinearCase(new System.Random(seed), norm, D, C, n);
         using var net = Linear(device, a, new double[C]);
@@ -132,10 +134,9 @@ public sealed class ApgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
-    public void L1BracketsTheExactMarginOfALinearClassifierInTheUnitBox(string device)
+    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    public void L1BracketsTheExactMarginOfALinearClassifierInTheUnitBox(string device, int seed)
     {
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         const int D = 12, C = 3, n = 8;
         var a = new double[C, D];
@@ -185,10 +186,9 @@ public sealed class ApgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
-    public void NeverBreaksAPointInsideTheExactRadiusOfTheIdealClassifiers(string device)
+    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    public void NeverBreaksAPointInsideTheExactRadiusOfTheIdealClassifiers(string device, int seed)
     {
-        int seed = System.Random.Shared.Next(1000);
         const int n = 24;
         double[] radii = [0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.05];
         var options = new ApgdOptions(AttackNorm.L2, ApgdLoss.CrossEntropy, Iterations: 50, Restarts: 3, Seed: seed);
@@ -217,11 +217,12 @@ public sealed class ApgdTests(DeviceFixture devices)
 
     /// <summary>Dropping rows broken in every network (with their iterates, best points, gradients and step sizes) gives
     /// the very verdicts of the attack that keeps every row, over restarts and checkpoints.</summary>
+    public static TheoryData<string, int, int, int> CompactionCasesAndSeeds => Seeds.Cross(CompactionCases);
+
     [Theory]
-    [MemberData(nameof(CompactionCases))]
-    public void CompactionKeepsEveryVerdict(string device, int norm, int loss)
+    [MemberData(nameof(CompactionCasesAndSeeds))]
+    public void CompactionKeepsEveryVerdict(string device, int norm, int loss, int seed)
     {
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         const int D = 8, H = 12, C = 4, n = 20;
         // random 4-class networks p = 1, 2, 3 and random labels in the unit box: most points are broken clean or at small

@@ -1,5 +1,6 @@
 using GpuPRelu.Attacks;
 using GpuPRelu.Data;
+using GpuPRelu.Tests.Fixtures;
 using Xunit;
 
 namespace GpuPRelu.Tests.Engine;
@@ -8,12 +9,13 @@ public sealed class FpRadiusTests
 {
     public static TheoryData<double, int> Exponents => new() { { 2, 1 }, { 2, 2 }, { 3, 1 }, { 3, 2 }, { 4.5, 1 }, { 4.5, 2 } };
 
+    public static TheoryData<double, int, int> ExponentsAndSeeds => Seeds.Cross(Exponents);
+
     [Theory]
-    [MemberData(nameof(Exponents))]
-    public void MatchesARayScanOfTheAttackOctant(double p, int ownCount)
+    [MemberData(nameof(ExponentsAndSeeds))]
+    public void MatchesARayScanOfTheAttackOctant(double p, int ownCount, int seed)
     {
         // K = 3 coordinates, centers e_1..e_3: own class = the first ownCount, label 1
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         const int K = 3, Rays = 90;
         double[] mu = [1, 0, 0, 0, 1, 0, 0, 0, 1];
@@ -69,10 +71,10 @@ public sealed class FpRadiusTests
         }
     }
 
-    [Fact]
-    public void LiesInsideTheCertifiedBracket()
+    [Theory]
+    [MemberData(nameof(Seeds.Data), MemberType = typeof(Seeds))]
+    public void LiesInsideTheCertifiedBracket(int seed)
     {
-        int seed = System.Random.Shared.Next();
         const int D = 12, K = 6, K1 = 2;
         var mu = SubclassData.Centers(D, K, random: true, seed);
         var data = SubclassData.Generate(mu, D, K, K1, 0.6, 60, seed, test: true);
@@ -89,11 +91,11 @@ public sealed class FpRadiusTests
         }
     }
 
-    [Fact]
-    public void PaperClaimsHoldForTheExactRadii()
+    [Theory]
+    [MemberData(nameof(Seeds.Data), MemberType = typeof(Seeds))]
+    public void PaperClaimsHoldForTheExactRadii(int seed)
     {
         // K 10, K1 6, D 100, α 0.05: the exact robust accuracy of F is 0 by radius 0.5, that of F^(3) is 1 up to 0.6
-        int seed = System.Random.Shared.Next(1000);
         const int D = 100, K = 10, K1 = 6;
         var mu = SubclassData.Centers(D, K, random: false, seed);
         var data = SubclassData.Generate(mu, D, K, K1, 0.05, 200, seed, test: true);

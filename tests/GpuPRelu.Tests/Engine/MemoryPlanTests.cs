@@ -32,10 +32,9 @@ public sealed class MemoryPlanTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
-    public void SplitsAnAttackThatDoesNotFitAndKeepsItsVerdicts(string device)
+    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    public void SplitsAnAttackThatDoesNotFitAndKeepsItsVerdicts(string device, int seed)
     {
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         var dev = devices.Get(device);
         const int D = 10, H = 16, n = 30;
@@ -73,14 +72,15 @@ public sealed class MemoryPlanTests(DeviceFixture devices)
         }
     }
 
-    [Fact]
-    public void TrainingEvaluatesInChunksThatFitAndRefusesAStepThatCannot()
+    [Theory]
+    [MemberData(nameof(Seeds.Data), MemberType = typeof(Seeds))]
+    public void TrainingEvaluatesInChunksThatFitAndRefusesAStepThatCannot(int seed)
     {
         var dev = devices.Get("cpu");
         var config = new TrainConfig
         {
             InputDim = 20, Subclasses = 4, PositiveSubclasses = 2, Alpha = [0.1], P = [1, 3], Seeds = 1, Width = 16, InitScale = 1e-2,
-            Lr = 0.2, Epochs = 4, BatchSize = 20, NTrain = 120, NTest = 120, LogEvery = 2, Seed = System.Random.Shared.Next(1000),
+            Lr = 0.2, Epochs = 4, BatchSize = 20, NTrain = 120, NTest = 120, LogEvery = 2, Seed = seed,
         };
         var plan = new TrainPlan(config);
         var (train, test) = plan.GenerateData();

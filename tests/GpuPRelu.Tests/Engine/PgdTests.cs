@@ -25,11 +25,12 @@ public sealed class PgdTests(DeviceFixture devices)
         }
     }
 
+    public static TheoryData<string, int, int> NormsAndSeeds => Seeds.Cross(Norms);
+
     [Theory]
-    [MemberData(nameof(Norms))]
-    public void FindsTheExactMarginOfALinearClassifier(string device, int norm)
+    [MemberData(nameof(NormsAndSeeds))]
+    public void FindsTheExactMarginOfALinearClassifier(string device, int norm, int seed)
     {
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         const int D = 8, n = 24;
         var w = NetworkCase.Normal(rng, D, 1.0);
@@ -60,10 +61,9 @@ public sealed class PgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Norms))]
-    public void CompactionKeepsEveryVerdict(string device, int norm)
+    [MemberData(nameof(NormsAndSeeds))]
+    public void CompactionKeepsEveryVerdict(string device, int norm, int seed)
     {
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         const int D = 12, H = 24, n = 40;
         // random networks p = 1, 2, 3 and random labels: half the points are broken clean, the rest at spread radii, so
@@ -89,10 +89,9 @@ public sealed class PgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
-    public void NeverBreaksAPointInsideTheCertifiedRadiusOfTheIdealClassifiers(string device)
+    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    public void NeverBreaksAPointInsideTheCertifiedRadiusOfTheIdealClassifiers(string device, int seed)
     {
-        int seed = System.Random.Shared.Next(1000);
         const int D = 12, K = 4, K1 = 2, n = 30;
         var mu = SubclassData.Centers(D, K, random: true, seed);
         var data = SubclassData.Generate(mu, D, K, K1, 0.5, n, seed, test: true);
@@ -126,13 +125,12 @@ public sealed class PgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(DeviceFixture.DevicesAndTiled), MemberType = typeof(DeviceFixture))]
-    public void PaperVariantFollowsItsFloat64LoopOnALinearClassifier(string device)
+    [MemberData(nameof(Seeds.DevicesAndTiled), MemberType = typeof(Seeds))]
+    public void PaperVariantFollowsItsFloat64LoopOnALinearClassifier(string device, int seed)
     {
         // PR §5: g = −(y/B)·exp(−y f)·∇f with B the whole test set, dir = g/(‖g‖ + 1e-7), δ ← (δ + α·dir)·min(ε/‖·‖, 1).
         // With B = 20000 and margins of 8 to 14, ‖g‖ is near the guard, so the effective step α‖g‖/(‖g‖ + 1e-7) shrinks and
         // grows along the way: the engine must follow that, not a unit step.
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         const int D = 6, n = 8, B = 20000, Steps = 40;
         var w = NetworkCase.Normal(rng, D, 1.0);
@@ -183,10 +181,9 @@ public sealed class PgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Norms))]
-    public void RandomStartStaysInTheBallAndCountsCleanErrors(string device, int norm)
+    [MemberData(nameof(NormsAndSeeds))]
+    public void RandomStartStaysInTheBallAndCountsCleanErrors(string device, int norm, int seed)
     {
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         const int D = 5, n = 16;
         var w = NetworkCase.Normal(rng, D, 1.0);

@@ -1,5 +1,6 @@
 using GpuPRelu.Analysis;
 using GpuPRelu.IO;
+using GpuPRelu.Tests.Fixtures;
 using Xunit;
 
 namespace GpuPRelu.Tests.IO;
@@ -11,10 +12,11 @@ public sealed class AnalysisCsvTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
-    public void RowsRoundTripWithSnakeCaseHeaders()
+    [Theory]
+    [MemberData(nameof(Seeds.Data), MemberType = typeof(Seeds))]
+    public void RowsRoundTripWithSnakeCaseHeaders(int seed)
     {
-        var rng = new System.Random(System.Random.Shared.Next());
+        var rng = new System.Random(seed);
         double R() => Math.Round(rng.NextDouble(), 6);
         RoundTrip("neurons.csv", new NeuronRow(3, 1, R(), 2, 17, 1, R(), -R(), R(), R(), true, "mu_bar_neg", R()),
             "network,p,alpha,seed,neuron,rank,norm,v,contribution,share,dominant,nearest,nearest_cos");

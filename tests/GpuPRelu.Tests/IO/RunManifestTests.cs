@@ -1,4 +1,5 @@
 using GpuPRelu.IO;
+using GpuPRelu.Tests.Fixtures;
 using Xunit;
 
 namespace GpuPRelu.Tests.IO;
@@ -9,10 +10,11 @@ public sealed class RunManifestTests : IDisposable
 
     /// <summary>The commit of a plain checkout (loose ref), and of a linked worktree whose `.git` is a file pointing into
     /// the main repository, with its branch only in packed-refs of the common folder: the layout `git worktree add` makes.</summary>
-    [Fact]
-    public void FindsTheCommitOfACheckoutAndOfALinkedWorktree()
+    [Theory]
+    [MemberData(nameof(Seeds.Data), MemberType = typeof(Seeds))]
+    public void FindsTheCommitOfACheckoutAndOfALinkedWorktree(int seed)
     {
-        var rng = new System.Random(System.Random.Shared.Next());
+        var rng = new System.Random(seed);
         string Hash() => string.Concat(Enumerable.Range(0, 20).Select(_ => rng.Next(256).ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
         var (mainCommit, worktreeCommit, otherCommit) = (Hash(), Hash(), Hash());
         var git = Path.Combine(_root, "main", ".git");

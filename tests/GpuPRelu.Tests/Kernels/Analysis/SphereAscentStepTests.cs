@@ -23,12 +23,13 @@ public sealed class SphereAscentStepTests(DeviceFixture devices)
         }
     }
 
+    public static TheoryData<string, float, int> StepsAndSeeds => Seeds.Cross(Steps);
+
     [Theory]
-    [MemberData(nameof(Steps))]
-    public void MatchesReference(string device, float step)
+    [MemberData(nameof(StepsAndSeeds))]
+    public void MatchesReference(string device, float step, int seed)
     {
         var dev = devices.Get(device);
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         var s = new BatchShape(3, 6, 11, 1, 1, 0, 0);
         int rows = s.Networks * s.Samples, cells = rows * s.Inputs;

@@ -23,12 +23,13 @@ public sealed class ApgdL1StepTests(DeviceFixture devices)
         }
     }
 
+    public static TheoryData<string, int, int> RowsAndSeeds => Seeds.Cross(Rows);
+
     [Theory]
-    [MemberData(nameof(Rows))]
-    public void MatchesReference(string device, int box)
+    [MemberData(nameof(RowsAndSeeds))]
+    public void MatchesReference(string device, int box, int seed)
     {
         var dev = devices.Get(device);
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         var s = new BatchShape(2, 8, 16, 1, 1, 0, 0);
         int cells = s.Networks * s.Samples * s.Inputs, rows = s.Networks * s.Samples;

@@ -23,12 +23,13 @@ public sealed class ApgdUpdateTests(DeviceFixture devices)
         }
     }
 
+    public static TheoryData<string, bool, int> RowsAndSeeds => Seeds.Cross(Rows);
+
     [Theory]
-    [MemberData(nameof(Rows))]
-    public void MatchesReference(string device, bool start)
+    [MemberData(nameof(RowsAndSeeds))]
+    public void MatchesReference(string device, bool start, int seed)
     {
         var dev = devices.Get(device);
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         var s = new BatchShape(3, 6, 5, 1, 1, 0, 0);
         int cells = s.Networks * s.Samples * s.Inputs, rows = s.Networks * s.Samples;

@@ -8,11 +8,10 @@ namespace GpuPRelu.Tests.Kernels.Attacks;
 public sealed class MarkBrokenTests(DeviceFixture devices)
 {
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
-    public void MatchesReference(string device)
+    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    public void MatchesReference(string device, int seed)
     {
         var dev = devices.Get(device);
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         var correct = Enumerable.Range(0, 101).Select(_ => (float)rng.Next(2)).ToArray();
         var broken = Enumerable.Range(0, 101).Select(_ => rng.Next(2)).ToArray();

@@ -26,12 +26,13 @@ public sealed class PgdStepTests(DeviceFixture devices)
         }
     }
 
+    public static TheoryData<string, int, int, int> RowsAndSeeds => Seeds.Cross(Rows);
+
     [Theory]
-    [MemberData(nameof(Rows))]
-    public void MatchesReference(string device, int norm, int box)
+    [MemberData(nameof(RowsAndSeeds))]
+    public void MatchesReference(string device, int norm, int box, int seed)
     {
         var dev = devices.Get(device);
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         var s = new BatchShape(3, 10, 9, 1, 1, 0, 0);
         int cells = s.Networks * s.Samples * s.Inputs;

@@ -9,11 +9,10 @@ namespace GpuPRelu.Tests.Kernels.Attacks;
 public sealed class SpreadBrokenTests(DeviceFixture devices)
 {
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
-    public void MatchesReference(string device)
+    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    public void MatchesReference(string device, int seed)
     {
         var dev = devices.Get(device);
-        int seed = System.Random.Shared.Next();
         var rng = new System.Random(seed);
         const int points = 7, radii = 5;
         var s = new BatchShape(3, points * radii, 1, 1, 1, 0, 0);

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace GpuPRelu.IO;
+
+/// <summary>The output folder of one run (--out): checked (a folder name, not a file nor under one), created, held by an
+/// exclusive lock file (pid, host and the process's start time; a lock whose process is gone is stale and taken over) and,
+/// with overwrite, cleared of what an earlier run of the tool wrote (its known outputs and leftover temporary files).
+/// Every refusal throws OutputFolderException with one sentence naming the folder and the rule. Dispose releases the lock.</summary>
+public sealed class OutputFolder : IDisposable
+{
+    /// <summary>The lock file's name inside the folder.</summary>
+    public const string LockName = ".gpuprelu.lock";
+
+    /// <summary>Files the tool writes into an output folder (every verb); --overwrite removes these, plus every name
+    /// matching KnownPatterns, before a run. A new output belongs here.</summary>
+    public static readonly IReadOnlyList<string> KnownOutputs =
+    [
+        "manifest.json", "training.csv", "summary.csv", "networks.safetensors", "robust_accuracy.csv", "min_radius.csv",
+        "evaluation.csv", "logits.csv", "alignment.csv", "cosines.csv", "neurons.csv", "distance.csv", "dynamics.csv",
+        "bench.csv", "report.md", "dynamics.png", "a_distance.png", "b_contributions.png", "e_robust_accuracy.png",
+        "a_correlation.png", "b_accuracy.png", "c_stable_rank.png", "d_robust_accuracy.png",
+    ];
+
+    /// <summary>Name patterns (Directory.EnumerateFiles syntax) of outputs whose names vary (plots per p) and of the
+    /// temporary files an interrupted atomic write leaves (AtomicFile, SafeTensors).</summary>
+    public static readonly IReadOnlyList<string> KnownPatterns = ["c_cosines_p*.png", "d_cosines_p*.png", "*.tmp-*"];
+
+    private readonly string _lockPath;
+    private readonly string _lockText;
+
+    private OutputFolder(string path, string lockPath, string lockText)
+    {
+        Path = path;
+        _lockPath = lockPath;
+        _lockText = lockText;
+    }
+
+    /// <summary>The folder's full path.</summary>
+    public string Path { get; }
+
+    /// <summary>null when `dir` can name an output folder (checked without creating anything); otherwise one sentence:
+    /// the name is empty or malformed, names an existing file, or lies under a file.</summary>
+    public static string? Problem(string dir)
+    {
+        if (string.IsNullOrWhiteSpace(dir))
+            return "out: the folder name is empty; give a folder (--out runs/NAME)";
+        string full;
+        try
+        {
+            full = System.IO.Path.GetFullPath(dir);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return $"out: '{dir}' is not a valid folder name ({ex.Message})";
+        }
+        if (File.Exists(full))
+            return $"out: '{dir}' is a file; give a folder";
+        for (var parent = System.IO.Path.GetDirectoryName(full); parent is not null; parent = System.IO.Path.GetDirectoryName(parent))
+        {
+            if (File.Exists(parent))
+                return $"out: '{dir}' lies under '{parent}', which is a file; give a folder";
+            if (Directory.Exists(parent))
+                break;
+        }
+        return null;
+    }
+
+    /// <summary>Checks `dir` (Problem), creates it, takes its lock and refuses a folder that holds files unless
+    /// `overwrite`, which removes the known outputs and temporary files of an earlier run first; `say` hears what was
+    /// removed or taken over. Throws OutputFolderException naming the folder and the rule.</summary>
+    public static OutputFolder Open(string dir, bool overwrite, Action<string>? say = null)
+    {
+        if (Problem(dir) is { } problem)
+            throw new OutputFolderException(problem);
+        var full = System.IO.Path.GetFullPath(dir);
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputFolderException($"out: cannot create the folder '{dir}' ({ex.Message}); choose a folder you can write");
+        }
+        var folder = Lock(dir, full, say);
+        try
+        {
+            var others = Directory.EnumerateFileSystemEntries(full).Where(e => System.IO.Path.GetFileName(e) != LockName).ToList();
+            if (others.Count > 0 && !overwrite)
+                throw new OutputFolderException($"out: '{dir}' exists and is not empty; choose another folder or pass --overwrite");
+            if (others.Count > 0)
+                folder.Clear(dir, say);
+            return folder;
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Releases the lock (when it is still this run's).</summary>
+    public void Dispose()
+    {
+        try
+        {
+            if (File.Exists(_lockPath) && File.ReadAllText(_lockPath) == _lockText)
+                File.Delete(_lockPath);
+        }
+        catch (IOException)
+        {
+            // the folder went away under us: nothing left to release
+        }
+    }
+
+    // the lock file is written whole under a temporary name, then linked into place, so that it never exists half-written
+    private static OutputFolder Lock(string dir, string full, Action<string>? say)
+    {
+        var lockPath = System.IO.Path.Combine(full, LockName);
+        using var self = Process.GetCurrentProcess();
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"pid {Environment.ProcessId}\nhost {Environment.MachineName}\nstarted {self.StartTime.ToUniversalTime().Ticks}\n");
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            var temp = lockPath + ".tmp-" + Guid.NewGuid().ToString("N");
+            try
+            {
+                File.WriteAllText(temp, text);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new OutputFolderException($"out: cannot write into the folder '{dir}' ({ex.Message}); choose a folder you can write");
+            }
+            try
+            {
+                File.Move(temp, lockPath, overwrite: false);
+                return new OutputFolder(full, lockPath, text);
+            }
+            catch (IOException) when (File.Exists(lockPath))
+            {
+                File.Delete(temp);
+            }
+            var holder = LockHolder.Read(lockPath);
+            if (holder.IsAlive())
+            {
+                throw new OutputFolderException($"out: '{dir}' is in use by another run (pid {holder.Pid} on {holder.Host}, lock file {lockPath}); "
+                    + "wait for it to end or choose another folder" + (holder.Host == Environment.MachineName ? "" : "; delete the lock file if that run is over"));
+            }
+            say?.Invoke($"out: took over the stale lock of pid {holder.Pid} on {holder.Host} (that process is gone)");
+            File.Delete(lockPath);
+        }
+        throw new OutputFolderException($"out: could not take the lock file {lockPath}; another run keeps taking it");
+    }
+
+    private void Clear(string dir, Action<string>? say)
+    {
+        var removed = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var name in KnownOutputs.Where(n => File.Exists(System.IO.Path.Combine(Path, n))))
+            removed.Add(name);
+        foreach (var pattern in KnownPatterns)
+        {
+            foreach (var file in Directory.EnumerateFiles(Path, pattern).Where(f => f != _lockPath))
+                removed.Add(System.IO.Path.GetFileName(file));
+        }
+        foreach (var name in removed)
+            File.Delete(System.IO.Path.Combine(Path, name));
+        var kept = Directory.EnumerateFileSystemEntries(Path).Select(System.IO.Path.GetFileName).Where(n => n != LockName).Order(StringComparer.Ordinal).ToList();
+        say?.Invoke($"overwrite: removed {removed.Count} file(s) of an earlier run from '{dir}'"
+            + (removed.Count > 0 ? $" ({string.Join(", ", removed)})" : "")
+            + (kept.Count > 0 ? $"; kept {kept.Count} the tool did not write ({string.Join(", ", kept.Take(5))}{(kept.Count > 5 ? ", …" : "")})" : ""));
+    }
+}
