@@ -31,8 +31,9 @@ public sealed class NetworkReferenceTests
     {
         // away from the ReLU kink: a difference step across z = 0 measures neither side's derivative
         NetworkCase c;
+        int attempt = 0;
         do
-            c = NetworkCase.Create(kind == 2 ? 3 : 1, bias, normalize, samples: 4, inputs: 5, hidden: 4);
+            c = NetworkCase.Create(kind == 2 ? 3 : 1, bias, normalize, samples: 4, inputs: 5, hidden: 4, attempt: attempt++);
         while (NetworkReference.Forward(c.Shape, NetworkCase.Wide(c.Theta), NetworkCase.Wide(c.P), NetworkCase.Wide(c.U))
             .Hidden.Z.Any(z => Math.Abs(z) < 1e-2));
         var s = c.Shape;
