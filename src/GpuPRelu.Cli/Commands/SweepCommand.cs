@@ -87,7 +87,7 @@ internal static class SweepCommand
             foreach (var d in pool.Devices)
                 Console.WriteLine($"device {d.Description}");
             Console.WriteLine($"sweep {plan.ShortHash}: {plan.Networks.Count()} networks in {plan.Batches.Count} batches, shard {part}, into {full}");
-            SweepRunner.Run(plan, full, pool, part, TimeSpan.FromMinutes(minutes), line => Console.Error.WriteLine(line));
+            SweepRunner.Run(plan, full, pool, part, TimeSpan.FromMinutes(minutes), line => Console.Error.WriteLine(line), Interrupts.Token);
             Console.WriteLine(part.Count == 1 ? $"wrote {full} (summary.csv, report.md)" : $"shard {part} done in {full}; fold the shards with gpuprelu merge");
             return 0;
         });

@@ -63,6 +63,13 @@ public static class SweepRunner
             }
             manifest.Finish("ok");
         }
+        catch (OperationCanceledException)
+        {
+            // SIGINT/SIGTERM (a scheduler's time limit): committed batches stay committed, a running batch's training
+            // resumes from its last checkpoint
+            manifest.Finish("cancelled");
+            throw;
+        }
         catch (Exception ex)
         {
             manifest.Finish($"failed: {(ex is AggregateException a ? a.InnerExceptions[0].Message : ex.Message)}");
