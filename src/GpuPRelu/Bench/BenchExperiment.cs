@@ -27,11 +27,7 @@ public static class BenchExperiment
         var manifest = new RunManifest(outDir, "bench", new { configs = configs.Select(c => c.Name), calls }, device.Description);
         var rows = new List<BenchRow>();
         string dev = ComputeDevice.Name(device.Kind);
-        // a CPU's peak is its widest accelerated vector's (named in the shape column); a GPU's is FmaPeak on every SM
-        var (peak, unit) = device.Kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu
-            ? PeakProbe.Measure()
-            : (GpuPeak.MeasureGflops(device.Accelerator), "FP32 cores");
-        string where = device.Kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu ? $"{Environment.ProcessorCount} cores, {unit}" : unit;
+        var (peak, where) = Peak(device);
         rows.Add(new BenchRow("machine", dev, "fp32_fma_peak", where, 1, double.NaN, double.NaN, peak, "GFLOP/s", peak, 1));
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"measured FP32 FMA peak {peak:0.0} GFLOP/s ({where})"));
         manifest.EndPhase("peak");
@@ -45,6 +41,17 @@ public static class BenchExperiment
         }
         manifest.Finish("ok");
         return rows;
+    }
+
+    /// <summary>The device's measured FP32 FMA peak in GFLOP/s and what it was measured on: a CPU's at its widest
+    /// accelerated vector ("2 cores, Vector512"), a GPU's by FmaPeak on every multiprocessor.</summary>
+    public static (double Gflops, string Where) Peak(ComputeDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device.Kind is not (DeviceKind.Cpu or DeviceKind.IlgpuCpu))
+            return (GpuPeak.MeasureGflops(device.Accelerator), "FP32 cores");
+        var (gflops, vector) = PeakProbe.Measure();
+        return (gflops, $"{Environment.ProcessorCount} cores, {vector}");
     }
 
     private static IEnumerable<BenchRow> Operations(BenchConfig c, ComputeDevice device, string dev, int calls, double peak,

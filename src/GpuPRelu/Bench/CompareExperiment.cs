@@ -69,10 +69,8 @@ public static class CompareExperiment
     {
         ArgumentNullException.ThrowIfNull(device);
         var config = Find(name);
-        double peak = device.Kind is DeviceKind.Cpu or DeviceKind.IlgpuCpu
-            ? PeakProbe.Measure().Gflops
-            : GpuPeak.MeasureGflops(device.Accelerator);
-        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"measured FP32 FMA peak {peak:0.0} GFLOP/s"));
+        var (peak, where) = BenchExperiment.Peak(device);
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"measured FP32 FMA peak {peak:0.0} GFLOP/s ({where})"));
         var work = Work(config);
         string engineDir = Path.Combine(outDir, "engine");
         Directory.CreateDirectory(engineDir);
