@@ -3,8 +3,6 @@ using GpuPRelu.Devices;
 using GpuPRelu.Kernels;
 using GpuPRelu.Models;
 using GpuPRelu.Training;
-using ILGPU;
-using ILGPU.Runtime;
 
 namespace GpuPRelu.Bench;
 
@@ -42,7 +40,7 @@ public class ProductBenchmark
 
     [Benchmark]
     public void InputBackward() => _device.Kernels.InputBackward(_s, _ws.U.View, _net.Theta.View, _net.P.View, _ws.Q.View,
-        _ws.Gz.View, _ws.T.View, _ws.DTheta.View.SubView(0, (long)_s.Networks * _s.Samples * _s.Inputs));
+        _ws.Gz.View, _ws.T.View, _ws.DTheta.Slice(0, (long)_s.Networks * _s.Samples * _s.Inputs));
 
     [GlobalCleanup]
     public void Cleanup()
@@ -61,9 +59,9 @@ public class ProductBenchmark
             new float[b * d]);
         var ws = new Workspace(net, m);
         var rng = new System.Random(7);
-        ws.U.CopyFromCPU(Enumerable.Range(0, b * m * d).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray());
-        ws.Gz.CopyFromCPU(Enumerable.Range(0, b * m * h).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray());
-        ws.T.MemSetToZero();
+        ws.U.CopyFromHost(Enumerable.Range(0, b * m * d).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray());
+        ws.Gz.CopyFromHost(Enumerable.Range(0, b * m * h).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray());
+        ws.T.Clear();
         return (device, net, ws, shape.WithSamples(m));
     }
 
@@ -74,7 +72,7 @@ public class ProductBenchmark
             var (device, net, ws, s) = Build(kind, 3, 13, 37, 45);
             ws.ColumnNorms();
             device.Kernels.Forward(s, ws.U.View, net.Theta.View, net.P.View, ws.R.View, ws.Q.View, ws.Z.View, ws.A.View, ws.F.View);
-            var f = ws.F.GetAsArray1D();
+            var f = ws.F.ToHost();
             ws.Dispose();
             net.Dispose();
             device.Dispose();

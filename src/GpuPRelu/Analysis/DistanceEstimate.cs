@@ -3,7 +3,6 @@ using GpuPRelu.Kernels;
 using GpuPRelu.Models;
 using GpuPRelu.Random;
 using GpuPRelu.Training;
-using ILGPU.Runtime;
 
 namespace GpuPRelu.Analysis;
 
@@ -59,7 +58,7 @@ public static class DistanceEstimate
             throw new ArgumentException("network data-set indices must be 0..S−1", nameof(net));
         var fresh = sets.Select(n => SubclassData.Generate(mu[n.Index], D, subclasses, positiveSubclasses, n.Alpha, samples,
             n.Seed, RandomPurpose.ScaleSubclass, RandomPurpose.ScaleNoise)).ToList();
-        using var data = new DeviceData(net.Device.Accelerator, fresh, [.. net.Networks.Select(n => n.DataSet)]);
+        using var data = new DeviceData(net.Device, fresh, [.. net.Networks.Select(n => n.DataSet)]);
         int chunk = Math.Min(samples, 1024);
         using var wsF = new Workspace(net, chunk);
         using var wsG = new Workspace(ideal, chunk);
@@ -71,8 +70,8 @@ public static class DistanceEstimate
             int rows = Math.Min(chunk, samples - offset);
             wsF.Forward(data, data.Identity.View, offset, rows, LossKind.Exp, 1f);
             wsG.Forward(data, data.Identity.View, offset, rows, LossKind.Exp, 1f);
-            var f = wsF.F.View.SubView(0, (long)B * rows).GetAsArray1D();
-            var g = wsG.F.View.SubView(0, (long)B * rows).GetAsArray1D();
+            var f = wsF.F.Slice(0, (long)B * rows).ToHost();
+            var g = wsG.F.Slice(0, (long)B * rows).ToHost();
             for (int i = 0; i < f.Length; i++)
             {
                 fg[i / rows] += (double)f[i] * g[i];
@@ -88,17 +87,17 @@ public static class DistanceEstimate
         int B = net.Shape.Networks, D = net.Shape.Inputs;
         long perStart = (long)B * Math.Max(Math.Max(net.Shape.Hidden, ideal.Shape.Hidden), D);
         int chunk = (int)Math.Clamp(ChunkCells / perStart, 1, o.Starts);
-        var acc = net.Device.Accelerator;
+        var dev = net.Device;
         using var wsF = new Workspace(net, chunk);
         using var wsG = new Workspace(ideal, chunk);
-        using var df = acc.Allocate1D<float>((long)B * chunk * D);
-        using var dg = acc.Allocate1D<float>((long)B * chunk * D);
-        using var best = acc.Allocate1D<float>((long)B * chunk);
-        using var scaleBuffer = acc.Allocate1D([.. scale.Select(c => double.IsFinite(c) ? (float)c : 0f)]);
+        using var df = dev.Allocate<float>((long)B * chunk * D);
+        using var dg = dev.Allocate<float>((long)B * chunk * D);
+        using var best = dev.Allocate<float>((long)B * chunk);
+        using var scaleBuffer = dev.Allocate([.. scale.Select(c => double.IsFinite(c) ? (float)c : 0f)]);
         // ∂loss/∂f = 1 on every row (any prefix of the buffer): InputGradient then gives ∇f and ∇G
         var ones = Enumerable.Repeat(1f, B * chunk).ToArray();
-        wsF.G.CopyFromCPU(ones);
-        wsG.G.CopyFromCPU(ones);
+        wsF.G.CopyFromHost(ones);
+        wsG.G.CopyFromHost(ones);
         wsF.ColumnNorms();
         wsG.ColumnNorms();
         var centers = net.CentersToHost();
@@ -111,9 +110,9 @@ public static class DistanceEstimate
                 var s = net.Shape.WithSamples(m);
                 var sG = ideal.Shape.WithSamples(m);
                 var (x, u) = Starts(net, centers, repeat, first, m, o.Starts);
-                wsG.U.View.SubView(0, x.Length).CopyFromCPU(x);
-                wsF.U.View.SubView(0, u.Length).CopyFromCPU(u);
-                best.MemSetToZero();
+                wsG.U.Slice(0, x.Length).CopyFromHost(x);
+                wsF.U.Slice(0, u.Length).CopyFromHost(u);
+                best.Clear();
                 var k = net.Device.Kernels;
                 for (int step = 0; step <= o.Steps; step++)
                 {
@@ -129,7 +128,7 @@ public static class DistanceEstimate
                     k.SphereAscent(s, move ? (float)o.StepSize : 0f, wsG.U.View, wsF.F.View, wsG.F.View, df.View, dg.View,
                         scaleBuffer.View, net.Center.View, wsF.U.View, best.View);
                 }
-                var found = best.View.SubView(0, (long)B * m).GetAsArray1D();
+                var found = best.Slice(0, (long)B * m).ToHost();
                 for (int b = 0; b < B; b++)
                 {
                     for (int i = 0; i < m; i++)

@@ -2,7 +2,6 @@ using GpuPRelu.Data;
 using GpuPRelu.Kernels;
 using GpuPRelu.Models;
 using GpuPRelu.Training;
-using ILGPU.Runtime;
 
 namespace GpuPRelu.Analysis;
 
@@ -25,7 +24,7 @@ public static class NetworkEvaluator
         if ((kind == LossKind.CrossEntropy) != (C >= 2))
             throw new ArgumentException($"loss {kind} does not fit networks with {C} output(s): cross-entropy needs C ≥ 2, exp and logistic C = 1", nameof(loss));
 
-        using var device = new DeviceData(net.Device.Accelerator, [data], new int[B]);
+        using var device = new DeviceData(net.Device, [data], new int[B]);
         using var ws = new Workspace(net, Math.Min(chunkRows, Math.Max(N, 1)));
         ws.ColumnNorms();
         var lossSum = new double[B];
@@ -45,7 +44,7 @@ public static class NetworkEvaluator
             {
                 // the chunk's f is [B, rows, C]; network b's rows go to [b, offset .. offset + rows) of the result
                 var f = new float[(long)B * rows * C];
-                ws.F.View.SubView(0, f.Length).CopyToCPU(f);
+                ws.F.Slice(0, f.Length).CopyToHost(f);
                 for (int b = 0; b < B; b++)
                     Array.Copy(f, (long)b * rows * C, logits, ((long)b * N + offset) * C, (long)rows * C);
             }

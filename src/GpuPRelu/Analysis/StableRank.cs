@@ -1,9 +1,8 @@
 using GpuPRelu.Data;
+using GpuPRelu.Devices;
 using GpuPRelu.Kernels;
 using GpuPRelu.Models;
 using GpuPRelu.Training;
-using ILGPU;
-using ILGPU.Runtime;
 
 namespace GpuPRelu.Analysis;
 
@@ -20,10 +19,10 @@ public static class StableRank
     {
         ArgumentNullException.ThrowIfNull(net);
         var s = net.Shape;
-        using var g = net.Device.Accelerator.Allocate1D<float>((long)s.Networks * s.Hidden * s.Hidden);
-        g.MemSetToZero();
+        using var g = net.Device.Allocate<float>((long)s.Networks * s.Hidden * s.Hidden);
+        g.Clear();
         // the rows of W [B, D, H] are its D samples of H values
-        net.Device.Kernels.GramAccumulate(s.WithSamples(s.Inputs), net.Theta.View.SubView(0, s.VOffset), g.View);
+        net.Device.Kernels.GramAccumulate(s.WithSamples(s.Inputs), net.Theta.Slice(0, s.VOffset), g.View);
         return FromGram(net, g.View, iterations);
     }
 
@@ -36,11 +35,11 @@ public static class StableRank
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkRows);
         NetworkEvaluator.CheckFits(net.Shape, data);
         var s = net.Shape;
-        var acc = net.Device.Accelerator;
-        using var device = new DeviceData(acc, [data], new int[s.Networks]);
+        var dev = net.Device;
+        using var device = new DeviceData(dev, [data], new int[s.Networks]);
         using var ws = new Workspace(net, Math.Min(chunkRows, Math.Max(data.Samples, 1)));
-        using var g = acc.Allocate1D<float>((long)s.Networks * s.Hidden * s.Hidden);
-        g.MemSetToZero();
+        using var g = dev.Allocate<float>((long)s.Networks * s.Hidden * s.Hidden);
+        g.Clear();
         ws.ColumnNorms();
         for (int offset = 0; offset < data.Samples; offset += ws.Rows)
         {
@@ -51,28 +50,28 @@ public static class StableRank
         return FromGram(net, g.View, iterations);
     }
 
-    static double[] FromGram(NetworkBatch net, ArrayView<float> g, int iterations)
+    static double[] FromGram(NetworkBatch net, DeviceView<float> g, int iterations)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(iterations);
         var s = net.Shape;
         int B = s.Networks, H = s.Hidden;
-        var acc = net.Device.Accelerator;
+        var dev = net.Device;
         // a fixed start with no symmetry (all-positive: never orthogonal to the top eigenvector of a Gram of ReLU features)
         var start = new float[B * H];
         for (int i = 0; i < start.Length; i++)
             start[i] = 1f + (i % H % 7) / 7f;
-        using var v = acc.Allocate1D(start);
-        using var y = acc.Allocate1D<float>(B * H);
-        using var lambda = acc.Allocate1D<float>(B);
-        using var trace = acc.Allocate1D<float>(B);
+        using var v = dev.Allocate(start);
+        using var y = dev.Allocate<float>(B * H);
+        using var lambda = dev.Allocate<float>(B);
+        using var trace = dev.Allocate<float>(B);
         var k = net.Device.Kernels;
         for (int it = 0; it < iterations; it++)
         {
             k.GramPowerStep(s, g, v.View, y.View);
             k.PowerNormalize(s, g, y.View, v.View, lambda.View, trace.View);
         }
-        var l = lambda.GetAsArray1D();
-        var t = trace.GetAsArray1D();
+        var l = lambda.ToHost();
+        var t = trace.ToHost();
         // the zero matrix has no spectral norm; report NaN rather than 0/0 noise
         return [.. Enumerable.Range(0, B).Select(b => l[b] > 0 ? (double)t[b] / l[b] : double.NaN)];
     }

@@ -1,5 +1,4 @@
-using ILGPU;
-using ILGPU.Runtime;
+using GpuPRelu.Devices;
 
 namespace GpuPRelu.Attacks;
 
@@ -31,8 +30,8 @@ internal sealed class ActiveRows
     /// are still unbroken in some network, re-lays out the device buffers on those rows: u (current iterates) [B, M, D] and
     /// every `carried` per-row buffer [B, M, width] (an attack's state) from their current rows, the clean rows, labels and
     /// radii from the host copies. Returns the number of compact rows (0: all broken).</summary>
-    public int Check(MemoryBuffer1D<int, Stride1D.Dense> broken, ArrayView<float> u, ArrayView<float> clean, ArrayView<int> labels,
-        ArrayView<float> radius, float[] u0, int[] ym, float[] radii, double keep, params (ArrayView<float> View, int Width)[] carried)
+    public int Check(DeviceBuffer<int> broken, DeviceView<float> u, DeviceView<float> clean, DeviceView<int> labels,
+        DeviceView<float> radius, float[] u0, int[] ym, float[] radii, double keep, params (DeviceView<float> View, int Width)[] carried)
     {
         int B = _networks, M = _radii * _points, Mc = Rows.Length, D = _inputs;
         var compact = Download<int>(broken.View, (long)B * Mc);
@@ -43,7 +42,7 @@ internal sealed class ActiveRows
         if (active.Length > keep * Mc)
         {
             // same rows: only pass the spread flags back, so rows broken at a smaller radius stop moving
-            broken.View.SubView(0, (long)B * Mc).CopyFromCPU(Gather(_broken, Rows, M, 1));
+            broken.Slice(0, (long)B * Mc).CopyFromHost(Gather(_broken, Rows, M, 1));
             return Mc;
         }
         var position = new int[M];
@@ -54,14 +53,14 @@ internal sealed class ActiveRows
         foreach (var (view, width) in carried.Prepend((u, D)))
         {
             var next = Gather(Download(view, (long)B * Mc * width), kept, Mc, width);
-            view.SubView(0, next.Length).CopyFromCPU(next);
+            view.Slice(0, next.Length).CopyFromHost(next);
         }
         int Mn = active.Length;
         Rows = active;
-        clean.SubView(0, (long)B * Mn * D).CopyFromCPU(Gather(u0, Rows, M, D));
-        labels.SubView(0, (long)B * Mn).CopyFromCPU(Gather(ym, Rows, M, 1));
-        radius.SubView(0, Mn).CopyFromCPU(Rows.Select(row => radii[row]).ToArray());
-        broken.View.SubView(0, (long)B * Mn).CopyFromCPU(Gather(_broken, Rows, M, 1));
+        clean.Slice(0, (long)B * Mn * D).CopyFromHost(Gather(u0, Rows, M, D));
+        labels.Slice(0, (long)B * Mn).CopyFromHost(Gather(ym, Rows, M, 1));
+        radius.Slice(0, Mn).CopyFromHost(Rows.Select(row => radii[row]).ToArray());
+        broken.Slice(0, (long)B * Mn).CopyFromHost(Gather(_broken, Rows, M, 1));
         return Mn;
     }
 
@@ -83,11 +82,11 @@ internal sealed class ActiveRows
     }
 
     /// <summary>The first n elements of a device view.</summary>
-    public static T[] Download<T>(ArrayView<T> view, long n)
+    public static T[] Download<T>(DeviceView<T> view, long n)
         where T : unmanaged
     {
         var host = new T[n];
-        view.SubView(0, n).CopyToCPU(host);
+        view.Slice(0, n).CopyToHost(host);
         return host;
     }
 

@@ -1,11 +1,10 @@
 using GpuPRelu.Data;
+using GpuPRelu.Devices;
 using GpuPRelu.Kernels.Attacks;
 using GpuPRelu.Kernels.Training;
 using GpuPRelu.Models;
 using GpuPRelu.Random;
 using GpuPRelu.Training;
-using ILGPU;
-using ILGPU.Runtime;
 
 namespace GpuPRelu.Attacks;
 
@@ -73,32 +72,32 @@ public static class Apgd
         float[] centers, ChunkRows chunk, bool[][][] robust, Action<int, int, float[]>? trace, bool compact)
     {
         int B = net.Shape.Networks, D = net.Shape.Inputs, C = net.Shape.Outputs, R = radii.Count, first = chunk.First, m = chunk.Points, M = R * m;
-        var acc = net.Device.Accelerator;
+        var dev = net.Device;
         var k = net.Device.Kernels;
         var ak = net.Device.AttackKernels;
         var s = net.Shape.WithSamples(M);
         var (u0, ym, radius) = AttackRows.Build(B, D, points, radii, centers, first, m);
         using var ws = new Workspace(net, M);
-        using var clean = acc.Allocate1D(u0);
-        using var du = acc.Allocate1D<float>(u0.Length);
-        using var uPrev = acc.Allocate1D<float>(u0.Length);
-        using var uBest = acc.Allocate1D<float>(u0.Length);
-        using var duBest = acc.Allocate1D<float>(u0.Length);
-        using var state = acc.Allocate1D<float>((long)B * M * ApgdState.Width);
-        using var radiusBuffer = acc.Allocate1D(radius);
-        using var broken = acc.Allocate1D(AttackRows.BrokenBefore(chunk.Before, B, R, first, m));
-        using var target = acc.Allocate1D<int>(B * M);
-        target.MemSetToZero();
-        ws.Ym.CopyFromCPU(ym);
+        using var clean = dev.Allocate(u0);
+        using var du = dev.Allocate<float>(u0.Length);
+        using var uPrev = dev.Allocate<float>(u0.Length);
+        using var uBest = dev.Allocate<float>(u0.Length);
+        using var duBest = dev.Allocate<float>(u0.Length);
+        using var state = dev.Allocate<float>((long)B * M * ApgdState.Width);
+        using var radiusBuffer = dev.Allocate(radius);
+        using var broken = dev.Allocate(AttackRows.BrokenBefore(chunk.Before, B, R, first, m));
+        using var target = dev.Allocate<int>(B * M);
+        target.Clear();
+        ws.Ym.CopyFromHost(ym);
         ws.ColumnNorms();
         var box = (Has: o.BoxLo is not null ? 1 : 0, Lo: (float)(o.BoxLo ?? 0), Hi: (float)(o.BoxHi ?? 0));
         var checkpoints = o.Checkpoints().ToDictionary(c => c.Iteration, c => c.Window);
         bool l1 = o.Norm == AttackNorm.L1;
 
         // clean points: misclassified ones are broken at every radius and never attacked
-        ws.U.CopyFromCPU(u0);
+        ws.U.CopyFromHost(u0);
         Evaluate(net, ws, s, o.Loss, target.View, du.View);
-        k.MarkBroken(ws.Correct.View.SubView(0, (long)B * M), broken.View);
+        k.MarkBroken(ws.Correct.Slice(0, (long)B * M), broken.View);
         ak.SpreadBroken(s, m, broken.View);
         // APGD-T ranks its targets by the clean logits (the same at every radius)
         var cleanLogits = o.Loss == ApgdLoss.TargetedDlr ? ActiveRows.Download<float>(ws.F.View, (long)B * M * C) : null;
@@ -122,12 +121,12 @@ public static class Apgd
             // a broken row keeps the iterate it broke at (the example; rows are not compacted when examples are kept)
             if (chunk.Found is not null)
                 AttackRows.KeepBroken(start, ActiveRows.Download<float>(ws.U.View, start.LongLength), ActiveRows.Download<int>(broken.View, (long)B * M), D);
-            ws.U.View.SubView(0, (long)B * s.Samples * D).CopyFromCPU(start);
+            ws.U.Slice(0, (long)B * s.Samples * D).CopyFromHost(start);
             Evaluate(net, ws, s, o.Loss, target.View, du.View);
             ak.ApgdUpdate(s, true, l1 ? 1f : 2f, ws.Loss.View, ws.Correct.View, ws.U.View, du.View, uPrev.View, uBest.View, duBest.View, state.View,
                 radiusBuffer.View, broken.View);
             Spread();
-            trace?.Invoke(run, -1, ws.U.GetAsArray1D());
+            trace?.Invoke(run, -1, ws.U.ToHost());
             for (int i = 0; i < o.Iterations && !done; i++)
             {
                 if (l1)
@@ -145,7 +144,7 @@ public static class Apgd
                     ak.ApgdL1Checkpoint(s, clean.View, ws.U.View, du.View, uBest.View, duBest.View, state.View, radiusBuffer.View, broken.View);
                 else if (checkpoints.TryGetValue(i, out window))
                     ak.ApgdCheckpoint(s, (float)(o.Rho * window), ws.U.View, du.View, uBest.View, duBest.View, state.View, broken.View);
-                trace?.Invoke(run, i, ws.U.GetAsArray1D());
+                trace?.Invoke(run, i, ws.U.ToHost());
                 if (compact && (i + 1) % CheckEvery == 0)
                 {
                     // rows are independent (AA sums the losses), so dropping broken ones with their state changes no verdict
@@ -177,12 +176,12 @@ public static class Apgd
         void UploadTargets()
         {
             if (targets.Length > 0)
-                target.View.SubView(0, (long)B * s.Samples).CopyFromCPU(rows.Compacted ? ActiveRows.Gather(targets, rows.Rows, M, 1) : targets);
+                target.Slice(0, (long)B * s.Samples).CopyFromHost(rows.Compacted ? ActiveRows.Gather(targets, rows.Rows, M, 1) : targets);
         }
     }
 
     // logits, the attack's loss and correctness, and ∂loss/∂u of every row (AA sums the losses: scale 1)
-    private static void Evaluate(NetworkBatch net, Workspace ws, Kernels.BatchShape s, ApgdLoss loss, ArrayView<int> target, ArrayView<float> du)
+    private static void Evaluate(NetworkBatch net, Workspace ws, Kernels.BatchShape s, ApgdLoss loss, DeviceView<int> target, DeviceView<float> du)
     {
         ws.Logits(s);
         if (loss == ApgdLoss.TargetedDlr)

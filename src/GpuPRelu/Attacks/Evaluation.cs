@@ -1,8 +1,6 @@
 using GpuPRelu.Data;
 using GpuPRelu.Models;
 using GpuPRelu.Training;
-using ILGPU;
-using ILGPU.Runtime;
 
 namespace GpuPRelu.Attacks;
 
@@ -53,8 +51,8 @@ public static class Evaluation
             int m = Math.Min(chunk, n - first);
             var (u0, ym, _) = AttackRows.Build(B, D, points, [0.0], centers, first, m);
             using var ws = new Workspace(net, m);
-            ws.U.View.SubView(0, u0.Length).CopyFromCPU(u0);
-            ws.Ym.View.SubView(0, ym.Length).CopyFromCPU(ym);
+            ws.U.Slice(0, u0.Length).CopyFromHost(u0);
+            ws.Ym.Slice(0, ym.Length).CopyFromHost(ym);
             ws.ColumnNorms();
             ws.ForwardRows(net.Shape.WithSamples(m), loss, 1f);
             var correct = ActiveRows.Download<float>(ws.Correct.View, (long)B * m);

@@ -3,8 +3,6 @@ using GpuPRelu.Kernels.Attacks;
 using GpuPRelu.Models;
 using GpuPRelu.Random;
 using GpuPRelu.Training;
-using ILGPU;
-using ILGPU.Runtime;
 
 namespace GpuPRelu.Attacks;
 
@@ -42,18 +40,18 @@ public static class Pgd
         float[] centers, int first, int m, bool compact, bool[][][] robust)
     {
         int B = net.Shape.Networks, D = net.Shape.Inputs, R = radii.Count, M = R * m;
-        var acc = net.Device.Accelerator;
+        var dev = net.Device;
         var k = net.Device.Kernels;
         var s = net.Shape.WithSamples(M);
         var (u0, ym, radius) = AttackRows.Build(B, D, points, radii, centers, first, m);
         using var ws = new Workspace(net, M);
-        using var clean = acc.Allocate1D(u0);
-        using var du = acc.Allocate1D<float>(u0.Length);
-        using var radiusBuffer = acc.Allocate1D(radius);
-        using var broken = acc.Allocate1D<int>(B * M);
-        broken.MemSetToZero();
-        ws.U.CopyFromCPU(u0);
-        ws.Ym.CopyFromCPU(ym);
+        using var clean = dev.Allocate(u0);
+        using var du = dev.Allocate<float>(u0.Length);
+        using var radiusBuffer = dev.Allocate(radius);
+        using var broken = dev.Allocate<int>(B * M);
+        broken.Clear();
+        ws.U.CopyFromHost(u0);
+        ws.Ym.CopyFromHost(ym);
         ws.ColumnNorms();
         var spec = new PgdSpec((int)o.Norm, (float)o.StepSize, o.BoxLo is null ? 0 : 1, (float)(o.BoxLo ?? 0), (float)(o.BoxHi ?? 0),
             (float)o.Guard);
@@ -61,8 +59,8 @@ public static class Pgd
         {
             // misclassified clean points are broken whatever the start
             ws.ForwardRows(s, o.Loss, 1f);
-            k.MarkBroken(ws.Correct.View.SubView(0, (long)B * M), broken.View);
-            ws.U.CopyFromCPU(Start(o, u0, radius, centers, [.. net.Networks.Select(x => x.Seed)], m, D, first));
+            k.MarkBroken(ws.Correct.Slice(0, (long)B * M), broken.View);
+            ws.U.CopyFromHost(Start(o, u0, radius, centers, [.. net.Networks.Select(x => x.Seed)], m, D, first));
         }
         var rows = new ActiveRows(B, R, m, D);
         for (int step = 0; ; step++)
@@ -76,7 +74,7 @@ public static class Pgd
             }
             // the loss as a mean over the reference batch: its gradient carries 1/RefBatch, which matters against the guard
             ws.ForwardRows(s, o.Loss, (float)(1.0 / o.RefBatch));
-            k.MarkBroken(ws.Correct.View.SubView(0, (long)B * s.Samples), broken.View.SubView(0, (long)B * s.Samples));
+            k.MarkBroken(ws.Correct.Slice(0, (long)B * s.Samples), broken.Slice(0, (long)B * s.Samples));
             if (!rows.Compacted)
                 net.Device.AttackKernels.SpreadBroken(s, m, broken.View);
             if (step == o.Steps)

@@ -3,8 +3,6 @@ using GpuPRelu.Kernels.Attacks;
 using GpuPRelu.Models;
 using GpuPRelu.Random;
 using GpuPRelu.Training;
-using ILGPU;
-using ILGPU.Runtime;
 
 namespace GpuPRelu.Attacks;
 
@@ -49,19 +47,19 @@ public static class Square
     {
         int B = net.Shape.Networks, D = net.Shape.Inputs, R = radii.Count, M = R * m, n = points[0].Samples;
         var (h, w) = SquareOptions.Layout(D);
-        var acc = net.Device.Accelerator;
+        var dev = net.Device;
         var ak = net.Device.AttackKernels;
         var s = net.Shape.WithSamples(M);
         var (u0, ym, radius) = AttackRows.Build(B, D, points, radii, centers, first, m);
         using var ws = new Workspace(net, M);
-        using var clean = acc.Allocate1D(u0);
-        using var uBest = acc.Allocate1D<float>(u0.Length);
-        using var best = acc.Allocate1D<float>(B * M);
-        using var radiusBuffer = acc.Allocate1D(radius);
-        using var broken = acc.Allocate1D(AttackRows.BrokenBefore(before, B, R, first, m));
-        using var draws = acc.Allocate1D<int>((long)B * M * SquareProposal.Draws);
-        using var eta = acc.Allocate1D<float>(D);
-        ws.Ym.CopyFromCPU(ym);
+        using var clean = dev.Allocate(u0);
+        using var uBest = dev.Allocate<float>(u0.Length);
+        using var best = dev.Allocate<float>(B * M);
+        using var radiusBuffer = dev.Allocate(radius);
+        using var broken = dev.Allocate(AttackRows.BrokenBefore(before, B, R, first, m));
+        using var draws = dev.Allocate<int>((long)B * M * SquareProposal.Draws);
+        using var eta = dev.Allocate<float>(D);
+        ws.Ym.CopyFromHost(ym);
         ws.ColumnNorms();
         var box = (Has: o.BoxLo is not null ? 1 : 0, Lo: (float)(o.BoxLo ?? 0), Hi: (float)(o.BoxHi ?? 0));
         // the draws of (network, point, step): step 0 the start, step t + 1 iteration t
@@ -72,13 +70,13 @@ public static class Square
         long Key(int b, int point, int step, int slot) => ((long)point * (o.Queries + 1) + step) * slots + slot;
 
         // clean points: misclassified ones are broken at every radius and never attacked
-        ws.U.CopyFromCPU(u0);
+        ws.U.CopyFromHost(u0);
         ws.ForwardRows(s, net.Shape.Outputs == 1 ? LossKind.Logistic : LossKind.CrossEntropy, 1f);
-        net.Device.Kernels.MarkBroken(ws.Correct.View.SubView(0, (long)B * M), broken.View);
+        net.Device.Kernels.MarkBroken(ws.Correct.Slice(0, (long)B * M), broken.View);
         ak.SpreadBroken(s, m, broken.View);
         var start = SquareStart.Rows(o, u0, radius, centers, B, m, D, first, (b, point, slot) => CounterRandom.Uniform(seeds[b],
             RandomPurpose.SquareDraws, Key(b, point, 0, slot)));
-        ws.U.CopyFromCPU(start);
+        ws.U.CopyFromHost(start);
         ws.Logits(s);
         ak.SquareAccept(s, true, ws.F.View, ws.Ym.View, ws.U.View, uBest.View, best.View, broken.View);
         ak.SpreadBroken(s, m, broken.View);
@@ -88,9 +86,9 @@ public static class Square
         {
             int next = SquarePattern.Side(o.Norm, SquarePattern.P(i, o.PInit), h, w);
             if (next != side && o.Norm == AttackNorm.L2)
-                eta.View.SubView(0, next * next).CopyFromCPU([.. SquarePattern.Eta(next).Select(v => (float)v)]);
+                eta.Slice(0, next * next).CopyFromHost([.. SquarePattern.Eta(next).Select(v => (float)v)]);
             side = next;
-            draws.View.SubView(0, (long)B * s.Samples * SquareProposal.Draws).CopyFromCPU(Draws(seeds, B, m, h, w, side, first, rows.Rows, i + 1, Key));
+            draws.Slice(0, (long)B * s.Samples * SquareProposal.Draws).CopyFromHost(Draws(seeds, B, m, h, w, side, first, rows.Rows, i + 1, Key));
             ak.SquareProposal(s, new Kernels.Attacks.SquareSpec((int)o.Norm, side, h, w, box.Has, box.Lo, box.Hi), clean.View, uBest.View, ws.U.View,
                 radiusBuffer.View, net.Center.View, draws.View, eta.View, broken.View);
             ws.Logits(s);

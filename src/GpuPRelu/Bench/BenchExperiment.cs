@@ -9,8 +9,6 @@ using GpuPRelu.IO;
 using GpuPRelu.Kernels;
 using GpuPRelu.Models;
 using GpuPRelu.Training;
-using ILGPU;
-using ILGPU.Runtime;
 
 namespace GpuPRelu.Bench;
 
@@ -49,7 +47,7 @@ public static class BenchExperiment
     {
         ArgumentNullException.ThrowIfNull(device);
         if (device.Kind is not (DeviceKind.Cpu or DeviceKind.IlgpuCpu))
-            return (GpuPeak.MeasureGflops(device.Accelerator), "FP32 cores");
+            return (GpuPeak.MeasureGflops(device), "FP32 cores");
         var (gflops, vector) = PeakProbe.Measure();
         return (gflops, $"{Environment.ProcessorCount} cores, {vector}");
     }
@@ -67,13 +65,13 @@ public static class BenchExperiment
         var rng = new System.Random(1);
         for (long i = 0; i < u.Length; i++)
             u[i] = (float)(rng.NextDouble() - 0.5);
-        ws.U.CopyFromCPU(u);
-        ws.G.MemSetToZero();
+        ws.U.CopyFromHost(u);
+        ws.G.Clear();
         ws.ColumnNorms();
         double product = 2.0 * c.Networks * c.Rows * c.Inputs * c.Hidden; // flops of one U·W-sized product
         string dims = $"B {c.Networks} M {c.Rows} D {c.Inputs} H {c.Hidden}";
         // on a GPU the tiled kernels run, and the simple ones (their reference) are timed beside them
-        var launchers = device.Tiled ? new[] { ("", device.Kernels), ("_simple", new KernelLaunchers(device.Accelerator)) } : [("", device.Kernels)];
+        var launchers = device.Tiled ? new[] { ("", device.Kernels), ("_simple", device.SimpleKernels()) } : [("", device.Kernels)];
         var ops = launchers.SelectMany(l => Ops(l.Item1, l.Item2, s, net, ws, c)).ToList();
         foreach (var (name, run) in ops)
         {
@@ -95,7 +93,7 @@ public static class BenchExperiment
             ("weight_backward" + suffix, () => k.WeightBackward(s, ws.U.View, net.Theta.View, net.P.View, ws.R.View, ws.Gz.View, ws.T.View,
                 ws.DTheta.View)),
             ("input_backward" + suffix, () => k.InputBackward(s, ws.U.View, net.Theta.View, net.P.View, ws.Q.View, ws.Gz.View, ws.T.View,
-                ws.DTheta.View.SubView(0, (long)c.Networks * c.Rows * c.Inputs))),
+                ws.DTheta.Slice(0, (long)c.Networks * c.Rows * c.Inputs))),
         ];
 
     /// <summary>Fastest and mean seconds of `calls` timed calls after one warm-up call (kernel compilation, first touch of
@@ -103,13 +101,13 @@ public static class BenchExperiment
     private static (double Best, double Mean) Time(ComputeDevice device, Action run, int calls)
     {
         run();
-        device.Accelerator.Synchronize();
+        device.Synchronize();
         double best = double.PositiveInfinity, total = 0;
         for (int i = 0; i < calls; i++)
         {
             var clock = Stopwatch.StartNew();
             run();
-            device.Accelerator.Synchronize();
+            device.Synchronize();
             double seconds = clock.Elapsed.TotalSeconds;
             best = Math.Min(best, seconds);
             total += seconds;
@@ -129,7 +127,7 @@ public static class BenchExperiment
             config.ResolvedEpochs);
         var clock = Stopwatch.StartNew();
         var log0 = Trainer.Train(net, train, test, options);
-        device.Accelerator.Synchronize();
+        device.Synchronize();
         double seconds = clock.Elapsed.TotalSeconds;
         long steps = log0[^1].Step;
         int B = plan.Networks.Count;

@@ -53,44 +53,44 @@ internal class AttackLaunchers
         _spread = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, int, ArrayView<int>>(Kernels.Attacks.SpreadBroken.Kernel);
     }
 
-    public virtual void ApgdStep(BatchShape s, ApgdSpec spec, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> uPrev, ArrayView<float> du,
-        ArrayView<float> state, ArrayView<float> radius, ArrayView<float> center, ArrayView<int> broken) =>
+    public virtual void ApgdStep(BatchShape s, ApgdSpec spec, DeviceView<float> u0, DeviceView<float> u, DeviceView<float> uPrev, DeviceView<float> du,
+        DeviceView<float> state, DeviceView<float> radius, DeviceView<float> center, DeviceView<int> broken) =>
         _step(s.Networks * s.Samples, s, spec, u0, u, uPrev, du, state, radius, center, broken);
 
-    public virtual void ApgdUpdate(BatchShape s, bool start, float etaScale, ArrayView<float> loss, ArrayView<float> correct, ArrayView<float> u, ArrayView<float> du,
-        ArrayView<float> uPrev, ArrayView<float> uBest, ArrayView<float> duBest, ArrayView<float> state, ArrayView<float> radius,
-        ArrayView<int> broken) =>
+    public virtual void ApgdUpdate(BatchShape s, bool start, float etaScale, DeviceView<float> loss, DeviceView<float> correct, DeviceView<float> u, DeviceView<float> du,
+        DeviceView<float> uPrev, DeviceView<float> uBest, DeviceView<float> duBest, DeviceView<float> state, DeviceView<float> radius,
+        DeviceView<int> broken) =>
         _update(s.Networks * s.Samples, s, start ? 1 : 0, etaScale, loss, correct, u, du, uPrev, uBest, duBest, state, radius, broken);
 
-    public virtual void ApgdCheckpoint(BatchShape s, float threshold, ArrayView<float> u, ArrayView<float> du, ArrayView<float> uBest,
-        ArrayView<float> duBest, ArrayView<float> state, ArrayView<int> broken) =>
+    public virtual void ApgdCheckpoint(BatchShape s, float threshold, DeviceView<float> u, DeviceView<float> du, DeviceView<float> uBest,
+        DeviceView<float> duBest, DeviceView<float> state, DeviceView<int> broken) =>
         _checkpoint(s.Networks * s.Samples, s, threshold, u, du, uBest, duBest, state, broken);
 
-    public virtual void ApgdL1Step(BatchShape s, L1Box box, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> du, ArrayView<float> state,
-        ArrayView<float> radius, ArrayView<float> center, ArrayView<int> broken) =>
+    public virtual void ApgdL1Step(BatchShape s, L1Box box, DeviceView<float> u0, DeviceView<float> u, DeviceView<float> du, DeviceView<float> state,
+        DeviceView<float> radius, DeviceView<float> center, DeviceView<int> broken) =>
         _l1Step(s.Networks * s.Samples, s, box, u0, u, du, state, radius, center, broken);
 
-    public void ApgdL1Checkpoint(BatchShape s, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> du, ArrayView<float> uBest,
-        ArrayView<float> duBest, ArrayView<float> state, ArrayView<float> radius, ArrayView<int> broken) =>
+    public void ApgdL1Checkpoint(BatchShape s, DeviceView<float> u0, DeviceView<float> u, DeviceView<float> du, DeviceView<float> uBest,
+        DeviceView<float> duBest, DeviceView<float> state, DeviceView<float> radius, DeviceView<int> broken) =>
         _l1Checkpoint(s.Networks * s.Samples, s, u0, u, du, uBest, duBest, state, radius, broken);
 
-    public void DlrLoss(BatchShape s, ArrayView<float> f, ArrayView<int> ym, ArrayView<float> g, ArrayView<float> loss,
-        ArrayView<float> correct) =>
+    public void DlrLoss(BatchShape s, DeviceView<float> f, DeviceView<int> ym, DeviceView<float> g, DeviceView<float> loss,
+        DeviceView<float> correct) =>
         _dlr(s.Networks * s.Samples, s, f, ym, g, loss, correct);
 
-    public void TargetedDlrLoss(BatchShape s, ArrayView<float> f, ArrayView<int> ym, ArrayView<int> target, ArrayView<float> g,
-        ArrayView<float> loss, ArrayView<float> correct) =>
+    public void TargetedDlrLoss(BatchShape s, DeviceView<float> f, DeviceView<int> ym, DeviceView<int> target, DeviceView<float> g,
+        DeviceView<float> loss, DeviceView<float> correct) =>
         _targetedDlr(s.Networks * s.Samples, s, f, ym, target, g, loss, correct);
 
-    public void SquareProposal(BatchShape s, SquareSpec spec, ArrayView<float> u0, ArrayView<float> uBest, ArrayView<float> u,
-        ArrayView<float> radius, ArrayView<float> center, ArrayView<int> draws, ArrayView<float> eta, ArrayView<int> broken) =>
+    public void SquareProposal(BatchShape s, SquareSpec spec, DeviceView<float> u0, DeviceView<float> uBest, DeviceView<float> u,
+        DeviceView<float> radius, DeviceView<float> center, DeviceView<int> draws, DeviceView<float> eta, DeviceView<int> broken) =>
         _squareProposal(s.Networks * s.Samples, s, spec, u0, uBest, u, radius, center, draws, eta, broken);
 
-    public void SquareAccept(BatchShape s, bool start, ArrayView<float> f, ArrayView<int> ym, ArrayView<float> u, ArrayView<float> uBest,
-        ArrayView<float> best, ArrayView<int> broken) =>
+    public void SquareAccept(BatchShape s, bool start, DeviceView<float> f, DeviceView<int> ym, DeviceView<float> u, DeviceView<float> uBest,
+        DeviceView<float> best, DeviceView<int> broken) =>
         _squareAccept(s.Networks * s.Samples, s, start ? 1 : 0, f, ym, u, uBest, best, broken);
 
     /// <summary>Marks broken every row whose point is broken at a smaller radius; `points` = n rows per radius.</summary>
-    public virtual void SpreadBroken(BatchShape s, int points, ArrayView<int> broken) =>
+    public virtual void SpreadBroken(BatchShape s, int points, DeviceView<int> broken) =>
         _spread(s.Networks * points, s, points, broken);
 }

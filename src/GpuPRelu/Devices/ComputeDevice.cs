@@ -25,11 +25,11 @@ public sealed class ComputeDevice : IDisposable
         Tiled = tiled;
     }
 
-    /// <summary>The ILGPU context that owns the accelerator.</summary>
-    public Context Context { get; }
+    // the ILGPU context that owns the accelerator; ILGPU stays inside Devices/ (the engine holds DeviceBuffers)
+    internal Context Context { get; }
 
-    /// <summary>The accelerator every kernel of this device runs on.</summary>
-    public Accelerator Accelerator { get; }
+    // the accelerator every kernel of this device runs on
+    internal Accelerator Accelerator { get; }
 
     /// <summary>The resolved kind (never Auto).</summary>
     public DeviceKind Kind => Spec.Kind;
@@ -65,10 +65,24 @@ public sealed class ComputeDevice : IDisposable
         : Tiled ? new TiledLaunchers(Accelerator)
         : new KernelLaunchers(Accelerator);
 
+    // the simple kernels even where the products run tiled: bench times them beside the tiled ones
+    internal KernelLaunchers SimpleKernels() => new(Accelerator);
+
     // loaded on first use, so opening a device for training does not compile the APGD kernels
     internal AttackLaunchers AttackKernels => _attackKernels ??= Kind == DeviceKind.Cpu
         ? new Managed.ManagedAttackLaunchers(Accelerator)
         : new AttackLaunchers(Accelerator);
+
+    /// <summary>A buffer of `length` elements on this device, its contents undefined until written or cleared.</summary>
+    public DeviceBuffer<T> Allocate<T>(long length)
+        where T : unmanaged => new(Accelerator.Allocate1D<T>(length));
+
+    /// <summary>A buffer on this device holding a copy of `values`.</summary>
+    public DeviceBuffer<T> Allocate<T>(T[] values)
+        where T : unmanaged => new(Accelerator.Allocate1D(values));
+
+    /// <summary>Waits until every launch on this device has finished (timings, phase ends).</summary>
+    public void Synchronize() => Accelerator.Synchronize();
 
     /// <summary>The command-line name of a kind: auto, cuda, opencl, cpu, ilgpu-cpu.</summary>
     public static string Name(DeviceKind kind) => kind == DeviceKind.IlgpuCpu ? "ilgpu-cpu" : kind.ToString().ToLowerInvariant();

@@ -10,9 +10,10 @@ namespace GpuPRelu.Devices;
 public static class GpuPeak
 {
     /// <summary>GFLOP/s, the best of `rounds` timed launches after a warm-up launch.</summary>
-    public static double MeasureGflops(Accelerator accelerator, int rounds = 5, int trips = 8192)
+    public static double MeasureGflops(ComputeDevice device, int rounds = 5, int trips = 8192)
     {
-        ArgumentNullException.ThrowIfNull(accelerator);
+        ArgumentNullException.ThrowIfNull(device);
+        var accelerator = device.Accelerator;
         // 16 groups of the widest size per multiprocessor: more warps than the schedulers need to hide FFMA latency
         int threads = accelerator.NumMultiprocessors * accelerator.MaxNumThreadsPerGroup * 16;
         using var sink = accelerator.Allocate1D<float>(threads);

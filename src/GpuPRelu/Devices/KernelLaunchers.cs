@@ -77,70 +77,70 @@ internal class KernelLaunchers
             ArrayView<float>, ArrayView<float>>(Kernels.Analysis.PowerNormalize.Kernel);
     }
 
-    public virtual void ColumnNorms(BatchShape s, ArrayView<float> theta, ArrayView<float> r) =>
+    public virtual void ColumnNorms(BatchShape s, DeviceView<float> theta, DeviceView<float> r) =>
         _columnNorms(s.Networks * s.Hidden, s, theta, r);
 
-    public virtual void InputNorms(BatchShape s, ArrayView<float> u, ArrayView<float> q) =>
+    public virtual void InputNorms(BatchShape s, DeviceView<float> u, DeviceView<float> q) =>
         _inputNorms(s.Networks * s.Samples, s, u, q);
 
-    public virtual void Forward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> r,
-        ArrayView<float> q, ArrayView<float> z, ArrayView<float> a, ArrayView<float> f)
+    public virtual void Forward(BatchShape s, DeviceView<float> u, DeviceView<float> theta, DeviceView<float> p, DeviceView<float> r,
+        DeviceView<float> q, DeviceView<float> z, DeviceView<float> a, DeviceView<float> f)
     {
         _forward(s.Networks * s.Samples * s.Hidden, s, u, theta, p, r, q, z, a);
         _output(s.Networks * s.Samples * s.Outputs, s, a, theta, f);
     }
 
-    public virtual void OutputBackward(BatchShape s, ArrayView<float> a, ArrayView<float> g, ArrayView<float> dTheta) =>
+    public virtual void OutputBackward(BatchShape s, DeviceView<float> a, DeviceView<float> g, DeviceView<float> dTheta) =>
         _outputBackward(s.Networks * (s.Hidden + 1) * s.Outputs, s, a, g, dTheta);
 
-    public virtual void HiddenBackward(BatchShape s, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> r, ArrayView<float> q,
-        ArrayView<float> z, ArrayView<float> a, ArrayView<float> g, ArrayView<float> gz, ArrayView<float> t) =>
+    public virtual void HiddenBackward(BatchShape s, DeviceView<float> theta, DeviceView<float> p, DeviceView<float> r, DeviceView<float> q,
+        DeviceView<float> z, DeviceView<float> a, DeviceView<float> g, DeviceView<float> gz, DeviceView<float> t) =>
         _hiddenBackward(s.Networks * s.Samples * s.Hidden, s, theta, p, r, q, z, a, g, gz, t);
 
-    public virtual void WeightBackward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> r,
-        ArrayView<float> gz, ArrayView<float> t, ArrayView<float> dTheta) =>
+    public virtual void WeightBackward(BatchShape s, DeviceView<float> u, DeviceView<float> theta, DeviceView<float> p, DeviceView<float> r,
+        DeviceView<float> gz, DeviceView<float> t, DeviceView<float> dTheta) =>
         _weightBackward(s.Networks * s.Inputs * s.Hidden, s, u, theta, p, r, gz, t, dTheta);
 
-    public virtual void InputBackward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> q,
-        ArrayView<float> gz, ArrayView<float> t, ArrayView<float> du) =>
+    public virtual void InputBackward(BatchShape s, DeviceView<float> u, DeviceView<float> theta, DeviceView<float> p, DeviceView<float> q,
+        DeviceView<float> gz, DeviceView<float> t, DeviceView<float> du) =>
         _inputBackward(s.Networks * s.Samples * s.Inputs, s, u, theta, p, q, gz, t, du);
 
-    public virtual void Gather(BatchShape s, RowSelection sel, ArrayView<float> x, ArrayView<int> y, ArrayView<int> set,
-        ArrayView<int> rows, ArrayView<float> center, ArrayView<float> u, ArrayView<int> ym) =>
+    public virtual void Gather(BatchShape s, RowSelection sel, DeviceView<float> x, DeviceView<int> y, DeviceView<int> set,
+        DeviceView<int> rows, DeviceView<float> center, DeviceView<float> u, DeviceView<int> ym) =>
         _gather(s.Networks * s.Samples * s.Inputs, s, sel, x, y, set, rows, center, u, ym);
 
-    public virtual void Loss(BatchShape s, LossSpec spec, ArrayView<float> f, ArrayView<int> ym, ArrayView<float> g,
-        ArrayView<float> loss, ArrayView<float> correct) =>
+    public virtual void Loss(BatchShape s, LossSpec spec, DeviceView<float> f, DeviceView<int> ym, DeviceView<float> g,
+        DeviceView<float> loss, DeviceView<float> correct) =>
         _loss(s.Networks * s.Samples, s, spec, f, ym, g, loss, correct);
 
-    public virtual void RowSums(BatchShape s, ArrayView<float> loss, ArrayView<float> correct, ArrayView<float> sums) =>
+    public virtual void RowSums(BatchShape s, DeviceView<float> loss, DeviceView<float> correct, DeviceView<float> sums) =>
         _rowSums(s.Networks, s, loss, correct, sums);
 
-    public virtual void Sgd(float lr, ArrayView<float> theta, ArrayView<float> dTheta) =>
+    public virtual void Sgd(float lr, DeviceView<float> theta, DeviceView<float> dTheta) =>
         _sgd((int)theta.Length, lr, theta, dTheta);
 
-    public virtual void Adam(AdamStep step, ArrayView<float> theta, ArrayView<float> dTheta, ArrayView<float> m, ArrayView<float> v) =>
+    public virtual void Adam(AdamStep step, DeviceView<float> theta, DeviceView<float> dTheta, DeviceView<float> m, DeviceView<float> v) =>
         _adam((int)theta.Length, step, theta, dTheta, m, v);
 
-    public virtual void PgdStep(BatchShape s, PgdSpec spec, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> du,
-        ArrayView<float> radius, ArrayView<float> center, ArrayView<int> broken) =>
+    public virtual void PgdStep(BatchShape s, PgdSpec spec, DeviceView<float> u0, DeviceView<float> u, DeviceView<float> du,
+        DeviceView<float> radius, DeviceView<float> center, DeviceView<int> broken) =>
         _pgdStep(s.Networks * s.Samples, s, spec, u0, u, du, radius, center, broken);
 
-    public virtual void MarkBroken(ArrayView<float> correct, ArrayView<int> broken) =>
+    public virtual void MarkBroken(DeviceView<float> correct, DeviceView<int> broken) =>
         _markBroken((int)correct.Length, correct, broken);
 
-    public virtual void SphereAscent(BatchShape s, float step, ArrayView<float> x, ArrayView<float> f, ArrayView<float> g,
-        ArrayView<float> df, ArrayView<float> dg, ArrayView<float> scale, ArrayView<float> center, ArrayView<float> u,
-        ArrayView<float> best) =>
+    public virtual void SphereAscent(BatchShape s, float step, DeviceView<float> x, DeviceView<float> f, DeviceView<float> g,
+        DeviceView<float> df, DeviceView<float> dg, DeviceView<float> scale, DeviceView<float> center, DeviceView<float> u,
+        DeviceView<float> best) =>
         _sphereAscent(s.Networks * s.Samples, s, step, x, f, g, df, dg, scale, center, u, best);
     /// <summary>g += AᵀA per network, A = a [B, s.Samples, H].</summary>
-    public virtual void GramAccumulate(BatchShape s, ArrayView<float> a, ArrayView<float> g) =>
+    public virtual void GramAccumulate(BatchShape s, DeviceView<float> a, DeviceView<float> g) =>
         _gram(s.Networks * s.Hidden * s.Hidden, s, a, g);
 
-    public virtual void GramPowerStep(BatchShape s, ArrayView<float> g, ArrayView<float> v, ArrayView<float> y) =>
+    public virtual void GramPowerStep(BatchShape s, DeviceView<float> g, DeviceView<float> v, DeviceView<float> y) =>
         _powerStep(s.Networks * s.Hidden, s, g, v, y);
 
-    public virtual void PowerNormalize(BatchShape s, ArrayView<float> g, ArrayView<float> y, ArrayView<float> v, ArrayView<float> lambda,
-        ArrayView<float> trace) =>
+    public virtual void PowerNormalize(BatchShape s, DeviceView<float> g, DeviceView<float> y, DeviceView<float> v, DeviceView<float> lambda,
+        DeviceView<float> trace) =>
         _powerNormalize(s.Networks, s, g, y, v, lambda, trace);
 }

@@ -43,23 +43,23 @@ internal sealed class TiledLaunchers : KernelLaunchers
     private static KernelConfig Config(int rows, int cols, int networks) =>
         new(new Index3D(Tiles(cols), Tiles(rows), networks), new Index3D(Tile.Side, Tile.Side, 1));
 
-    public override void Forward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p, ArrayView<float> r,
-        ArrayView<float> q, ArrayView<float> z, ArrayView<float> a, ArrayView<float> f)
+    public override void Forward(BatchShape s, DeviceView<float> u, DeviceView<float> theta, DeviceView<float> p, DeviceView<float> r,
+        DeviceView<float> q, DeviceView<float> z, DeviceView<float> a, DeviceView<float> f)
     {
         var parts = Parts((long)s.Networks * s.Samples * Tiles(s.Hidden) * s.Outputs);
         _forward(Config(s.Samples, s.Hidden, s.Networks), s, u, theta, p, r, q, z, a, parts);
         _outputFromParts(s.Networks * s.Samples * s.Outputs, s, parts, theta, f);
     }
 
-    public override void WeightBackward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p,
-        ArrayView<float> r, ArrayView<float> gz, ArrayView<float> t, ArrayView<float> dTheta) =>
+    public override void WeightBackward(BatchShape s, DeviceView<float> u, DeviceView<float> theta, DeviceView<float> p,
+        DeviceView<float> r, DeviceView<float> gz, DeviceView<float> t, DeviceView<float> dTheta) =>
         _weightBackward(Config(s.Inputs, s.Hidden, s.Networks), s, u, theta, p, r, gz, t, dTheta);
 
-    public override void InputBackward(BatchShape s, ArrayView<float> u, ArrayView<float> theta, ArrayView<float> p,
-        ArrayView<float> q, ArrayView<float> gz, ArrayView<float> t, ArrayView<float> du) =>
+    public override void InputBackward(BatchShape s, DeviceView<float> u, DeviceView<float> theta, DeviceView<float> p,
+        DeviceView<float> q, DeviceView<float> gz, DeviceView<float> t, DeviceView<float> du) =>
         _inputBackward(Config(s.Samples, s.Inputs, s.Networks), s, u, theta, p, q, gz, t, du);
 
-    public override void GramAccumulate(BatchShape s, ArrayView<float> a, ArrayView<float> g) =>
+    public override void GramAccumulate(BatchShape s, DeviceView<float> a, DeviceView<float> g) =>
         _gram(Config(s.Hidden, s.Hidden, s.Networks), s, a, g);
 
     // the forward's per-tile output shares, kept between launches and grown when a larger shape comes

@@ -103,7 +103,7 @@ public static class TrainExperiment
             CsvOutput.Write(Path.Combine(outDir, "summary.csv"), last.Select(m => ToSummary(plan, m)));
             throw;
         }
-        batch.Device.Accelerator.Synchronize();
+        batch.Device.Synchronize();
         var summary = metrics.Where(m => m.Epoch == options.Epochs).Select(m => ToSummary(plan, m)).ToList();
         CsvOutput.Write(Path.Combine(outDir, "summary.csv"), summary);
         return summary;

@@ -1,7 +1,6 @@
 using GpuPRelu.Devices;
 using GpuPRelu.Kernels;
 using GpuPRelu.Random;
-using ILGPU.Runtime;
 
 namespace GpuPRelu.Models;
 
@@ -28,9 +27,9 @@ public sealed class NetworkBatch : IDisposable
         Device = device;
         Shape = shape with { Samples = 0 };
         Networks = networks;
-        Theta = device.Accelerator.Allocate1D(theta);
-        P = device.Accelerator.Allocate1D([.. networks.Select(n => (float)n.P)]);
-        Center = device.Accelerator.Allocate1D(centers);
+        Theta = device.Allocate(theta);
+        P = device.Allocate([.. networks.Select(n => (float)n.P)]);
+        Center = device.Allocate(centers);
     }
 
     /// <summary>The device the buffers live on.</summary>
@@ -43,13 +42,13 @@ public sealed class NetworkBatch : IDisposable
     public IReadOnlyList<NetworkInfo> Networks { get; }
 
     /// <summary>Packed parameters [W | V | b].</summary>
-    public MemoryBuffer1D<float, ILGPU.Stride1D.Dense> Theta { get; }
+    public DeviceBuffer<float> Theta { get; }
 
     /// <summary>p of each network [B].</summary>
-    public MemoryBuffer1D<float, ILGPU.Stride1D.Dense> P { get; }
+    public DeviceBuffer<float> P { get; }
 
     /// <summary>Input center of each network [B, D] (zeros when none).</summary>
-    public MemoryBuffer1D<float, ILGPU.Stride1D.Dense> Center { get; }
+    public DeviceBuffer<float> Center { get; }
 
     /// <summary>Initial packed parameters for the given networks, a pure function of each network's seed (so p = 1
     /// and p = 3 networks with one seed start from the same weights).</summary>
@@ -80,10 +79,10 @@ public sealed class NetworkBatch : IDisposable
     }
 
     /// <summary>The packed parameters copied back to the host.</summary>
-    public float[] ThetaToHost() => Theta.GetAsArray1D();
+    public float[] ThetaToHost() => Theta.ToHost();
 
     /// <summary>The centers copied back to the host [B, D].</summary>
-    public float[] CentersToHost() => Center.GetAsArray1D();
+    public float[] CentersToHost() => Center.ToHost();
 
     /// <summary>A new batch on the same device holding the given networks (θ and centers copied through the host), in
     /// that order, renumbered 0..k−1 with data sets 0..k−1.</summary>

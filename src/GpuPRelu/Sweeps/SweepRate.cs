@@ -31,7 +31,7 @@ public static class SweepRate
             using var net = new NetworkBatch(device, plan.Shape, plan.Networks, theta, plan.Centers(train));
             var clock = Stopwatch.StartNew();
             Trainer.Train(net, train, test, options);
-            device.Accelerator.Synchronize();
+            device.Synchronize();
             seconds = clock.Elapsed.TotalSeconds;
         }
         return plan.Networks.Count * SweepCost.Flops(new StudyConfig { Train = config }, SweepPhases.Train) / seconds;

@@ -1,6 +1,5 @@
 using GpuPRelu.Data;
-using ILGPU;
-using ILGPU.Runtime;
+using GpuPRelu.Devices;
 
 namespace GpuPRelu.Training;
 
@@ -8,34 +7,34 @@ namespace GpuPRelu.Training;
 /// which set each network reads [B].</summary>
 internal sealed class DeviceData : IDisposable
 {
-    public DeviceData(Accelerator accelerator, IReadOnlyList<DataSet> sets, int[] setOfNetwork)
+    public DeviceData(ComputeDevice device, IReadOnlyList<DataSet> sets, int[] setOfNetwork)
     {
         Samples = sets[0].Samples;
         Inputs = sets[0].Inputs;
         Sets = sets.Count;
         if (sets.Any(s => s.Samples != Samples || s.Inputs != Inputs))
             throw new ArgumentException("all data sets of one batch must have the same number of samples and inputs", nameof(sets));
-        X = accelerator.Allocate1D<float>((long)Sets * Samples * Inputs);
-        Y = accelerator.Allocate1D<int>((long)Sets * Samples);
+        X = device.Allocate<float>((long)Sets * Samples * Inputs);
+        Y = device.Allocate<int>((long)Sets * Samples);
         for (int k = 0; k < Sets; k++)
         {
-            X.View.SubView((long)k * Samples * Inputs, (long)Samples * Inputs).CopyFromCPU(sets[k].X);
-            Y.View.SubView((long)k * Samples, Samples).CopyFromCPU(sets[k].Y);
+            X.Slice((long)k * Samples * Inputs, (long)Samples * Inputs).CopyFromHost(sets[k].X);
+            Y.Slice((long)k * Samples, Samples).CopyFromHost(sets[k].Y);
         }
         var identity = new int[Sets * Samples];
         for (int i = 0; i < identity.Length; i++)
             identity[i] = i % Samples;
-        Identity = accelerator.Allocate1D(identity);
-        SetOf = accelerator.Allocate1D(setOfNetwork);
+        Identity = device.Allocate(identity);
+        SetOf = device.Allocate(setOfNetwork);
     }
 
     public int Sets { get; }
     public int Samples { get; }
     public int Inputs { get; }
-    public MemoryBuffer1D<float, Stride1D.Dense> X { get; }
-    public MemoryBuffer1D<int, Stride1D.Dense> Y { get; }
-    public MemoryBuffer1D<int, Stride1D.Dense> Identity { get; }
-    public MemoryBuffer1D<int, Stride1D.Dense> SetOf { get; }
+    public DeviceBuffer<float> X { get; }
+    public DeviceBuffer<int> Y { get; }
+    public DeviceBuffer<int> Identity { get; }
+    public DeviceBuffer<int> SetOf { get; }
 
     public void Dispose()
     {

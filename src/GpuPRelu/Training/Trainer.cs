@@ -3,8 +3,6 @@ using GpuPRelu.Devices;
 using GpuPRelu.Kernels.Training;
 using GpuPRelu.Models;
 using GpuPRelu.Random;
-using ILGPU;
-using ILGPU.Runtime;
 
 namespace GpuPRelu.Training;
 
@@ -35,20 +33,20 @@ public static class Trainer
         if (options.Checkpoint?.Validate() is { Count: > 0 } errors)
             throw new ArgumentException(string.Join("; ", errors), nameof(options));
         var checkpoint = options.Checkpoint is { } c ? TrainingCheckpoint.For(c, net, trainSets, testSets, options) : null;
-        var acc = net.Device.Accelerator;
+        var dev = net.Device;
         int[] setOf = [.. net.Networks.Select(n => n.DataSet)];
-        using var train = new DeviceData(acc, trainSets, setOf);
-        using var test = new DeviceData(acc, testSets, setOf);
+        using var train = new DeviceData(dev, trainSets, setOf);
+        using var test = new DeviceData(dev, testSets, setOf);
         int n = train.Samples;
         int stepRows = options.Optimizer == OptimizerKind.Gd ? n : Math.Min(options.BatchSize, n);
         var (stepFits, evalRows) = PlanRows(net, train, test, stepRows, Math.Min(options.EvalRows, Math.Max(n, test.Samples)));
         using var ws = new Workspace(net, stepFits);
         using var eval = new Workspace(net, evalRows);
-        using var order = acc.Allocate1D<int>((long)train.Sets * n);
-        using var m = acc.Allocate1D<float>(net.Shape.ParameterCount);
-        using var v = acc.Allocate1D<float>(net.Shape.ParameterCount);
-        m.MemSetToZero();
-        v.MemSetToZero();
+        using var order = dev.Allocate<int>((long)train.Sets * n);
+        using var m = dev.Allocate<float>(net.Shape.ParameterCount);
+        using var v = dev.Allocate<float>(net.Shape.ParameterCount);
+        m.Clear();
+        v.Clear();
         var setSeed = SetSeeds(net.Networks, train.Sets);
 
         var all = new List<NetworkMetrics>();
@@ -64,11 +62,11 @@ public static class Trainer
         int first = 1;
         if (checkpoint?.Read() is { } saved)
         {
-            net.Theta.CopyFromCPU(saved.Theta);
+            net.Theta.CopyFromHost(saved.Theta);
             if (saved.AdamM is not null && saved.AdamV is not null)
             {
-                m.CopyFromCPU(saved.AdamM);
-                v.CopyFromCPU(saved.AdamV);
+                m.CopyFromHost(saved.AdamM);
+                v.CopyFromHost(saved.AdamV);
             }
             (step, first) = (saved.Step, saved.Epoch + 1);
             saved.Diverged.CopyTo(diverged, 0);
@@ -87,7 +85,7 @@ public static class Trainer
             var rowOrder = train.Identity.View;
             if (options.Optimizer != OptimizerKind.Gd)
             {
-                order.CopyFromCPU(EpochOrder(setSeed, epoch, n));
+                order.CopyFromHost(EpochOrder(setSeed, epoch, n));
                 rowOrder = order.View;
             }
             for (int offset = 0; offset < n; offset += stepRows)
@@ -106,8 +104,8 @@ public static class Trainer
             if (checkpoint is not null && checkpoint.Due(epoch, options.Epochs))
             {
                 bool adam = options.Optimizer == OptimizerKind.Adam;
-                checkpoint.Write(new TrainingCheckpoint.State(epoch, step, net.ThetaToHost(), adam ? m.GetAsArray1D() : null,
-                    adam ? v.GetAsArray1D() : null, [.. diverged], [.. all]), net.Device.Description);
+                checkpoint.Write(new TrainingCheckpoint.State(epoch, step, net.ThetaToHost(), adam ? m.ToHost() : null,
+                    adam ? v.ToHost() : null, [.. diverged], [.. all]), net.Device.Description);
             }
         }
         return all;
@@ -145,7 +143,7 @@ public static class Trainer
         return (step, MemoryPlan.Rows(s, left, 0, evalRows, 1, "training evaluation"));
     }
 
-    private static void Update(NetworkBatch net, Workspace ws, TrainingOptions o, long step, ArrayView<float> m, ArrayView<float> v)
+    private static void Update(NetworkBatch net, Workspace ws, TrainingOptions o, long step, DeviceView<float> m, DeviceView<float> v)
     {
         var k = net.Device.Kernels;
         if (o.Optimizer != OptimizerKind.Adam)

@@ -8,7 +8,6 @@ using System.Text.Json.Serialization;
 using GpuPRelu.Data;
 using GpuPRelu.IO;
 using GpuPRelu.Models;
-using ILGPU.Runtime;
 
 namespace GpuPRelu.Training;
 
@@ -85,7 +84,7 @@ public sealed class TrainingCheckpoint
             {
                 h.AppendData(MemoryMarshal.AsBytes<float>(net.ThetaToHost()));
                 h.AppendData(MemoryMarshal.AsBytes<float>(net.CentersToHost()));
-                h.AppendData(MemoryMarshal.AsBytes<float>(net.P.GetAsArray1D()));
+                h.AppendData(MemoryMarshal.AsBytes<float>(net.P.ToHost()));
             }),
         }, new BatchShapeSizes(checked((int)s.ParameterCount), s.Networks, options.Optimizer == OptimizerKind.Adam));
     }

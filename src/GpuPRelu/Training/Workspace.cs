@@ -1,9 +1,8 @@
+using GpuPRelu.Devices;
 using GpuPRelu.Kernels;
 using GpuPRelu.Kernels.Data;
 using GpuPRelu.Kernels.Training;
 using GpuPRelu.Models;
-using ILGPU;
-using ILGPU.Runtime;
 
 namespace GpuPRelu.Training;
 
@@ -12,55 +11,55 @@ namespace GpuPRelu.Training;
 internal sealed class Workspace : IDisposable
 {
     private readonly NetworkBatch _net;
-    private readonly MemoryBuffer[] _owned;
+    private readonly IDisposable[] _owned;
 
     public Workspace(NetworkBatch net, int rows)
     {
         _net = net;
         Rows = rows;
-        var acc = net.Device.Accelerator;
+        var dev = net.Device;
         var s = net.Shape;
         long bm = (long)s.Networks * rows;
-        U = acc.Allocate1D<float>(bm * s.Inputs);
-        Ym = acc.Allocate1D<int>(bm);
-        Q = acc.Allocate1D<float>(bm);
-        Z = acc.Allocate1D<float>(bm * s.Hidden);
-        A = acc.Allocate1D<float>(bm * s.Hidden);
-        Gz = acc.Allocate1D<float>(bm * s.Hidden);
-        T = acc.Allocate1D<float>(bm * s.Hidden);
-        F = acc.Allocate1D<float>(bm * s.Outputs);
-        G = acc.Allocate1D<float>(bm * s.Outputs);
-        Loss = acc.Allocate1D<float>(bm);
-        Correct = acc.Allocate1D<float>(bm);
-        Sums = acc.Allocate1D<float>(2L * s.Networks);
-        R = acc.Allocate1D<float>((long)s.Networks * s.Hidden);
-        DTheta = acc.Allocate1D<float>(s.ParameterCount);
-        Q.MemSetToZero();
+        U = dev.Allocate<float>(bm * s.Inputs);
+        Ym = dev.Allocate<int>(bm);
+        Q = dev.Allocate<float>(bm);
+        Z = dev.Allocate<float>(bm * s.Hidden);
+        A = dev.Allocate<float>(bm * s.Hidden);
+        Gz = dev.Allocate<float>(bm * s.Hidden);
+        T = dev.Allocate<float>(bm * s.Hidden);
+        F = dev.Allocate<float>(bm * s.Outputs);
+        G = dev.Allocate<float>(bm * s.Outputs);
+        Loss = dev.Allocate<float>(bm);
+        Correct = dev.Allocate<float>(bm);
+        Sums = dev.Allocate<float>(2L * s.Networks);
+        R = dev.Allocate<float>((long)s.Networks * s.Hidden);
+        DTheta = dev.Allocate<float>(s.ParameterCount);
+        Q.Clear();
         _owned = [U, Ym, Q, Z, A, Gz, T, F, G, Loss, Correct, Sums, R, DTheta];
     }
 
     public int Rows { get; }
-    public MemoryBuffer1D<float, Stride1D.Dense> U { get; }
-    public MemoryBuffer1D<int, Stride1D.Dense> Ym { get; }
-    public MemoryBuffer1D<float, Stride1D.Dense> Q { get; }
-    public MemoryBuffer1D<float, Stride1D.Dense> Z { get; }
-    public MemoryBuffer1D<float, Stride1D.Dense> A { get; }
-    public MemoryBuffer1D<float, Stride1D.Dense> Gz { get; }
-    public MemoryBuffer1D<float, Stride1D.Dense> T { get; }
-    public MemoryBuffer1D<float, Stride1D.Dense> F { get; }
-    public MemoryBuffer1D<float, Stride1D.Dense> G { get; }
-    public MemoryBuffer1D<float, Stride1D.Dense> Loss { get; }
-    public MemoryBuffer1D<float, Stride1D.Dense> Correct { get; }
-    public MemoryBuffer1D<float, Stride1D.Dense> Sums { get; }
-    public MemoryBuffer1D<float, Stride1D.Dense> R { get; }
-    public MemoryBuffer1D<float, Stride1D.Dense> DTheta { get; }
+    public DeviceBuffer<float> U { get; }
+    public DeviceBuffer<int> Ym { get; }
+    public DeviceBuffer<float> Q { get; }
+    public DeviceBuffer<float> Z { get; }
+    public DeviceBuffer<float> A { get; }
+    public DeviceBuffer<float> Gz { get; }
+    public DeviceBuffer<float> T { get; }
+    public DeviceBuffer<float> F { get; }
+    public DeviceBuffer<float> G { get; }
+    public DeviceBuffer<float> Loss { get; }
+    public DeviceBuffer<float> Correct { get; }
+    public DeviceBuffer<float> Sums { get; }
+    public DeviceBuffer<float> R { get; }
+    public DeviceBuffer<float> DTheta { get; }
 
     /// <summary>‖w_j‖ of every neuron; call after each parameter update, before Forward.</summary>
     public void ColumnNorms() => _net.Device.Kernels.ColumnNorms(_net.Shape, _net.Theta.View, R.View);
 
     /// <summary>Gathers `rows` rows (from `offset` in `order`) of each network's data set, runs the forward pass and the
     /// loss, leaving f, g = scale·∂loss/∂f, the per-row loss and correctness in the workspace.</summary>
-    public BatchShape Forward(DeviceData data, ArrayView<int> order, int offset, int rows, LossKind loss, float scale)
+    public BatchShape Forward(DeviceData data, DeviceView<int> order, int offset, int rows, LossKind loss, float scale)
     {
         var k = _net.Device.Kernels;
         var s = _net.Shape.WithSamples(rows);
@@ -91,7 +90,7 @@ internal sealed class Workspace : IDisposable
     }
 
     /// <summary>∂loss/∂u of every row of the last forward pass into `du` [B, M, D] (the input gradient attacks follow).</summary>
-    public void InputGradient(BatchShape s, ArrayView<float> du)
+    public void InputGradient(BatchShape s, DeviceView<float> du)
     {
         var k = _net.Device.Kernels;
         k.HiddenBackward(s, _net.Theta.View, _net.P.View, R.View, Q.View, Z.View, A.View, G.View, Gz.View, T.View);
@@ -111,7 +110,7 @@ internal sealed class Workspace : IDisposable
     public float[] RowSums(BatchShape s)
     {
         _net.Device.Kernels.RowSums(s, Loss.View, Correct.View, Sums.View);
-        return Sums.GetAsArray1D();
+        return Sums.ToHost();
     }
 
     public void Dispose()

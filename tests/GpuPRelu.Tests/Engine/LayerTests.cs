@@ -1,5 +1,4 @@
-using System.Reflection;
-using System.Reflection.Emit;
+using GpuPRelu.Tests.Fixtures;
 using GpuPRelu.Training;
 using Xunit;
 
@@ -42,7 +41,7 @@ public sealed class LayerTests
     {
         // the scan must see what is there, or the test above passes on nothing: Trainer takes a NetworkBatch (signature)
         // and its bodies call into Devices; the layer test of a made-up order would then report them
-        var trainer = References(typeof(Trainer)).Select(Folder).ToHashSet();
+        var trainer = TypeReferences.Of(typeof(Trainer)).Select(Folder).ToHashSet();
         Assert.Contains("Models", trainer);
         Assert.Contains("Devices", trainer);
         Assert.Contains("Data", trainer);
@@ -58,7 +57,7 @@ public sealed class LayerTests
                 continue;
             int level = Array.IndexOf(Order, own);
             Assert.True(level >= 0, $"folder {own} of {type.FullName} is not in the layer order (add it to Order and ARCHITECTURE.md)");
-            foreach (var used in References(type).Where(t => t.Assembly == engine).Select(Outermost).Distinct())
+            foreach (var used in TypeReferences.Of(type).Where(t => t.Assembly == engine).Select(Outermost).Distinct())
             {
                 if (Folder(used) is { } folder && Array.IndexOf(Order, folder) > level)
                     yield return $"{own}/{Name(Outermost(type))} → {folder}/{Name(used)}";
@@ -78,76 +77,5 @@ public sealed class LayerTests
         while (type.DeclaringType is { } outer)
             type = outer;
         return type;
-    }
-
-    private const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static
-        | BindingFlags.DeclaredOnly;
-
-    /// <summary>Every type `type` mentions, generic arguments and element types unwrapped.</summary>
-    private static IEnumerable<Type> References(Type type)
-    {
-        var direct = new List<Type?> { type.BaseType };
-        direct.AddRange(type.GetInterfaces());
-        direct.AddRange(type.GetFields(All).Select(f => f.FieldType));
-        direct.AddRange(type.GetProperties(All).Select(p => p.PropertyType));
-        var methods = type.GetMethods(All).Cast<MethodBase>().Concat(type.GetConstructors(All));
-        foreach (var method in methods)
-        {
-            if (method is MethodInfo info)
-                direct.Add(info.ReturnType);
-            direct.AddRange(method.GetParameters().Select(p => p.ParameterType));
-            direct.AddRange(InBody(method));
-        }
-        return direct.OfType<Type>().SelectMany(Unwrap);
-    }
-
-    private static IEnumerable<Type> Unwrap(Type type)
-    {
-        if (type.HasElementType)
-            return Unwrap(type.GetElementType()!);
-        if (type.IsGenericType && !type.IsGenericTypeDefinition)
-            return Unwrap(type.GetGenericTypeDefinition()).Concat(type.GetGenericArguments().SelectMany(Unwrap));
-        return type.IsGenericParameter ? [] : [type];
-    }
-
-    private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!)
-        .ToDictionary(o => o.Value);
-
-    /// <summary>The locals of a method body and the declaring types of every member its IL names.</summary>
-    private static IEnumerable<Type?> InBody(MethodBase method)
-    {
-        var body = method.GetMethodBody();
-        if (body is null)
-            yield break;
-        foreach (var local in body.LocalVariables)
-            yield return local.LocalType;
-        var il = body.GetILAsByteArray() ?? [];
-        var typeArgs = method.DeclaringType is { IsGenericType: true } d ? d.GetGenericArguments() : null;
-        var methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : null;
-        for (int i = 0; i < il.Length;)
-        {
-            short value = il[i++];
-            if (value == 0xFE)
-                value = unchecked((short)(0xFE00 | il[i++]));
-            var op = OpCodesByValue[value];
-            if (op.OperandType is OperandType.InlineType or OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineTok)
-            {
-                var member = method.Module.ResolveMember(BitConverter.ToInt32(il, i), typeArgs, methodArgs);
-                yield return member as Type ?? member?.DeclaringType;
-                if (member is MethodInfo called)
-                    yield return called.ReturnType;
-            }
-            i += op.OperandType switch
-            {
-                OperandType.InlineNone => 0,
-                OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-                OperandType.InlineVar => 2,
-                OperandType.InlineI8 or OperandType.InlineR => 8,
-                OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, i),
-                _ => 4,
-            };
-        }
     }
 }

@@ -18,36 +18,36 @@ internal sealed unsafe class ManagedAttackLaunchers : AttackLaunchers
     // any ILGPU kernel launched before must have finished before managed code touches the memory
     private void Sync() => _accelerator.Synchronize();
 
-    public override void ApgdStep(BatchShape s, ApgdSpec spec, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> uPrev,
-        ArrayView<float> du, ArrayView<float> state, ArrayView<float> radius, ArrayView<float> center, ArrayView<int> broken)
+    public override void ApgdStep(BatchShape s, ApgdSpec spec, DeviceView<float> u0, DeviceView<float> u, DeviceView<float> uPrev,
+        DeviceView<float> du, DeviceView<float> state, DeviceView<float> radius, DeviceView<float> center, DeviceView<int> broken)
     {
         Sync();
         ManagedApgd.Step(s, spec, F(u0), F(u), F(uPrev), F(du), F(state), F(radius), F(center), I(broken));
     }
 
-    public override void ApgdUpdate(BatchShape s, bool start, float etaScale, ArrayView<float> loss, ArrayView<float> correct,
-        ArrayView<float> u, ArrayView<float> du, ArrayView<float> uPrev, ArrayView<float> uBest, ArrayView<float> duBest,
-        ArrayView<float> state, ArrayView<float> radius, ArrayView<int> broken)
+    public override void ApgdUpdate(BatchShape s, bool start, float etaScale, DeviceView<float> loss, DeviceView<float> correct,
+        DeviceView<float> u, DeviceView<float> du, DeviceView<float> uPrev, DeviceView<float> uBest, DeviceView<float> duBest,
+        DeviceView<float> state, DeviceView<float> radius, DeviceView<int> broken)
     {
         Sync();
         ManagedApgd.Update(s, start, etaScale, F(loss), F(correct), F(u), F(du), F(uPrev), F(uBest), F(duBest), F(state), F(radius), I(broken));
     }
 
-    public override void ApgdCheckpoint(BatchShape s, float threshold, ArrayView<float> u, ArrayView<float> du, ArrayView<float> uBest,
-        ArrayView<float> duBest, ArrayView<float> state, ArrayView<int> broken)
+    public override void ApgdCheckpoint(BatchShape s, float threshold, DeviceView<float> u, DeviceView<float> du, DeviceView<float> uBest,
+        DeviceView<float> duBest, DeviceView<float> state, DeviceView<int> broken)
     {
         Sync();
         ManagedApgd.Checkpoint(s, threshold, F(u), F(du), F(uBest), F(duBest), F(state), I(broken));
     }
 
-    public override void ApgdL1Step(BatchShape s, L1Box box, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> du,
-        ArrayView<float> state, ArrayView<float> radius, ArrayView<float> center, ArrayView<int> broken)
+    public override void ApgdL1Step(BatchShape s, L1Box box, DeviceView<float> u0, DeviceView<float> u, DeviceView<float> du,
+        DeviceView<float> state, DeviceView<float> radius, DeviceView<float> center, DeviceView<int> broken)
     {
         Sync();
         ManagedApgd.L1Step(s, box, F(u0), F(u), F(du), F(state), F(radius), F(center), I(broken));
     }
 
-    public override void SpreadBroken(BatchShape s, int points, ArrayView<int> broken)
+    public override void SpreadBroken(BatchShape s, int points, DeviceView<int> broken)
     {
         Sync();
         ManagedApgd.SpreadBroken(s, points, I(broken));
