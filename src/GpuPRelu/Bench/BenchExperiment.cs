@@ -22,23 +22,24 @@ public static class BenchExperiment
     {
         ArgumentNullException.ThrowIfNull(configs);
         ArgumentNullException.ThrowIfNull(device);
-        var manifest = new RunManifest(outDir, "bench", new { configs = configs.Select(c => c.Name), calls }, device.Description);
-        var rows = new List<BenchRow>();
-        string dev = ComputeDevice.Name(device.Kind);
-        var (peak, where) = Peak(device);
-        rows.Add(new BenchRow("machine", dev, "fp32_fma_peak", where, 1, double.NaN, double.NaN, peak, "GFLOP/s", peak, 1));
-        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"measured FP32 FMA peak {peak:0.0} GFLOP/s ({where})"));
-        manifest.EndPhase("peak");
-        foreach (var config in configs)
+        return ExperimentRun.Execute<IReadOnlyList<BenchRow>>("bench", new { configs = configs.Select(c => c.Name), calls }, device, outDir, run =>
         {
-            rows.AddRange(Operations(config, device, dev, calls, peak, log));
-            if (config.Train is { } train)
-                rows.AddRange(Trained(config, train, device, dev, peak, log));
-            CsvOutput.Write(Path.Combine(outDir, "bench.csv"), rows);
-            manifest.EndPhase(config.Name);
-        }
-        manifest.Finish("ok");
-        return rows;
+            var rows = new List<BenchRow>();
+            string dev = ComputeDevice.Name(device.Kind);
+            var (peak, where) = Peak(device);
+            rows.Add(new BenchRow("machine", dev, "fp32_fma_peak", where, 1, double.NaN, double.NaN, peak, "GFLOP/s", peak, 1));
+            log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"measured FP32 FMA peak {peak:0.0} GFLOP/s ({where})"));
+            run.EndPhase("peak");
+            foreach (var config in configs)
+            {
+                rows.AddRange(Operations(config, device, dev, calls, peak, log));
+                if (config.Train is { } train)
+                    rows.AddRange(Trained(config, train, device, dev, peak, log));
+                CsvOutput.Write(run.PathOf("bench.csv"), rows);
+                run.EndPhase(config.Name);
+            }
+            return rows;
+        });
     }
 
     /// <summary>The device's measured FP32 FMA peak in GFLOP/s and what it was measured on: a CPU's at its widest

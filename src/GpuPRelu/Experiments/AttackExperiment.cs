@@ -16,8 +16,7 @@ public static class AttackExperiment
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
-        var manifest = new RunManifest(outDir, "attack", config, device.Description);
-        try
+        return ExperimentRun.Execute("attack", config, device, outDir, run =>
         {
             var (shape, theta, centers, infos, names, imported) = Models(config);
             int D = shape.Inputs;
@@ -39,7 +38,7 @@ public static class AttackExperiment
                     config.N, n.Seed, test: true))];
             }
             int count = points[0].Samples;
-            manifest.EndPhase("data");
+            run.EndPhase("data");
             using var net = new NetworkBatch(device, shape, infos, theta, centers);
             // pgd alone; the APGD attacks alone or in sequence, each on the points still robust (a row per attack, the
             // robust accuracy after it, and one for the whole sequence)
@@ -48,7 +47,7 @@ public static class AttackExperiment
                 : [("pgd", Pgd.Run(net, points, config.Radii, config.ToPgd(shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy) with { RefBatch = count }))];
             if (config.IsSequence)
                 results.Add((EvaluationRunner.EnsembleName(config), results[^1].Item2));
-            manifest.EndPhase("attack");
+            run.EndPhase("attack");
 
             string norm = config.Norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
             var rows = new List<RobustAccuracyRow>();
@@ -70,21 +69,15 @@ public static class AttackExperiment
             }
             if (config.Model is { } kind)
                 rows.AddRange(ExactCurves(config, kind, infos, names, mu, points, outDir));
-            CsvOutput.Write(Path.Combine(outDir, "robust_accuracy.csv"), rows);
+            CsvOutput.Write(run.PathOf("robust_accuracy.csv"), rows);
             foreach (var g in rows.GroupBy(r => (r.Network, r.Attack)))
             {
                 log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                     $"{g.Key.Network} {g.Key.Attack}: robust_acc {string.Join(" ", g.Select(r => $"{r.Radius:0.##}:{r.RobustAcc:0.00}"))}"));
             }
-            manifest.EndPhase("write");
-            manifest.Finish("ok");
+            run.EndPhase("write");
             return rows;
-        }
-        catch (Exception ex)
-        {
-            manifest.Fail(ex);
-            throw;
-        }
+        });
     }
 
     /// <summary>The first n samples of real data (all when fewer), checked against the networks before any work.</summary>

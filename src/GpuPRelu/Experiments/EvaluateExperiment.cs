@@ -31,35 +31,28 @@ public static class EvaluateExperiment
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
-        var manifest = new RunManifest(outDir, "evaluate", config, device.Description);
-        try
+        return ExperimentRun.Execute("evaluate", config, device, outDir, run =>
         {
             var (networks, data) = inputs ?? Load(config);
-            manifest.EndPhase("data");
+            run.EndPhase("data");
 
             using var batch = networks.ToBatch(device);
             var result = NetworkEvaluator.Evaluate(batch, data, keepLogits: config.Logits);
-            manifest.EndPhase("evaluate");
+            run.EndPhase("evaluate");
 
             string source = config.Data.Describe();
             var rows = Enumerable.Range(0, networks.Shape.Networks)
                 .Select(b => networks.IsFinite(b)
                     ? new EvaluationRow(b, networks.P[b], source, data.Samples, result.Loss[b], result.Accuracy[b])
                     : new EvaluationRow(b, networks.P[b], source, data.Samples, double.NaN, double.NaN)).ToList();
-            CsvOutput.Write(Path.Combine(outDir, "evaluation.csv"), rows);
+            CsvOutput.Write(run.PathOf("evaluation.csv"), rows);
             if (config.Logits)
-                WriteLogits(Path.Combine(outDir, "logits.csv"), result, data);
-            manifest.Results["min_accuracy"] = rows.Where(r => !double.IsNaN(r.Accuracy)).Select(r => r.Accuracy).DefaultIfEmpty(double.NaN).Min();
-            manifest.Results["non_finite_networks"] = rows.Count(r => double.IsNaN(r.Accuracy));
-            manifest.EndPhase("write");
-            manifest.Finish("ok");
+                WriteLogits(run.PathOf("logits.csv"), result, data);
+            run.Results["min_accuracy"] = rows.Where(r => !double.IsNaN(r.Accuracy)).Select(r => r.Accuracy).DefaultIfEmpty(double.NaN).Min();
+            run.Results["non_finite_networks"] = rows.Count(r => double.IsNaN(r.Accuracy));
+            run.EndPhase("write");
             return rows;
-        }
-        catch (Exception ex)
-        {
-            manifest.Fail(ex);
-            throw;
-        }
+        });
     }
 
     /// <summary>logits.csv: network, sample, label, logit_0 … logit_{C−1}; one row per network per sample.</summary>

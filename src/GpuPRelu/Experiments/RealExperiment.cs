@@ -44,20 +44,13 @@ public static class RealExperiment
         var errors = config.Validate();
         if (errors.Count > 0)
             throw new ArgumentException(string.Join("; ", errors), nameof(config));
-        var manifest = new RunManifest(outDir, command, config, device.Description);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        try
+        return ExperimentRun.Execute(command, config, device, outDir, run =>
         {
             var (train, test, subclasses, source) = data ?? Load(config);
             int R = config.Repeats, D = train.Inputs, C = train.Classes;
             // network b = (repeat, p): the p's of one repeat share its seed, so they start from the same weights and
             // see the same mini-batches (data set index = repeat)
-            var infos = new List<NetworkInfo>();
-            for (int r = 0; r < R; r++)
-            {
-                foreach (var p in config.P)
-                    infos.Add(new NetworkInfo(infos.Count, p, double.NaN, config.Seed + r, r));
-            }
+            var infos = TrainPlan.Batch([.. Enumerable.Range(0, R).SelectMany(r => config.P.Select(p => (p, double.NaN, config.Seed + r)))]);
             var shape = new BatchShape(infos.Count, 0, D, config.Width, C, config.Bias ? 1 : 0, config.NormalizeInput ? 1 : 0);
             var theta = NetworkBatch.Initialize(shape, infos, InitKind.Kaiming, 1);
             var mean = config.Center ? train.MeanRow() : new float[D];
@@ -66,12 +59,12 @@ public static class RealExperiment
                 mean.CopyTo(centers, b * D);
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"{source}: {train.Samples} training, {test.Samples} test samples of {D} features, {C} classes"));
-            manifest.EndPhase("data");
+            run.EndPhase("data");
 
             using var net = new NetworkBatch(device, shape, infos, theta, centers);
-            var training = Train(config, net, train, test, log, progress, cancel);
-            CsvOutput.Write(Path.Combine(outDir, "training.csv"), training);
-            manifest.EndPhase("train");
+            var training = Train(config, net, train, test, log, progress, run.Cancel);
+            CsvOutput.Write(run.PathOf("training.csv"), training);
+            run.EndPhase("train");
 
             var points = test.Head(config.AttackPoints);
             int n = points.Samples;
@@ -79,38 +72,32 @@ public static class RealExperiment
             var radii = SweepRadii(config);
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"APGD-CE l∞: {infos.Count} networks × {radii.Count} radii × {n} points, {config.AttackIterations} iterations{(box is { } bx ? $", box [{bx.Lo}, {bx.Hi}]" : "")}"));
-            var robust = Attack(config, net, points, AttackNorm.Linf, radii, cancel);
+            var robust = Attack(config, net, points, AttackNorm.Linf, radii, run.Cancel);
             if (config.ShortGrids)
             {
                 log?.Invoke("short grids: l∞ 0:0.1:3, l2 0:2:3, l1 0:10:3");
-                robust.AddRange(Attack(config, net, points, AttackNorm.Linf, [0, 0.05, 0.1], cancel, "short"));
-                robust.AddRange(Attack(config, net, points, AttackNorm.L2, [0, 1, 2], cancel, "short"));
-                robust.AddRange(Attack(config, net, points, AttackNorm.L1, [0, 5, 10], cancel, "short"));
+                robust.AddRange(Attack(config, net, points, AttackNorm.Linf, [0, 0.05, 0.1], run.Cancel, "short"));
+                robust.AddRange(Attack(config, net, points, AttackNorm.L2, [0, 1, 2], run.Cancel, "short"));
+                robust.AddRange(Attack(config, net, points, AttackNorm.L1, [0, 5, 10], run.Cancel, "short"));
             }
-            CsvOutput.Write(Path.Combine(outDir, "robust_accuracy.csv"), robust);
+            CsvOutput.Write(run.PathOf("robust_accuracy.csv"), robust);
             var summary = Summarize(config, training, robust);
-            CsvOutput.Write(Path.Combine(outDir, "summary.csv"), summary);
-            manifest.EndPhase("attack");
+            CsvOutput.Write(run.PathOf("summary.csv"), summary);
+            run.EndPhase("attack");
 
-            RealDataPlots.Correlation(subclasses, source, config.Source == DataSourceKind.Mnist ? "digit" : "class", Path.Combine(outDir, "a_correlation.png"));
-            RealDataPlots.Accuracy(training, Path.Combine(outDir, "b_accuracy.png"));
-            RealDataPlots.StableRanks(training, Path.Combine(outDir, "c_stable_rank.png"));
-            RobustAccuracyPlot.Write(robust.Where(r => r.Attack == "apgd-ce"), Path.Combine(outDir, "d_robust_accuracy.png"), [],
+            RealDataPlots.Correlation(subclasses, source, config.Source == DataSourceKind.Mnist ? "digit" : "class", run.PathOf("a_correlation.png"));
+            RealDataPlots.Accuracy(training, run.PathOf("b_accuracy.png"));
+            RealDataPlots.StableRanks(training, run.PathOf("c_stable_rank.png"));
+            RobustAccuracyPlot.Write(robust.Where(r => r.Attack == "apgd-ce"), run.PathOf("d_robust_accuracy.png"), [],
                 title: $"Robust accuracy, {source}");
-            manifest.EndPhase("plots");
+            run.EndPhase("plots");
 
-            var result = new RealResult(training, summary, robust, clock.Elapsed);
-            RealReport.Write(Path.Combine(outDir, "report.md"), config, source, train, test, n, result);
-            Record(manifest, result);
-            manifest.Results["wall_seconds"] = clock.Elapsed.TotalSeconds;
-            manifest.Finish("ok");
+            var result = new RealResult(training, summary, robust, run.Elapsed);
+            RealReport.Write(run.PathOf("report.md"), config, source, train, test, n, result);
+            Record(run, result);
+            run.Results["wall_seconds"] = run.Elapsed.TotalSeconds;
             return result;
-        }
-        catch (Exception ex)
-        {
-            manifest.Fail(ex);
-            throw;
-        }
+        }, cancel);
     }
 
     /// <summary>The config's samples (MNIST's split, or a feature table split at random by the seed); a malformed or mismatched
@@ -217,13 +204,13 @@ public static class RealExperiment
 
     /// <summary>Headline numbers as manifest results: per p, the mean clean test accuracy and the mean robust accuracy at
     /// each radius; diverged networks.</summary>
-    private static void Record(RunManifest manifest, RealResult result)
+    private static void Record(ExperimentRun run, RealResult result)
     {
-        manifest.Results["test_acc"] = result.Summary.GroupBy(s => s.P).ToDictionary(
+        run.Results["test_acc"] = result.Summary.GroupBy(s => s.P).ToDictionary(
             g => g.Key.ToString(CultureInfo.InvariantCulture), g => g.Average(s => s.TestAcc));
-        manifest.Results["robust_acc"] = result.RobustAccuracy.Where(r => r.Attack == "apgd-ce").GroupBy(r => r.P).ToDictionary(
+        run.Results["robust_acc"] = result.RobustAccuracy.Where(r => r.Attack == "apgd-ce").GroupBy(r => r.P).ToDictionary(
             g => g.Key.ToString(CultureInfo.InvariantCulture),
             g => g.GroupBy(r => r.Radius).ToDictionary(h => h.Key.ToString("0.####", CultureInfo.InvariantCulture), h => h.Average(r => r.RobustAcc)));
-        manifest.Results["diverged_networks"] = result.Summary.Count(s => s.Diverged);
+        run.Results["diverged_networks"] = result.Summary.Count(s => s.Diverged);
     }
 }

@@ -37,15 +37,13 @@ public static class StudyExperiment
         var errors = config.Validate();
         if (errors.Count > 0)
             throw new ArgumentException(string.Join("; ", errors), nameof(config));
-        var manifest = new RunManifest(outDir, command, config, device.Description);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        try
+        return ExperimentRun.Execute(command, config, device, outDir, run =>
         {
             var c = config.Train;
             var plan = new TrainPlan(c);
             var (train, test, mu, centers) = StudyData.Prepare(plan);
             var theta = NetworkBatch.Initialize(plan.Shape, plan.Networks, c.Init, c.InitScale);
-            manifest.EndPhase("data");
+            run.EndPhase("data");
 
             using var net = new NetworkBatch(device, plan.Shape, plan.Networks, theta, plan.Centers(train));
             // Fig. 1: the first seed's networks (one per p) at the smallest α, log-spaced over the whole run
@@ -54,47 +52,41 @@ public static class StudyExperiment
                 ? new NeuronDynamics(net, centers, NeuronDynamics.LogSpacedSteps(TotalSteps(c), Math.Max(2, config.Snapshots)), watched)
                 : null;
             log?.Invoke($"training {plan.Networks.Count} networks");
-            var summary = TrainExperiment.TrainBatch(plan, net, train, test, outDir, log, progress, dynamics is null ? null : dynamics.OnStep, cancel: cancel);
+            var summary = TrainExperiment.TrainBatch(plan, net, train, test, outDir, log, progress, dynamics is null ? null : dynamics.OnStep, cancel: run.Cancel);
             if (dynamics is not null)
-                CsvOutput.Write(Path.Combine(outDir, "dynamics.csv"), dynamics.Rows);
+                CsvOutput.Write(run.PathOf("dynamics.csv"), dynamics.Rows);
             if (save)
                 TrainExperiment.Save(plan, net, outDir);
-            manifest.EndPhase("train");
+            run.EndPhase("train");
 
             var alignment = NeuronAlignment.Analyze(net, centers, config.Alignment);
-            CsvOutput.Write(Path.Combine(outDir, "neurons.csv"), alignment.Neurons);
-            CsvOutput.Write(Path.Combine(outDir, "cosines.csv"), alignment.Cosines);
-            CsvOutput.Write(Path.Combine(outDir, "alignment.csv"), alignment.Summary);
-            manifest.EndPhase("alignment");
+            CsvOutput.Write(run.PathOf("neurons.csv"), alignment.Neurons);
+            CsvOutput.Write(run.PathOf("cosines.csv"), alignment.Cosines);
+            CsvOutput.Write(run.PathOf("alignment.csv"), alignment.Summary);
+            run.EndPhase("alignment");
 
             log?.Invoke($"attacking the networks of α = {c.Alpha[0].ToString(CultureInfo.InvariantCulture)}: {config.Radii.Count} radii × {config.PgdPoints} points, {config.PgdSteps} PGD steps");
             var attacked = net.Networks.Where(x => x.Alpha == c.Alpha[0]).ToList();
             var robust = StudyAttack.Networks(config, net, attacked, test, x => x.Index.ToString(CultureInfo.InvariantCulture));
             robust.AddRange(StudyAttack.Ideals(config, attacked, test, mu, c.P));
-            CsvOutput.Write(Path.Combine(outDir, "robust_accuracy.csv"), robust);
-            manifest.EndPhase("attack");
+            CsvOutput.Write(run.PathOf("robust_accuracy.csv"), robust);
+            run.EndPhase("attack");
 
             log?.Invoke($"distance to F and F^(p): {config.DistRepeats} × {config.DistStarts} starts × {config.DistSteps} steps per network");
-            var distance = DistanceEstimate.Run(net, mu, c.Subclasses, c.PositiveSubclasses, config.Distance, cancel);
-            CsvOutput.Write(Path.Combine(outDir, "distance.csv"), distance);
-            manifest.EndPhase("distance");
+            var distance = DistanceEstimate.Run(net, mu, c.Subclasses, c.PositiveSubclasses, config.Distance, run.Cancel);
+            CsvOutput.Write(run.PathOf("distance.csv"), distance);
+            run.EndPhase("distance");
 
-            var result = new StudyResult(summary, alignment.Summary, robust, distance, clock.Elapsed);
+            var result = new StudyResult(summary, alignment.Summary, robust, distance, run.Elapsed);
             WritePlots(config, plan, alignment, robust, distance, dynamics?.Rows, outDir);
-            manifest.EndPhase("plots");
-            SyntheticReport.Write(Path.Combine(outDir, "report.md"), new SyntheticReportInput(
+            run.EndPhase("plots");
+            SyntheticReport.Write(run.PathOf("report.md"), new SyntheticReportInput(
                 $"{title}: pReLU networks on K = {c.Subclasses} subclasses (K1 = {c.PositiveSubclasses}), D = {c.InputDim}, width {c.Width}",
-                c.Subclasses, distance, alignment.Summary, robust, clock.Elapsed));
-            Record(manifest, result, c.Subclasses);
-            manifest.Results["wall_seconds"] = clock.Elapsed.TotalSeconds;
-            manifest.Finish("ok");
-            return result with { WallTime = clock.Elapsed };
-        }
-        catch (Exception ex)
-        {
-            manifest.Fail(ex);
-            throw;
-        }
+                c.Subclasses, distance, alignment.Summary, robust, run.Elapsed));
+            Record(run, result, c.Subclasses);
+            run.Results["wall_seconds"] = run.Elapsed.TotalSeconds;
+            return result with { WallTime = run.Elapsed };
+        }, cancel);
     }
 
     /// <summary>Optimizer steps of the whole run: one per mini-batch (sgd, adam) or one per epoch (gd).</summary>
@@ -126,18 +118,18 @@ public static class StudyExperiment
 
     /// <summary>The headline numbers as manifest results: robust accuracy per p and radius, the largest distance of each p
     /// to its own ideal, diverged networks and the lowest test accuracy.</summary>
-    private static void Record(RunManifest manifest, StudyResult result, int subclasses)
+    private static void Record(ExperimentRun run, StudyResult result, int subclasses)
     {
         // per p: radius → [min, mean, max] robust accuracy over the attacked networks
-        manifest.Results["robust_acc"] = result.RobustAccuracy.Where(r => r.Attack == "pgd").GroupBy(r => r.P).ToDictionary(
+        run.Results["robust_acc"] = result.RobustAccuracy.Where(r => r.Attack == "pgd").GroupBy(r => r.P).ToDictionary(
             g => g.Key.ToString(CultureInfo.InvariantCulture),
             g => g.GroupBy(r => r.Radius).ToDictionary(h => h.Key.ToString("0.####", CultureInfo.InvariantCulture),
                 h => new[] { h.Min(r => r.RobustAcc), h.Average(r => r.RobustAcc), h.Max(r => r.RobustAcc) }));
         var own = result.Distance.Where(d => d.P == 1 ? d.Ideal == "F" : d.Ideal == "Fp").ToList();
         foreach (var g in own.GroupBy(d => d.P))
-            manifest.Results[string.Create(CultureInfo.InvariantCulture, $"dist_p{g.Key:0.##}_max")] = g.Max(d => d.Distance);
-        manifest.Results["subclasses"] = subclasses;
-        manifest.Results["diverged_networks"] = result.Summary.Count(s => s.Diverged);
-        manifest.Results["min_test_acc"] = result.Summary.Where(s => !s.Diverged).Select(s => s.TestAcc).DefaultIfEmpty(double.NaN).Min();
+            run.Results[string.Create(CultureInfo.InvariantCulture, $"dist_p{g.Key:0.##}_max")] = g.Max(d => d.Distance);
+        run.Results["subclasses"] = subclasses;
+        run.Results["diverged_networks"] = result.Summary.Count(s => s.Diverged);
+        run.Results["min_test_acc"] = result.Summary.Where(s => !s.Diverged).Select(s => s.TestAcc).DefaultIfEmpty(double.NaN).Min();
     }
 }

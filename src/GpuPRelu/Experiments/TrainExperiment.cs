@@ -28,14 +28,13 @@ public static class TrainExperiment
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
         var plan = new TrainPlan(config);
-        var manifest = new RunManifest(outDir, "train", config, device.Description);
-        try
+        return ExperimentRun.Execute("train", config, device, outDir, run =>
         {
             var theta = load is null
                 ? NetworkBatch.Initialize(plan.Shape, plan.Networks, config.Init, config.InitScale)
                 : LoadTheta(load, plan);
             var (train, test) = plan.GenerateData();
-            manifest.EndPhase("data");
+            run.EndPhase("data");
 
             using var batch = new NetworkBatch(device, plan.Shape, plan.Networks, theta, plan.Centers(train));
             var checkpoint = checkpointEvery is { } every ? new CheckpointOptions(Path.Combine(outDir, CheckpointFolder), every) : null;
@@ -45,25 +44,19 @@ public static class TrainExperiment
             {
                 // a fresh run's first call is (0, 0, 0); a resumed one's is the checkpoint's epoch
                 if (first && epoch > 0)
-                    manifest.Results["resumed_from_epoch"] = epoch;
+                    run.Results["resumed_from_epoch"] = epoch;
                 first = false;
                 tracer?.OnStep(epoch, step, time);
-            }, checkpoint, cancel);
-            manifest.EndPhase("train");
+            }, checkpoint, run.Cancel);
+            run.EndPhase("train");
 
             if (save)
                 Save(plan, batch, outDir);
-            manifest.Results["diverged_networks"] = summary.Count(s => s.Diverged);
-            manifest.Results["min_test_acc"] = summary.Where(s => !s.Diverged).Select(s => s.TestAcc).DefaultIfEmpty(double.NaN).Min();
-            manifest.EndPhase("write");
-            manifest.Finish("ok");
+            run.Results["diverged_networks"] = summary.Count(s => s.Diverged);
+            run.Results["min_test_acc"] = summary.Where(s => !s.Diverged).Select(s => s.TestAcc).DefaultIfEmpty(double.NaN).Min();
+            run.EndPhase("write");
             return summary;
-        }
-        catch (Exception ex)
-        {
-            manifest.Fail(ex);
-            throw;
-        }
+        }, cancel);
     }
 
     /// <summary>Trains `batch` (the plan's networks on its data) in place, keeping training.csv current (each log point's

@@ -20,8 +20,19 @@ public sealed class TrainPlan
     public TrainPlan(TrainConfig config, IReadOnlyList<(double P, double Alpha, int Seed)> grid)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(grid);
         Config = config;
+        Networks = Batch(grid);
+        DataSets = Networks.Select(n => n.DataSet).Distinct().Count();
+        Shape = new BatchShape(Networks.Count, 0, config.InputDim, config.Width, config.Outputs,
+            config.Bias ? 1 : 0, config.NormalizeInput ? 1 : 0);
+    }
+
+    /// <summary>The networks of a grid of (p, α, seed), in its order (network b is grid[b]); networks of equal (α, seed)
+    /// share a data set, numbered in order of first appearance (α = NaN, real data, counts as one α). A real-data
+    /// run's batch is this grid over (repeat, p).</summary>
+    public static IReadOnlyList<NetworkInfo> Batch(IReadOnlyList<(double P, double Alpha, int Seed)> grid)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
         var sets = new Dictionary<(double, int), int>();
         var networks = new List<NetworkInfo>();
         foreach (var (p, alpha, seed) in grid)
@@ -30,10 +41,7 @@ public sealed class TrainPlan
                 sets[(alpha, seed)] = set = sets.Count;
             networks.Add(new NetworkInfo(networks.Count, p, alpha, seed, set));
         }
-        Networks = networks;
-        DataSets = sets.Count;
-        Shape = new BatchShape(networks.Count, 0, config.InputDim, config.Width, config.Outputs,
-            config.Bias ? 1 : 0, config.NormalizeInput ? 1 : 0);
+        return networks;
     }
 
     // the config's grid in the nesting α, seed, p: networks of one (α, seed) are adjacent and share a data set
