@@ -24,7 +24,7 @@ public sealed class DeviceBuffer<T> : IDisposable
     /// <summary>`length` elements from `offset`.</summary>
     public DeviceView<T> Slice(long offset, long length) => View.Slice(offset, length);
 
-    /// <summary>Copies `source` to the start of the buffer; returns when the copy is done.</summary>
+    /// <summary>Copies `source` from the host into the buffer (ILGPU's CopyFromCPU; callers pass the buffer's length).</summary>
     public void CopyFromHost(T[] source) => _buffer.CopyFromCPU(source);
 
     /// <summary>The buffer copied to a new host array.</summary>

@@ -18,10 +18,10 @@ public readonly struct DeviceView<T>
     /// <summary>`length` elements from `offset`.</summary>
     public DeviceView<T> Slice(long offset, long length) => new(_view.SubView(offset, length));
 
-    /// <summary>Copies `source` to the start of the range (source.Length ≤ Length); returns when the copy is done.</summary>
+    /// <summary>Copies `source` from the host into the range (ILGPU's CopyFromCPU; callers pass a range of source's length).</summary>
     public void CopyFromHost(T[] source) => _view.CopyFromCPU(source);
 
-    /// <summary>Copies the start of the range into `target` (target.Length ≤ Length); returns when the copy is done.</summary>
+    /// <summary>Copies the range into `target` on the host (ILGPU's CopyToCPU; callers pass a range of target's length).</summary>
     public void CopyToHost(T[] target) => _view.CopyToCPU(target);
 
     /// <summary>The range copied to a new host array.</summary>
