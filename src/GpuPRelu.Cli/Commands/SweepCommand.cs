@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GpuPRelu.Devices;
+using GpuPRelu.Experiments;
 using GpuPRelu.Sweeps;
 
 namespace GpuPRelu.Cli.Commands;
@@ -36,7 +37,9 @@ internal static class SweepCommand
             DefaultValueFactory = _ => 10,
         };
         var rate = new Option<double?>("--rate") { Description = "GFLOP/s per device for --plan's estimate (default: measured on the first device)" };
-        var settings = new SpecOptions();
+        // the study's fields as flags (the same names as fig2's): each flag given sets its key to one value for every
+        // network, over the preset or config file; --grid sweeps a key instead
+        var settings = new ConfigOptions<StudyConfig>(StudyFields.All, configFile: false);
         foreach (var o in new Option[] { config, preset, grid, output, resume, planOnly, phases, devices, shard, maxNetworks, allowLarge, memory, checkpointMinutes, rate })
             command.Options.Add(o);
         settings.AddTo(command);
@@ -95,7 +98,7 @@ internal static class SweepCommand
     }
 
     // the preset or config file, then the grid flags and the study flags
-    private static SweepSpec Spec(ParseResult parse, Option<FileInfo> config, Option<string> preset, Option<string[]> grid, SpecOptions settings)
+    private static SweepSpec Spec(ParseResult parse, Option<FileInfo> config, Option<string> preset, Option<string[]> grid, ConfigOptions<StudyConfig> settings)
     {
         var file = parse.GetValue(config);
         var name = parse.GetValue(preset);
@@ -122,7 +125,9 @@ internal static class SweepCommand
                 throw new UsageException($"grid: key '{key}' is given twice");
             spec = spec.WithAxis(key, values);
         }
-        return settings.Apply(parse, spec);
+        foreach (var (field, text) in settings.Given(parse))
+            spec = spec.WithSetting(field.Key, text);
+        return spec;
     }
 
     private static double Measure(DeviceSpec spec)

@@ -10,6 +10,16 @@ public static class ValueList
     public static double[] Linspace(double start, double stop, int count) =>
         count == 1 ? [start] : [.. Enumerable.Range(0, count).Select(i => start + (stop - start) * i / (count - 1))];
 
+    /// <summary>A list as Parse reads it back: "start:stop:count" for Linspace's values (three or more), else "a,b,c".</summary>
+    public static string Format(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        static string N(double v) => v.ToString(CultureInfo.InvariantCulture);
+        return values.Count >= 3 && values.SequenceEqual(Linspace(values[0], values[^1], values.Count))
+            ? $"{N(values[0])}:{N(values[^1])}:{values.Count}"
+            : string.Join(",", values.Select(N));
+    }
+
     /// <summary>Parses a list; throws FormatException naming the field and the rule.</summary>
     public static double[] Parse(string field, string text)
     {
