@@ -16,6 +16,7 @@ public static class AttackExperiment
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
+        ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
         var manifest = new RunManifest(outDir, "attack", config, device.Description);
         try
         {

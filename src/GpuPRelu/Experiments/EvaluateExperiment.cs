@@ -31,6 +31,7 @@ public static class EvaluateExperiment
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
+        ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
         var manifest = new RunManifest(outDir, "evaluate", config, device.Description);
         try
         {

@@ -41,9 +41,7 @@ public static class RealExperiment
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
-        var errors = config.Validate();
-        if (errors.Count > 0)
-            throw new ArgumentException(string.Join("; ", errors), nameof(config));
+        ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
         var manifest = new RunManifest(outDir, command, config, device.Description);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try

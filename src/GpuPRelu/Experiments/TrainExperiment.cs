@@ -27,6 +27,7 @@ public static class TrainExperiment
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
+        ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
         var plan = new TrainPlan(config);
         var manifest = new RunManifest(outDir, "train", config, device.Description);
         try
