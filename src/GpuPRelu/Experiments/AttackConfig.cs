@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using GpuPRelu.Attacks;
 using GpuPRelu.Models;
 
@@ -67,6 +68,10 @@ public sealed record AttackConfig
     /// <summary>True for a sequence of attacks (standard or a list), false for one attack alone.</summary>
     public bool IsSequence => Attacks.Count > 1;
 
+    // the parts shared with other configs, each validating itself (views: the fields and YAML keys stay flat)
+    [JsonIgnore] public SyntheticDataConfig SyntheticData => new(InputDim, Subclasses, PositiveSubclasses, [Alpha]);
+    [JsonIgnore] public AttackSweepConfig AttackSweep => new(Radii);
+
     /// <summary>Every rule the config breaks, naming the field.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -84,14 +89,7 @@ public sealed record AttackConfig
             e.Add($"restarts must be ≥ 1, got {Restarts}");
         if (Attacks.Contains(AttackKind.ApgdDlr) && Model is not null)
             e.Add("attack apgd-dlr needs ≥ 3 classes; the ideal classifiers F and F^(p) are binary (one output): use apgd-ce or pgd");
-        if (InputDim is < 1)
-            e.Add($"input_dim must be ≥ 1, got {InputDim}");
-        if (PositiveSubclasses < 1 || PositiveSubclasses >= Subclasses)
-            e.Add($"positive_subclasses must be ≥ 1 and < subclasses ({Subclasses}) so both classes exist, got {PositiveSubclasses}");
-        if (InputDim is { } d && d < Subclasses)
-            e.Add($"input_dim must be ≥ subclasses ({Subclasses}) for orthonormal centers, got {d}");
-        if (!(Alpha >= 0) || double.IsInfinity(Alpha))
-            e.Add($"alpha must be ≥ 0 and finite, got {Alpha}");
+        e.AddRange(SyntheticData.Validate());
         if (N < 1)
             e.Add($"n must be ≥ 1, got {N}");
         // synthetic test data is each network's own (Data null): a synthetic spec here sets a real-data field
@@ -105,12 +103,9 @@ public sealed record AttackConfig
         }
         if (NormalizeInput is not null && NetworkFile is null)
             e.Add("normalize_input applies to networks (--network) only");
-        foreach (var p in (P ?? []).Where(p => !(p >= 1) || double.IsInfinity(p)))
-            e.Add($"p must be ≥ 1 and finite, got {p}");
-        foreach (var r in Radii.Where(r => !(r >= 0) || double.IsInfinity(r)))
-            e.Add($"radii must be ≥ 0 and finite, got {r}");
-        if (Radii.Count == 0 || Radii.Zip(Radii.Skip(1)).Any(pair => pair.Second <= pair.First))
-            e.Add("radii must be a non-empty increasing list");
+        if (P is not null)
+            e.AddRange(ModelConfig.DegreeErrors(P));
+        e.AddRange(AttackSweep.Validate());
         if (IsApgd)
         {
             // binary models (the ideal classifiers) have two classes for APGD-T's targets; apgd-dlr's own rule is above

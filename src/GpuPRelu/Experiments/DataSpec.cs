@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using GpuPRelu.Data;
 using GpuPRelu.IO;
 
@@ -25,6 +26,10 @@ public sealed record DataSpec
     public double Alpha { get; init; } = 0.01;
     public int Seed { get; init; }
 
+    /// <summary>The synthetic source's data as its own part (a view: the fields and YAML keys stay flat); the input
+    /// dimension is the networks'.</summary>
+    [JsonIgnore] public SyntheticDataConfig SyntheticData => new(null, Subclasses, PositiveSubclasses, [Alpha]);
+
     /// <summary>Every rule this spec breaks, each naming the field (snake_case); empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -49,10 +54,7 @@ public sealed record DataSpec
         }
         if (Source == DataSourceKind.Synthetic)
         {
-            if (PositiveSubclasses < 1 || PositiveSubclasses >= Subclasses)
-                e.Add($"positive_subclasses must be in 1..subclasses − 1 ({Subclasses - 1}), got {PositiveSubclasses}");
-            if (!(Alpha >= 0) || double.IsInfinity(Alpha))
-                e.Add($"alpha must be ≥ 0 and finite, got {Alpha}");
+            e.AddRange(SyntheticData.Validate());
             if (Classes is not null and not 2)
                 e.Add($"classes must be 2 for synthetic data (two classes of subclasses), got {Classes}");
             if (Seed < 0)
