@@ -25,12 +25,8 @@ internal static class SweepCommand
         var output = new Option<string>("--out") { Description = "the sweep folder" };
         var resume = new Option<string?>("--resume") { Description = "continue the sweep in --out (or in the folder given here); a folder of another plan is refused", Arity = ArgumentArity.ZeroOrOne };
         var planOnly = new Option<bool>("--plan") { Description = "print the batches, networks, memory, flops and an estimated time (at a measured rate), and run nothing" };
-        var phases = new Option<string>("--phases") { Description = "train,alignment,attack,distance (train is required)", DefaultValueFactory = _ => "train,alignment,attack,distance" };
         var devices = new Option<string>("--devices", "--device") { Description = "auto, all (every CUDA device), or a list: cuda:0,cuda:2 | ilgpu-cpu:0,ilgpu-cpu:1 (one worker each)", DefaultValueFactory = _ => "auto" };
         var shard = new Option<string?>("--shard") { Description = "i/N: run a deterministic share of the batches (default from SLURM_ARRAY_TASK_ID, _MIN, _COUNT in a job array)" };
-        var maxNetworks = new Option<long>("--max-networks") { Description = "refuse grids of more networks", DefaultValueFactory = _ => 100_000 };
-        var allowLarge = new Option<bool>("--allow-large") { Description = "run a grid beyond --max-networks" };
-        var memory = new Option<long>("--batch-memory-mib") { Description = "device memory a batch may plan into (part of the plan: same on every shard)", DefaultValueFactory = _ => 8192 };
         var checkpointMinutes = new Option<double>("--checkpoint-minutes")
         {
             Description = "save each batch's training state into DIR/checkpoints every M minutes, at epoch ends (0: every epoch), so --resume continues a killed batch",
@@ -40,19 +36,16 @@ internal static class SweepCommand
         // the study's fields as flags (the same names as fig2's): each flag given sets its key to one value for every
         // network, over the preset or config file; --grid sweeps a key instead
         var settings = new ConfigOptions<StudyConfig>(StudyFields.All, configFile: false);
-        foreach (var o in new Option[] { config, preset, grid, output, resume, planOnly, phases, devices, shard, maxNetworks, allowLarge, memory, checkpointMinutes, rate })
+        foreach (var o in new Option[] { config, preset, grid, output, resume, planOnly, devices, shard, checkpointMinutes, rate })
             command.Options.Add(o);
+        var planning = new ConfigOptions<SweepOptions>(SweepFields.All, defaults: new SweepOptions(), configFile: false);
+        planning.AddTo(command);
         settings.AddTo(command);
 
         command.SetAction(parse =>
         {
-            var options = new SweepOptions
-            {
-                Phases = SweepOptions.ParsePhases(parse.GetValue(phases)!),
-                BatchMemoryMib = parse.GetValue(memory) is > 0 and var m ? m : throw new UsageException("batch-memory-mib must be ≥ 1"),
-                MaxNetworks = parse.GetValue(maxNetworks),
-                AllowLarge = parse.GetValue(allowLarge),
-            };
+            var options = planning.Build(parse, new SweepOptions(), null, null);
+            CommonOptions.Refuse(options.Validate());
             bool resuming = parse.GetResult(resume) is { Implicit: false };
             var dir = parse.GetValue(resume) ?? parse.GetValue(output);
             bool planOnlyRun = parse.GetValue(planOnly);

@@ -10,6 +10,11 @@ public static class FieldParsers
         int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
             ? v : throw new FormatException($"{field}: '{text}' is not an integer");
 
+    /// <summary>A 64-bit integer (a bound on networks, a memory size).</summary>
+    public static long LargeCount(string field, string text) =>
+        long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
+            ? v : throw new FormatException($"{field}: '{text}' is not an integer");
+
     /// <summary>A finite number.</summary>
     public static double Number(string field, string text) =>
         double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
