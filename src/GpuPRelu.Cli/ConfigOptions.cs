@@ -1,5 +1,5 @@
 using System.CommandLine;
-using GpuPRelu.Experiments;
+using GpuPRelu.Configs;
 using GpuPRelu.IO;
 
 namespace GpuPRelu.Cli;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GpuPRelu.Configs;
 using GpuPRelu.Experiments;
 
 namespace GpuPRelu.Cli.Commands;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GpuPRelu.Configs;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;
 using GpuPRelu.Sweeps;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GpuPRelu.Attacks;
+using GpuPRelu.Configs;
 using GpuPRelu.Data;
 using GpuPRelu.Devices;
 using GpuPRelu.IO;

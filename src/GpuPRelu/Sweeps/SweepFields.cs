@@ -1,6 +1,6 @@
 using System.Globalization;
-using GpuPRelu.Experiments;
-using static GpuPRelu.Experiments.FieldParsers;
+using GpuPRelu.Configs;
+using static GpuPRelu.Configs.FieldParsers;
 
 namespace GpuPRelu.Sweeps;
 

@@ -1,4 +1,4 @@
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>`gpuprelu evaluate`: the networks file, p and the input normalization when the file lacks them (a PyTorch
 /// state_dict) or to override it, the data, and whether to write every logit.</summary>

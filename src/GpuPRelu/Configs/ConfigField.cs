@@ -1,4 +1,4 @@
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>One settable field of a config: its flag name (kebab-case; the YAML key is the same words in snake_case),
 /// a description, whether it is a switch, and how a text value applies to the config.</summary>

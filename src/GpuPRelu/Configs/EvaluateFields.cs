@@ -1,6 +1,6 @@
-using static GpuPRelu.Experiments.FieldParsers;
+using static GpuPRelu.Configs.FieldParsers;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The fields of EvaluateConfig as flags and YAML keys: the networks file and how to read it, then the data's.</summary>
 public static class EvaluateFields

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using GpuPRelu.Attacks;
 using GpuPRelu.Models;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>What `gpuprelu attack` runs: the model (a networks file — ours or a PyTorch state dict — or the ideal classifiers
 /// F / F^(p) on the data's centers), the test data (synthetic: each network's own α and seed when its file records them;
@@ -31,7 +31,7 @@ public sealed record AttackConfig
     public AttackNorm Norm { get; init; } = AttackNorm.L2;
     /// <summary>The attack, or the sequence of attacks in order ([Standard]: AutoAttack's standard sequence).</summary>
     public IReadOnlyList<AttackKind> Attack { get; init; } = [AttackKind.Pgd];
-    public IReadOnlyList<double> Radii { get; init; } = Experiments.ValueList.Linspace(0, 1.5, 15);
+    public IReadOnlyList<double> Radii { get; init; } = ValueList.Linspace(0, 1.5, 15);
     public int? Steps { get; init; }
     public double? StepSize { get; init; }
     public int Restarts { get; init; } = 1;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using GpuPRelu.Data;
 using GpuPRelu.IO;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>Which real or synthetic samples a verb that reads networks (evaluate, attack) runs on. Samples = null takes
 /// all of an MNIST split or a feature table (synthetic: 1000). Classes = null follows the networks' outputs (2 for a

@@ -1,9 +1,9 @@
 using System.Globalization;
 using GpuPRelu.Attacks;
 using GpuPRelu.Models;
-using static GpuPRelu.Experiments.FieldParsers;
+using static GpuPRelu.Configs.FieldParsers;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The fields of AttackConfig as flags and YAML keys: the model, the synthetic test data, the attack, the
 /// evaluation's outputs, then the real data's fields (DataFields.Real; --data synthetic keeps AttackConfig.Data null).</summary>

@@ -1,4 +1,4 @@
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The engine's boundary check of a config: every *Experiment.Run refuses an invalid config the same way before
 /// any work and before writing into its output folder, so the engine is safe to call without the CLI.</summary>

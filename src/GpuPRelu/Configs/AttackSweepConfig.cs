@@ -1,4 +1,4 @@
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The radii an attack sweeps (StudyConfig, RealConfig, AttackConfig): increasing, each ≥ 0 and finite, in the
 /// norm of the attack.</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using GpuPRelu.Data;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The real-data study of the paper's §5.2 (Figure 3 on MNIST; Figure 4's shape on a feature table): one batch
 /// of p × repeats networks with the reference's MNIST model (center = mean training input, bias, Kaiming-uniform W,

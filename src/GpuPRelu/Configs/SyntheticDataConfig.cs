@@ -1,4 +1,4 @@
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The subclass data of docs/design.md §1 as a config sets it (TrainConfig, AttackConfig, DataSpec): D inputs
 /// (null: the networks'), K subclasses of which 1..K1 form the positive class, the intra-subclass std α (a grid, or one).</summary>

@@ -1,6 +1,6 @@
-using static GpuPRelu.Experiments.FieldParsers;
+using static GpuPRelu.Configs.FieldParsers;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The fields of StudyConfig as flags and YAML keys: every training field of TrainFields, then the study's own
 /// (attack sweep, distance estimate, dynamics, alignment thresholds).</summary>

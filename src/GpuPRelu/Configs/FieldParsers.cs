@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>Text → value conversions shared by flags and config files; every failure names the field and the rule.</summary>
 public static class FieldParsers

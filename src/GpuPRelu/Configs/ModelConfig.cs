@@ -1,4 +1,4 @@
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The networks a run trains as one batch (TrainConfig, RealConfig): the pReLU degrees p, each once (seeds or
 /// repeats give more networks of one p), and the hidden width h.</summary>

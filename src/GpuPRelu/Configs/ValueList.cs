@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>Lists of numbers as the CLI and the config files write them: "0.1,0.2,0.5" or "start:stop:count" for
 /// count evenly spaced values from start to stop inclusive (numpy's linspace).</summary>

@@ -1,8 +1,8 @@
 using System.Globalization;
 using GpuPRelu.Data;
-using static GpuPRelu.Experiments.FieldParsers;
+using static GpuPRelu.Configs.FieldParsers;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The fields of DataSpec as flags and YAML keys, for the verbs that read networks: `evaluate` takes them all,
 /// `attack` the real-data ones (its synthetic test sets are each network's own, set by its own fields).</summary>

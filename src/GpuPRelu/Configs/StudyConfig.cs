@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using GpuPRelu.Analysis;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The synthetic study of the paper's §5.1 (Fig. 2, and Fig. 5 with K 20, K1 8): train the grid α × seed × p,
 /// then the alignment of every network, the l2 PGD sweep on the networks of the smallest α, and the distance of every

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using GpuPRelu.Models;
 using GpuPRelu.Training;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>A synthetic training run: the data model, the grid p × α × seed (one network each), the network shape and
 /// the optimizer. Defaults are the paper's fig2 configuration (docs/design.md §2); YAML keys are the snake_case names.</summary>

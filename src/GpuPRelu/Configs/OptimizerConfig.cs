@@ -1,4 +1,4 @@
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>How a run trains (TrainConfig, RealConfig): the learning rate, the passes over the data, the mini-batch size
 /// and how often metrics are recorded.</summary>
