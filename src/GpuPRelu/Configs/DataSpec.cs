@@ -57,8 +57,7 @@ public sealed record DataSpec
             e.AddRange(SyntheticData.Validate());
             if (Classes is not null and not 2)
                 e.Add($"classes must be 2 for synthetic data (two classes of subclasses), got {Classes}");
-            if (Seed < 0)
-                e.Add($"seed must be ≥ 0, got {Seed}");
+            FieldParsers.NonNegative(e, "seed", Seed);
         }
         return e;
     }

@@ -46,4 +46,12 @@ public static class FieldParsers
         if (value < 1)
             errors.Add($"{name} must be ≥ 1, got {value}");
     }
+
+    /// <summary>Adds "name must be ≥ 0, got value" to `errors` when value &lt; 0.</summary>
+    public static void NonNegative(List<string> errors, string name, int value)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (value < 0)
+            errors.Add($"{name} must be ≥ 0, got {value}");
+    }
 }

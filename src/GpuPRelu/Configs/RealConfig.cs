@@ -85,8 +85,7 @@ public sealed record RealConfig
         e.AddRange(Optimization.Validate());
         e.AddRange(AttackSweep.Validate());
         FieldParsers.Positive(e, "repeats", Repeats);
-        if (Seed < 0)
-            e.Add($"seed must be ≥ 0, got {Seed}");
+        FieldParsers.NonNegative(e, "seed", Seed);
         FieldParsers.Positive(e, "rank_samples", RankSamples);
         FieldParsers.Positive(e, "attack_points", AttackPoints);
         FieldParsers.Positive(e, "attack_iterations", AttackIterations);

@@ -64,10 +64,8 @@ public sealed record StudyConfig
             e.Add($"pgd_points must be ≥ 1, got {PgdPoints}");
         else if (PgdPoints > Train.NTest)
             e.Add($"pgd_points must be ≤ n_test ({Train.NTest}), got {PgdPoints}");
-        if (PgdRestarts < 0)
-            e.Add($"pgd_restarts must be ≥ 0, got {PgdRestarts}");
-        if (Snapshots < 0)
-            e.Add($"snapshots must be ≥ 0, got {Snapshots}");
+        FieldParsers.NonNegative(e, "pgd_restarts", PgdRestarts);
+        FieldParsers.NonNegative(e, "snapshots", Snapshots);
         e.AddRange(Distance.Validate());
         e.AddRange(Alignment.Validate());
         return e;

@@ -51,8 +51,7 @@ public sealed record TrainConfig
         e.AddRange(Model.Validate());
         e.AddRange(Optimization.Validate());
         FieldParsers.Positive(e, "seeds", Seeds);
-        if (Seed < 0)
-            e.Add($"seed must be ≥ 0, got {Seed}");
+        FieldParsers.NonNegative(e, "seed", Seed);
         FieldParsers.Positive(e, "n_train", NTrain);
         FieldParsers.Positive(e, "n_test", NTest);
         if (!(InitScale > 0) || double.IsInfinity(InitScale))
