@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GpuPRelu.Configs;
 using GpuPRelu.Experiments;
 
 namespace GpuPRelu.Cli.Commands;

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using GpuPRelu.Configs;
 using GpuPRelu.Devices;
+using GpuPRelu.Experiments;
 using GpuPRelu.Sweeps;
 
 namespace GpuPRelu.Cli.Commands;
@@ -24,32 +26,27 @@ internal static class SweepCommand
         var output = new Option<string>("--out") { Description = "the sweep folder" };
         var resume = new Option<string?>("--resume") { Description = "continue the sweep in --out (or in the folder given here); a folder of another plan is refused", Arity = ArgumentArity.ZeroOrOne };
         var planOnly = new Option<bool>("--plan") { Description = "print the batches, networks, memory, flops and an estimated time (at a measured rate), and run nothing" };
-        var phases = new Option<string>("--phases") { Description = "train,alignment,attack,distance (train is required)", DefaultValueFactory = _ => "train,alignment,attack,distance" };
         var devices = new Option<string>("--devices", "--device") { Description = "auto, all (every CUDA device), or a list: cuda:0,cuda:2 | ilgpu-cpu:0,ilgpu-cpu:1 (one worker each)", DefaultValueFactory = _ => "auto" };
         var shard = new Option<string?>("--shard") { Description = "i/N: run a deterministic share of the batches (default from SLURM_ARRAY_TASK_ID, _MIN, _COUNT in a job array)" };
-        var maxNetworks = new Option<long>("--max-networks") { Description = "refuse grids of more networks", DefaultValueFactory = _ => 100_000 };
-        var allowLarge = new Option<bool>("--allow-large") { Description = "run a grid beyond --max-networks" };
-        var memory = new Option<long>("--batch-memory-mib") { Description = "device memory a batch may plan into (part of the plan: same on every shard)", DefaultValueFactory = _ => 8192 };
         var checkpointMinutes = new Option<double>("--checkpoint-minutes")
         {
             Description = "save each batch's training state into DIR/checkpoints every M minutes, at epoch ends (0: every epoch), so --resume continues a killed batch",
             DefaultValueFactory = _ => 10,
         };
         var rate = new Option<double?>("--rate") { Description = "GFLOP/s per device for --plan's estimate (default: measured on the first device)" };
-        var settings = new SpecOptions();
-        foreach (var o in new Option[] { config, preset, grid, output, resume, planOnly, phases, devices, shard, maxNetworks, allowLarge, memory, checkpointMinutes, rate })
+        // the study's fields as flags (the same names as fig2's): each flag given sets its key to one value for every
+        // network, over the preset or config file; --grid sweeps a key instead
+        var settings = new ConfigOptions<StudyConfig>(StudyFields.All, configFile: false);
+        foreach (var o in new Option[] { config, preset, grid, output, resume, planOnly, devices, shard, checkpointMinutes, rate })
             command.Options.Add(o);
+        var planning = new ConfigOptions<SweepOptions>(SweepFields.All, defaults: new SweepOptions(), configFile: false);
+        planning.AddTo(command);
         settings.AddTo(command);
 
         command.SetAction(parse =>
         {
-            var options = new SweepOptions
-            {
-                Phases = SweepOptions.ParsePhases(parse.GetValue(phases)!),
-                BatchMemoryMib = parse.GetValue(memory) is > 0 and var m ? m : throw new UsageException("batch-memory-mib must be ≥ 1"),
-                MaxNetworks = parse.GetValue(maxNetworks),
-                AllowLarge = parse.GetValue(allowLarge),
-            };
+            var options = planning.Build(parse, new SweepOptions(), null, null);
+            CommonOptions.Refuse(options.Validate());
             bool resuming = parse.GetResult(resume) is { Implicit: false };
             var dir = parse.GetValue(resume) ?? parse.GetValue(output);
             bool planOnlyRun = parse.GetValue(planOnly);
@@ -95,7 +92,7 @@ internal static class SweepCommand
     }
 
     // the preset or config file, then the grid flags and the study flags
-    private static SweepSpec Spec(ParseResult parse, Option<FileInfo> config, Option<string> preset, Option<string[]> grid, SpecOptions settings)
+    private static SweepSpec Spec(ParseResult parse, Option<FileInfo> config, Option<string> preset, Option<string[]> grid, ConfigOptions<StudyConfig> settings)
     {
         var file = parse.GetValue(config);
         var name = parse.GetValue(preset);
@@ -122,7 +119,9 @@ internal static class SweepCommand
                 throw new UsageException($"grid: key '{key}' is given twice");
             spec = spec.WithAxis(key, values);
         }
-        return settings.Apply(parse, spec);
+        foreach (var (field, text) in settings.Given(parse))
+            spec = spec.WithSetting(field.Key, text);
+        return spec;
     }
 
     private static double Measure(DeviceSpec spec)

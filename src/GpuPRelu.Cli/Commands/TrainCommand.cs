@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.CommandLine;
+using GpuPRelu.Configs;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;
 using GpuPRelu.IO;

@@ -1,4 +1,4 @@
-using GpuPRelu.Experiments;
+using GpuPRelu.Configs;
 
 namespace GpuPRelu.Bench;
 

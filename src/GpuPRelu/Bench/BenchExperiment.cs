@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using GpuPRelu.Analysis;
 using GpuPRelu.Attacks;
+using GpuPRelu.Configs;
 using GpuPRelu.Data;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;

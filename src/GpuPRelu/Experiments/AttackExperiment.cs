@@ -1,5 +1,6 @@
 using System.Globalization;
 using GpuPRelu.Attacks;
+using GpuPRelu.Configs;
 using GpuPRelu.Data;
 using GpuPRelu.Devices;
 using GpuPRelu.IO;
@@ -16,6 +17,7 @@ public static class AttackExperiment
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
+        ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
         return ExperimentRun.Execute("attack", config, device, outDir, run =>
         {
             var (shape, theta, centers, infos, names, imported) = Models(config);

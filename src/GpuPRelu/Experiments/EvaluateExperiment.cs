@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using GpuPRelu.Analysis;
+using GpuPRelu.Configs;
 using GpuPRelu.Data;
 using GpuPRelu.Devices;
 using GpuPRelu.IO;
@@ -31,6 +32,7 @@ public static class EvaluateExperiment
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
+        ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
         return ExperimentRun.Execute("evaluate", config, device, outDir, run =>
         {
             var (networks, data) = inputs ?? Load(config);

@@ -1,4 +1,5 @@
 using GpuPRelu.Attacks;
+using GpuPRelu.Configs;
 using GpuPRelu.Data;
 using GpuPRelu.IO;
 using GpuPRelu.Models;
@@ -14,15 +15,15 @@ internal static class EvaluationRunner
         IReadOnlyList<string> names, string outDir, Action<string>? log)
     {
         bool examples = c.PerPoint || c.SaveAdversarial;
-        if (net.Shape.Outputs == 1 && c.Attacks.Contains("apgd-t"))
+        if (net.Shape.Outputs == 1 && c.Attacks.Contains(AttackKind.ApgdT))
             log?.Invoke("one output: apgd-t ascends the margin loss −y·f towards the other class (AutoAttack's targeted DLR needs ≥ 4 classes), one target");
-        else if (net.Shape.Outputs is 2 or 3 && c.Attacks.Contains("apgd-t"))
+        else if (net.Shape.Outputs is 2 or 3 && c.Attacks.Contains(AttackKind.ApgdT))
         {
             log?.Invoke(net.Shape.Outputs == 2
                 ? "two classes: apgd-t ascends the margin loss f_t − f_y (AutoAttack's targeted DLR needs ≥ 4 classes), one target"
                 : "three classes: apgd-t's DLR denominator is f_π1 − f_π3 (AutoAttack's needs a fourth logit)");
         }
-        var attacks = c.Attacks.Select(name => (name, Member(c, net, points, name, examples))).ToList();
+        var attacks = c.Attacks.Select(kind => (AttackNames.Name(kind), Member(c, net, points, kind, examples))).ToList();
         var steps = Evaluation.Run(attacks, log);
         if (examples)
         {
@@ -37,18 +38,18 @@ internal static class EvaluationRunner
 
     /// <summary>The name robust_accuracy.csv gives the whole sequence: standard, or the list joined by '+'.</summary>
     public static string EnsembleName(AttackConfig c) =>
-        c.Attack == "standard" ? "standard" : string.Join("+", c.Attacks);
+        c.IsStandard ? "standard" : string.Join("+", c.Attacks.Select(AttackNames.Name));
 
-    private static Func<bool[][][]?, AttackOutcome> Member(AttackConfig c, NetworkBatch net, IReadOnlyList<DataSet> points, string name, bool examples)
+    private static Func<bool[][][]?, AttackOutcome> Member(AttackConfig c, NetworkBatch net, IReadOnlyList<DataSet> points, AttackKind kind, bool examples)
     {
-        if (name == "square")
+        if (kind == AttackKind.Square)
             return before => Square.RunOn(net, points, c.Radii, c.ToSquare(), before, examples);
-        var loss = name switch
+        var loss = kind switch
         {
-            "apgd-ce" => ApgdLoss.CrossEntropy,
-            "apgd-dlr" => ApgdLoss.Dlr,
-            "apgd-t" => ApgdLoss.TargetedDlr,
-            _ => throw new ArgumentException($"attack {name} cannot run in an evaluation", nameof(name)),
+            AttackKind.ApgdCe => ApgdLoss.CrossEntropy,
+            AttackKind.ApgdDlr => ApgdLoss.Dlr,
+            AttackKind.ApgdT => ApgdLoss.TargetedDlr,
+            _ => throw new ArgumentException($"attack {AttackNames.Name(kind)} cannot run in an evaluation", nameof(kind)),
         };
         return before => Apgd.RunOn(net, points, c.Radii, c.ToApgd(loss), before, examples);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GpuPRelu.Configs;
 using GpuPRelu.Data;
 using GpuPRelu.IO;
 

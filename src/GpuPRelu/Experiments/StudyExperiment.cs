@@ -1,6 +1,7 @@
 using System.Globalization;
 using GpuPRelu.Analysis;
 using GpuPRelu.Attacks;
+using GpuPRelu.Configs;
 using GpuPRelu.Data;
 using GpuPRelu.Devices;
 using GpuPRelu.IO;
@@ -34,9 +35,7 @@ public static class StudyExperiment
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
-        var errors = config.Validate();
-        if (errors.Count > 0)
-            throw new ArgumentException(string.Join("; ", errors), nameof(config));
+        ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
         return ExperimentRun.Execute(command, config, device, outDir, run =>
         {
             var c = config.Train;

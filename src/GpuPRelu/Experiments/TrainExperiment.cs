@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuPRelu.Configs;
 using GpuPRelu.Data;
 using GpuPRelu.Devices;
 using GpuPRelu.IO;
@@ -27,6 +28,7 @@ public static class TrainExperiment
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
+        ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
         var plan = new TrainPlan(config);
         return ExperimentRun.Execute("train", config, device, outDir, run =>
         {

@@ -1,3 +1,4 @@
+using GpuPRelu.Configs;
 using GpuPRelu.Data;
 using GpuPRelu.Kernels;
 using GpuPRelu.Models;

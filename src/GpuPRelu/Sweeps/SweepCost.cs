@@ -1,5 +1,5 @@
+using GpuPRelu.Configs;
 using GpuPRelu.Devices;
-using GpuPRelu.Experiments;
 using GpuPRelu.Kernels;
 using GpuPRelu.Training;
 

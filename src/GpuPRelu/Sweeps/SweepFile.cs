@@ -1,6 +1,5 @@
 using System.Globalization;
-using GpuPRelu.Experiments;
-using GpuPRelu.IO;
+using GpuPRelu.Configs;
 using YamlDotNet.RepresentationModel;
 
 namespace GpuPRelu.Sweeps;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuPRelu.Configs;
 using GpuPRelu.Experiments;
 
 namespace GpuPRelu.Sweeps;

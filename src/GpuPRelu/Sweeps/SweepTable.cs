@@ -4,6 +4,7 @@ using CsvHelper;
 using CsvHelper.Configuration;
 using GpuPRelu.Analysis;
 using GpuPRelu.Attacks;
+using GpuPRelu.Configs;
 using GpuPRelu.Experiments;
 using GpuPRelu.IO;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuPRelu.Configs;
 using GpuPRelu.IO;
 using GpuPRelu.Tests.Fixtures;
 using Xunit;
@@ -111,7 +112,7 @@ public sealed class BadInputTests : IDisposable
     {
         // 15 networks × (1000 × 2000 + 2000) floats = 0.112 GiB of parameters; 5 sets × 20000 × 1000 floats = 0.373 GiB of
         // training and as much of test data; 15 × 1000 floats of centers: 0.857 GiB in all
-        var config = new Experiments.TrainConfig { P = [1, 3, 5], Seeds = 5, Alpha = [0.1] };
+        var config = new Configs.TrainConfig { P = [1, 3, 5], Seeds = 5, Alpha = [0.1] };
         var line = Assert.Single(config.HostMemoryErrors(budget: 800L << 20));
         Assert.Contains("15 networks of input_dim 1000, width 2000", line, StringComparison.Ordinal);
         Assert.Contains("needs 0.857 GiB of host memory (the parameters 0.112 GiB, each training set × 5 0.373 GiB", line, StringComparison.Ordinal);

@@ -3,7 +3,6 @@ using System.Globalization;
 using GpuPRelu.Cli;
 using GpuPRelu.Cli.Commands;
 using GpuPRelu.Data;
-using GpuPRelu.IO;
 using GpuPRelu.Tests.Fixtures;
 using GpuPRelu.Tests.Reference.Interop;
 using Xunit;

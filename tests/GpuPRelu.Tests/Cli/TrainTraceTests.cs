@@ -1,3 +1,4 @@
+using GpuPRelu.Configs;
 using GpuPRelu.Experiments;
 using GpuPRelu.IO;
 using GpuPRelu.Models;

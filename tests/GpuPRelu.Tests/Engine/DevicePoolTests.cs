@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GpuPRelu.Configs;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;
 using GpuPRelu.Models;

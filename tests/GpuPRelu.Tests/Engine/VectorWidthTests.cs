@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using GpuPRelu.Analysis;
 using GpuPRelu.Attacks;
+using GpuPRelu.Configs;
 using GpuPRelu.Data;
 using GpuPRelu.Devices.Managed;
 using GpuPRelu.Tests.Fixtures;
@@ -46,7 +47,7 @@ public sealed class VectorWidthTests(DeviceFixture devices)
         }
     }
 
-    private (float[] Theta, string[] Metrics, string Robust, double[] Distance) RunAll(Experiments.TrainConfig config)
+    private (float[] Theta, string[] Metrics, string Robust, double[] Distance) RunAll(Configs.TrainConfig config)
     {
         using var run = new SyntheticRun(devices.Get("cpu"), config);
         var metrics = run.Train();

@@ -1,4 +1,5 @@
 using GpuPRelu.Analysis;
+using GpuPRelu.Configs;
 using GpuPRelu.Data;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;

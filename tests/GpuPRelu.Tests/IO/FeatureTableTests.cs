@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using GpuPRelu.Data;
 using GpuPRelu.IO;
 using GpuPRelu.Tests.Fixtures;
 using Xunit;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using GpuPRelu.Configs;
+using GpuPRelu.Data;
 using GpuPRelu.Experiments;
 using GpuPRelu.IO;
 using GpuPRelu.Tests.Fixtures;

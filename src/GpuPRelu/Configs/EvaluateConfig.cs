@@ -1,4 +1,4 @@
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>`gpuprelu evaluate`: the networks file, p and the input normalization when the file lacks them (a PyTorch
 /// state_dict) or to override it, the data, and whether to write every logit.</summary>
@@ -18,10 +18,8 @@ public sealed record EvaluateConfig
             e.Add("network: give the networks file (--network FILE.safetensors)");
         else if (IO.InputFile.Problem("network", Network) is { } problem)
             e.Add(problem);
-        if (P is { Count: 0 })
-            e.Add("p must list at least one value");
-        foreach (var p in (P ?? []).Where(p => !(p >= 1) || double.IsInfinity(p)))
-            e.Add($"p must be ≥ 1 and finite, got {p}");
+        if (P is not null)
+            e.AddRange(ModelConfig.DegreeErrors(P));
         e.AddRange(Data.Validate());
         return e;
     }

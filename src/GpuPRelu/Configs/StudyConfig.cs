@@ -1,6 +1,7 @@
+using System.Text.Json.Serialization;
 using GpuPRelu.Analysis;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The synthetic study of the paper's §5.1 (Fig. 2, and Fig. 5 with K 20, K1 8): train the grid α × seed × p,
 /// then the alignment of every network, the l2 PGD sweep on the networks of the smallest α, and the distance of every
@@ -40,6 +41,10 @@ public sealed record StudyConfig
         Steps = DistSteps, Starts = DistStarts, Repeats = DistRepeats, StepSize = DistStepSize, ScaleSamples = DistScaleSamples,
     };
 
+    /// <summary>The radii of the PGD sweep as their own part (a view, left out of the JSON: a sweep network's id is the
+    /// hash of this record's JSON).</summary>
+    [JsonIgnore] public AttackSweepConfig AttackSweep => new(Radii);
+
     public AlignmentOptions Alignment => new() { DominantFraction = DominantFraction, AlignCosine = AlignCosine };
 
     /// <summary>Every rule this config breaks, each naming the field (snake_case) and the rule; empty when valid.</summary>
@@ -50,10 +55,7 @@ public sealed record StudyConfig
             e.Add("loss must be exp or logistic: the study compares binary networks f with F and F^(p)");
         if (Train.Alpha.Zip(Train.Alpha.Skip(1)).Any(pair => pair.Second <= pair.First))
             e.Add("alpha must be increasing (the study's α axis)");
-        foreach (var r in Radii.Where(r => !(r >= 0) || double.IsInfinity(r)))
-            e.Add($"radii must be ≥ 0 and finite, got {r}");
-        if (Radii.Count == 0 || Radii.Zip(Radii.Skip(1)).Any(pair => pair.Second <= pair.First))
-            e.Add("radii must be a non-empty increasing list");
+        e.AddRange(AttackSweep.Validate());
         if (PgdSteps < 1)
             e.Add($"pgd_steps must be ≥ 1, got {PgdSteps}");
         if (!(PgdStepSize > 0) || double.IsInfinity(PgdStepSize))
@@ -62,10 +64,8 @@ public sealed record StudyConfig
             e.Add($"pgd_points must be ≥ 1, got {PgdPoints}");
         else if (PgdPoints > Train.NTest)
             e.Add($"pgd_points must be ≤ n_test ({Train.NTest}), got {PgdPoints}");
-        if (PgdRestarts < 0)
-            e.Add($"pgd_restarts must be ≥ 0, got {PgdRestarts}");
-        if (Snapshots < 0)
-            e.Add($"snapshots must be ≥ 0, got {Snapshots}");
+        FieldParsers.NonNegative(e, "pgd_restarts", PgdRestarts);
+        FieldParsers.NonNegative(e, "snapshots", Snapshots);
         e.AddRange(Distance.Validate());
         e.AddRange(Alignment.Validate());
         return e;

@@ -1,7 +1,8 @@
+using System.Text.Json.Serialization;
 using GpuPRelu.Attacks;
 using GpuPRelu.Models;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>What `gpuprelu attack` runs: the model (a networks file — ours or a PyTorch state dict — or the ideal classifiers
 /// F / F^(p) on the data's centers), the test data (synthetic: each network's own α and seed when its file records them;
@@ -28,8 +29,9 @@ public sealed record AttackConfig
     public int Seed { get; init; }
     public int N { get; init; } = 1000;
     public AttackNorm Norm { get; init; } = AttackNorm.L2;
-    public string Attack { get; init; } = "pgd";
-    public IReadOnlyList<double> Radii { get; init; } = Experiments.ValueList.Linspace(0, 1.5, 15);
+    /// <summary>The attack, or the sequence of attacks in order ([Standard]: AutoAttack's standard sequence).</summary>
+    public IReadOnlyList<AttackKind> Attack { get; init; } = [AttackKind.Pgd];
+    public IReadOnlyList<double> Radii { get; init; } = ValueList.Linspace(0, 1.5, 15);
     public int? Steps { get; init; }
     public double? StepSize { get; init; }
     public int Restarts { get; init; } = 1;
@@ -51,17 +53,24 @@ public sealed record AttackConfig
     public bool SaveAdversarial { get; init; }
 
     /// <summary>The attacks that run alone or in an evaluation (pgd runs alone).</summary>
-    public static readonly string[] EvaluationAttacks = ["apgd-ce", "apgd-dlr", "apgd-t", "square"];
+    public static readonly AttackKind[] EvaluationAttacks = [AttackKind.ApgdCe, AttackKind.ApgdDlr, AttackKind.ApgdT, AttackKind.Square];
 
     /// <summary>AutoAttack's standard sequence (docs/attacks.md §9.1) as far as it is implemented: APGD-CE, APGD-T,
     /// Square (FAB-T, its third attack, is not implemented yet).</summary>
-    public static readonly string[] Standard = ["apgd-ce", "apgd-t", "square"];
+    public static readonly AttackKind[] Standard = [AttackKind.ApgdCe, AttackKind.ApgdT, AttackKind.Square];
 
-    /// <summary>The attacks in order: `standard`, a comma list, or one attack.</summary>
-    public IReadOnlyList<string> Attacks => Attack == "standard" ? Standard : [.. Attack.Split(',').Select(a => a.Trim())];
+    /// <summary>The attacks in order: the standard sequence, a list, or one attack.</summary>
+    public IReadOnlyList<AttackKind> Attacks => IsStandard ? Standard : Attack;
+
+    /// <summary>True for AutoAttack's standard sequence (named "standard" in robust_accuracy.csv).</summary>
+    public bool IsStandard => Attack is [AttackKind.Standard];
 
     /// <summary>True for a sequence of attacks (standard or a list), false for one attack alone.</summary>
     public bool IsSequence => Attacks.Count > 1;
+
+    // the parts shared with other configs, each validating itself (views: the fields and YAML keys stay flat)
+    [JsonIgnore] public SyntheticDataConfig SyntheticData => new(InputDim, Subclasses, PositiveSubclasses, [Alpha]);
+    [JsonIgnore] public AttackSweepConfig AttackSweep => new(Radii);
 
     /// <summary>Every rule the config breaks, naming the field.</summary>
     public IReadOnlyList<string> Validate()
@@ -78,37 +87,32 @@ public sealed record AttackConfig
             e.Add($"restarts applies to apgd-ce and apgd-dlr only (pgd starts at the clean point), got {Restarts}");
         if (Restarts < 1)
             e.Add($"restarts must be ≥ 1, got {Restarts}");
-        if (Attacks.Contains("apgd-dlr") && Model is not null)
+        if (Attacks.Contains(AttackKind.ApgdDlr) && Model is not null)
             e.Add("attack apgd-dlr needs ≥ 3 classes; the ideal classifiers F and F^(p) are binary (one output): use apgd-ce or pgd");
-        if (InputDim is < 1)
-            e.Add($"input_dim must be ≥ 1, got {InputDim}");
-        if (PositiveSubclasses < 1 || PositiveSubclasses >= Subclasses)
-            e.Add($"positive_subclasses must be ≥ 1 and < subclasses ({Subclasses}) so both classes exist, got {PositiveSubclasses}");
-        if (InputDim is { } d && d < Subclasses)
-            e.Add($"input_dim must be ≥ subclasses ({Subclasses}) for orthonormal centers, got {d}");
-        if (!(Alpha >= 0) || double.IsInfinity(Alpha))
-            e.Add($"alpha must be ≥ 0 and finite, got {Alpha}");
+        e.AddRange(SyntheticData.Validate());
         if (N < 1)
             e.Add($"n must be ≥ 1, got {N}");
-        if (Data is not null && NetworkFile is null)
-            e.Add($"data {DataSpec.Name(Data.Source)} needs a network (--network): the ideal classifiers F and F^(p) live on synthetic data");
-        if (Data is not null)
+        // synthetic test data is each network's own (Data null): a synthetic spec here sets a real-data field
+        if (Data is { Source: DataSourceKind.Synthetic })
+            e.Add("split, classes, data_dir, pixel_divisor, features, labels, label_column and layer_norm apply to --data mnist or features");
+        else if (Data is not null)
+        {
+            if (NetworkFile is null)
+                e.Add($"data {DataSpec.Name(Data.Source)} needs a network (--network): the ideal classifiers F and F^(p) live on synthetic data");
             e.AddRange(Data.Validate());
+        }
         if (NormalizeInput is not null && NetworkFile is null)
             e.Add("normalize_input applies to networks (--network) only");
-        foreach (var p in (P ?? []).Where(p => !(p >= 1) || double.IsInfinity(p)))
-            e.Add($"p must be ≥ 1 and finite, got {p}");
-        foreach (var r in Radii.Where(r => !(r >= 0) || double.IsInfinity(r)))
-            e.Add($"radii must be ≥ 0 and finite, got {r}");
-        if (Radii.Count == 0 || Radii.Zip(Radii.Skip(1)).Any(pair => pair.Second <= pair.First))
-            e.Add("radii must be a non-empty increasing list");
+        if (P is not null)
+            e.AddRange(ModelConfig.DegreeErrors(P));
+        e.AddRange(AttackSweep.Validate());
         if (IsApgd)
         {
             // binary models (the ideal classifiers) have two classes for APGD-T's targets; apgd-dlr's own rule is above
             foreach (var loss in ApgdLosses())
                 e.AddRange(ToApgd(loss).Validate(loss != ApgdLoss.TargetedDlr ? 3 : Model is not null ? 2 : int.MaxValue));
         }
-        else if (Attacks.All(a => a == "pgd"))
+        else if (Attacks.All(a => a == AttackKind.Pgd))
             e.AddRange(ToPgd(Training.LossKind.Exp).Validate());
         if (Model is not null && e.Count == 0)
             e.AddRange(HostMemoryErrors(Model == IdealKind.F ? 1 : P?.Count ?? 1, InputDim ?? 100));
@@ -120,37 +124,36 @@ public sealed record AttackConfig
     {
         var e = new List<string>();
         var list = Attacks;
-        foreach (var a in list.Where(a => a != "pgd" && !EvaluationAttacks.Contains(a)))
-        {
-            e.Add(a == "fab-t"
-                ? "attack fab-t is not implemented yet (standard runs apgd-ce, apgd-t, square)"
-                : $"attack must be pgd, apgd-ce, apgd-dlr, apgd-t, square, standard or a comma list of apgd-ce, apgd-dlr, apgd-t, square; got {a}");
-        }
-        if (list.Count > 1 && list.Contains("pgd"))
+        // the names parse to attacks (AttackNames.Parse); what is left is standard inside a list, or no attack
+        if (list.Count == 0)
+            e.Add("attack must name at least one attack");
+        foreach (var a in list.Where(a => a != AttackKind.Pgd && !EvaluationAttacks.Contains(a)))
+            e.Add($"attack must be pgd, apgd-ce, apgd-dlr, apgd-t, square, standard or a comma list of apgd-ce, apgd-dlr, apgd-t, square; got {AttackNames.Name(a)}");
+        if (list.Count > 1 && list.Contains(AttackKind.Pgd))
             e.Add("attack pgd runs alone (the paper's attack); lists take apgd-ce, apgd-dlr, apgd-t and square");
         if (list.Distinct().Count() < list.Count)
-            e.Add($"attack lists each attack once, got {Attack}");
-        if (Targets is not null && !list.Contains("apgd-t"))
+            e.Add($"attack lists each attack once, got {string.Join(",", Attack.Select(AttackNames.Name))}");
+        if (Targets is not null && !list.Contains(AttackKind.ApgdT))
             e.Add("targets applies to apgd-t (and standard) only");
-        if (Queries is not null && !list.Contains("square"))
+        if (Queries is not null && !list.Contains(AttackKind.Square))
             e.Add("queries applies to square (and standard) only");
         // a network file's D is checked against Square's layout in ValidateModel
-        if (list.Contains("square"))
+        if (list.Contains(AttackKind.Square))
             e.AddRange(ToSquare().Validate(Model is not null ? InputDim ?? 100 : 25));
-        if ((PerPoint || SaveAdversarial) && list.Contains("pgd"))
+        if ((PerPoint || SaveAdversarial) && list.Contains(AttackKind.Pgd))
             e.Add("per_point and save_adversarial need the APGD or Square attacks (pgd keeps no examples)");
         return e;
     }
 
     /// <summary>True when no attack is pgd: APGD and Square, alone or in a sequence.</summary>
-    public bool IsApgd => !Attacks.Contains("pgd");
+    public bool IsApgd => !Attacks.Contains(AttackKind.Pgd);
 
     /// <summary>The APGD losses of the attack list.</summary>
     public IEnumerable<ApgdLoss> ApgdLosses() => Attacks.Select(a => a switch
     {
-        "apgd-ce" => ApgdLoss.CrossEntropy,
-        "apgd-dlr" => ApgdLoss.Dlr,
-        "apgd-t" => ApgdLoss.TargetedDlr,
+        AttackKind.ApgdCe => ApgdLoss.CrossEntropy,
+        AttackKind.ApgdDlr => ApgdLoss.Dlr,
+        AttackKind.ApgdT => ApgdLoss.TargetedDlr,
         _ => (ApgdLoss?)null,
     }).OfType<ApgdLoss>();
 
@@ -187,7 +190,7 @@ public sealed record AttackConfig
         int classes = Math.Max(2, shape.Outputs);
         foreach (var loss in ApgdLosses())
             e.AddRange(ToApgd(loss).Validate(classes).Where(m => m.Contains("classes", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
-        if (Attacks.Contains("square"))
+        if (Attacks.Contains(AttackKind.Square))
             e.AddRange(ToSquare().Validate(shape.Inputs).Where(m => m.Contains("lays out", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
         return e;
     }

@@ -1,6 +1,6 @@
-using static GpuPRelu.Experiments.FieldParsers;
+using static GpuPRelu.Configs.FieldParsers;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The fields of StudyConfig as flags and YAML keys: every training field of TrainFields, then the study's own
 /// (attack sweep, distance estimate, dynamics, alignment thresholds).</summary>
@@ -31,8 +31,7 @@ public static class StudyFields
     /// <summary>Every field: the training fields (applied to StudyConfig.Train), then the study's own.</summary>
     public static IReadOnlyList<ConfigField<StudyConfig>> All { get; } =
     [
-        .. TrainFields.All.Select(f => new ConfigField<StudyConfig>(f.Flag, f.Description, f.IsSwitch,
-            (c, v) => c with { Train = f.Apply(c.Train, v) })),
+        .. TrainFields.All.Select(f => f.Lift<StudyConfig>(c => c.Train, (c, t) => c with { Train = t })),
         .. Own,
     ];
 
@@ -40,7 +39,6 @@ public static class StudyFields
     /// verbs; the study's own values are checked and then left aside.</summary>
     public static IReadOnlyList<ConfigField<TrainConfig>> TrainFileKeys { get; } =
     [
-        .. All.Select(f => new ConfigField<TrainConfig>(f.Flag, f.Description, f.IsSwitch,
-            (c, v) => f.Apply(new StudyConfig { Train = c }, v).Train)),
+        .. All.Select(f => f.Lift<TrainConfig>(c => new StudyConfig { Train = c }, (_, s) => s.Train)),
     ];
 }

@@ -1,4 +1,4 @@
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>Where the samples of an evaluation or attack come from.</summary>
 public enum DataSourceKind

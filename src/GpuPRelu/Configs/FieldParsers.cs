@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>Text → value conversions shared by flags and config files; every failure names the field and the rule.</summary>
 public static class FieldParsers
@@ -8,6 +8,11 @@ public static class FieldParsers
     /// <summary>An integer (a size, a count, a seed).</summary>
     public static int Count(string field, string text) =>
         int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
+            ? v : throw new FormatException($"{field}: '{text}' is not an integer");
+
+    /// <summary>A 64-bit integer (a bound on networks, a memory size).</summary>
+    public static long LargeCount(string field, string text) =>
+        long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
             ? v : throw new FormatException($"{field}: '{text}' is not an integer");
 
     /// <summary>A finite number.</summary>
@@ -40,5 +45,13 @@ public static class FieldParsers
         ArgumentNullException.ThrowIfNull(errors);
         if (value < 1)
             errors.Add($"{name} must be ≥ 1, got {value}");
+    }
+
+    /// <summary>Adds "name must be ≥ 0, got value" to `errors` when value &lt; 0.</summary>
+    public static void NonNegative(List<string> errors, string name, int value)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (value < 0)
+            errors.Add($"{name} must be ≥ 0, got {value}");
     }
 }

@@ -1,6 +1,7 @@
+using System.Text.Json.Serialization;
 using GpuPRelu.Data;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The real-data study of the paper's §5.2 (Figure 3 on MNIST; Figure 4's shape on a feature table): one batch
 /// of p × repeats networks with the reference's MNIST model (center = mean training input, bias, Kaiming-uniform W,
@@ -67,6 +68,11 @@ public sealed record RealConfig
     /// <summary>The box of the attacks: pixels stay in [0, 1] on MNIST; a feature space has none.</summary>
     public (double Lo, double Hi)? Box => Source == DataSourceKind.Mnist ? (0, 255 / PixelDivisor) : null;
 
+    // the parts shared with other configs, each validating itself (views: the fields and YAML keys stay flat)
+    [JsonIgnore] public ModelConfig Model => new(P, Width);
+    [JsonIgnore] public OptimizerConfig Optimization => new(Lr, Epochs, BatchSize, LogEvery);
+    [JsonIgnore] public AttackSweepConfig AttackSweep => new(Radii);
+
     /// <summary>Every rule this config breaks, each naming the field (snake_case) and the rule; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -75,29 +81,15 @@ public sealed record RealConfig
             e.Add($"classes must be 2..10 for mnist (labels are digits mod classes), got {Classes}");
         if (Source == DataSourceKind.Features && Classes is < 2)
             e.Add($"classes must be ≥ 2, got {Classes}");
-        if (P.Count == 0)
-            e.Add("p must list at least one value");
-        foreach (var p in P.Where(p => !(p >= 1) || double.IsInfinity(p)))
-            e.Add($"p must be ≥ 1 and finite, got {p}");
-        if (P.Distinct().Count() != P.Count)
-            e.Add("p must not repeat a value (use repeats)");
+        e.AddRange(Model.Validate());
+        e.AddRange(Optimization.Validate());
+        e.AddRange(AttackSweep.Validate());
         FieldParsers.Positive(e, "repeats", Repeats);
-        if (Seed < 0)
-            e.Add($"seed must be ≥ 0, got {Seed}");
-        FieldParsers.Positive(e, "width", Width);
-        FieldParsers.Positive(e, "epochs", Epochs);
-        FieldParsers.Positive(e, "batch_size", BatchSize);
+        FieldParsers.NonNegative(e, "seed", Seed);
         FieldParsers.Positive(e, "rank_samples", RankSamples);
-        FieldParsers.Positive(e, "log_every", LogEvery);
         FieldParsers.Positive(e, "attack_points", AttackPoints);
         FieldParsers.Positive(e, "attack_iterations", AttackIterations);
         FieldParsers.Positive(e, "attack_restarts", AttackRestarts);
-        if (!(Lr > 0) || double.IsInfinity(Lr))
-            e.Add($"lr must be > 0 and finite, got {Lr}");
-        foreach (var r in Radii.Where(r => !(r >= 0) || double.IsInfinity(r)))
-            e.Add($"radii must be ≥ 0 and finite, got {r}");
-        if (Radii.Count == 0 || Radii.Zip(Radii.Skip(1)).Any(pair => pair.Second <= pair.First))
-            e.Add("radii must be a non-empty increasing list");
         if (Source == DataSourceKind.Mnist)
         {
             if (NTrain is not (>= 1 and <= 50_000))

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>Lists of numbers as the CLI and the config files write them: "0.1,0.2,0.5" or "start:stop:count" for
 /// count evenly spaced values from start to stop inclusive (numpy's linspace).</summary>
@@ -9,6 +9,16 @@ public static class ValueList
     /// <summary>count values from start to stop inclusive.</summary>
     public static double[] Linspace(double start, double stop, int count) =>
         count == 1 ? [start] : [.. Enumerable.Range(0, count).Select(i => start + (stop - start) * i / (count - 1))];
+
+    /// <summary>A list as Parse reads it back: "start:stop:count" for Linspace's values (three or more), else "a,b,c".</summary>
+    public static string Format(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        static string N(double v) => v.ToString(CultureInfo.InvariantCulture);
+        return values.Count >= 3 && values.SequenceEqual(Linspace(values[0], values[^1], values.Count))
+            ? $"{N(values[0])}:{N(values[^1])}:{values.Count}"
+            : string.Join(",", values.Select(N));
+    }
 
     /// <summary>Parses a list; throws FormatException naming the field and the rule.</summary>
     public static double[] Parse(string field, string text)

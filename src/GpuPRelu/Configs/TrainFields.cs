@@ -1,8 +1,8 @@
 using GpuPRelu.Models;
 using GpuPRelu.Training;
-using static GpuPRelu.Experiments.FieldParsers;
+using static GpuPRelu.Configs.FieldParsers;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The fields of TrainConfig as flags and YAML keys: the one list the CLI, the config reader and the docs
 /// share, so every verb speaks the same language.</summary>

@@ -1,8 +1,9 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using GpuPRelu.Data;
 using GpuPRelu.IO;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>Which real or synthetic samples a verb that reads networks (evaluate, attack) runs on. Samples = null takes
 /// all of an MNIST split or a feature table (synthetic: 1000). Classes = null follows the networks' outputs (2 for a
@@ -24,6 +25,10 @@ public sealed record DataSpec
     public int PositiveSubclasses { get; init; } = 6;
     public double Alpha { get; init; } = 0.01;
     public int Seed { get; init; }
+
+    /// <summary>The synthetic source's data as its own part (a view: the fields and YAML keys stay flat); the input
+    /// dimension is the networks'.</summary>
+    [JsonIgnore] public SyntheticDataConfig SyntheticData => new(null, Subclasses, PositiveSubclasses, [Alpha]);
 
     /// <summary>Every rule this spec breaks, each naming the field (snake_case); empty when valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -49,14 +54,10 @@ public sealed record DataSpec
         }
         if (Source == DataSourceKind.Synthetic)
         {
-            if (PositiveSubclasses < 1 || PositiveSubclasses >= Subclasses)
-                e.Add($"positive_subclasses must be in 1..subclasses − 1 ({Subclasses - 1}), got {PositiveSubclasses}");
-            if (!(Alpha >= 0) || double.IsInfinity(Alpha))
-                e.Add($"alpha must be ≥ 0 and finite, got {Alpha}");
+            e.AddRange(SyntheticData.Validate());
             if (Classes is not null and not 2)
                 e.Add($"classes must be 2 for synthetic data (two classes of subclasses), got {Classes}");
-            if (Seed < 0)
-                e.Add($"seed must be ≥ 0, got {Seed}");
+            FieldParsers.NonNegative(e, "seed", Seed);
         }
         return e;
     }

@@ -1,6 +1,6 @@
-using static GpuPRelu.Experiments.FieldParsers;
+using static GpuPRelu.Configs.FieldParsers;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>The fields of RealConfig as flags and YAML keys: `gpuprelu mnist` takes the MNIST ones, `gpuprelu probe` the
 /// feature-table ones; both share the model, training and attack fields.</summary>

@@ -1,9 +1,9 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
-using GpuPRelu.Data;
+using GpuPRelu.IO;
 
-namespace GpuPRelu.IO;
+namespace GpuPRelu.Data;
 
 /// <summary>A table of the user's own features (the Caltech256 experiment's shape: one row per sample, one column per
 /// feature) with integer class labels, as a DataSet. Features come from a CSV file (an optional header row; a header

@@ -1,7 +1,8 @@
+using System.Text.Json.Serialization;
 using GpuPRelu.Models;
 using GpuPRelu.Training;
 
-namespace GpuPRelu.Experiments;
+namespace GpuPRelu.Configs;
 
 /// <summary>A synthetic training run: the data model, the grid p × α × seed (one network each), the network shape and
 /// the optimizer. Defaults are the paper's fig2 configuration (docs/design.md §2); YAML keys are the snake_case names.</summary>
@@ -37,35 +38,22 @@ public sealed record TrainConfig
     /// <summary>Passes over the data: Epochs, or for gd with FlowTime set, FlowTime / Lr steps (rounded).</summary>
     public int ResolvedEpochs => Optimizer == OptimizerKind.Gd && FlowTime is { } t ? (int)Math.Max(1, Math.Round(t / Lr)) : Epochs;
 
+    // the parts shared with other configs, each validating itself (views: the fields stay flat, so the YAML keys, the
+    // manifest and a sweep network's id, the hash of this record's JSON, do not change)
+    [JsonIgnore] public SyntheticDataConfig SyntheticData => new(InputDim, Subclasses, PositiveSubclasses, Alpha);
+    [JsonIgnore] public ModelConfig Model => new(P, Width);
+    [JsonIgnore] public OptimizerConfig Optimization => new(Lr, Epochs, BatchSize, LogEvery);
+
     /// <summary>Every rule this config breaks, each naming the field (snake_case) and the rule; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
-        var e = new List<string>();
-        if (PositiveSubclasses < 1)
-            e.Add($"positive_subclasses must be ≥ 1, got {PositiveSubclasses}");
-        if (PositiveSubclasses >= Subclasses)
-            e.Add($"positive_subclasses must be < subclasses ({Subclasses}) so both classes exist, got {PositiveSubclasses}");
-        if (InputDim < Subclasses)
-            e.Add($"input_dim must be ≥ subclasses ({Subclasses}) to hold {Subclasses} orthonormal centers, got {InputDim}");
-        if (Alpha.Count == 0)
-            e.Add("alpha must list at least one value");
-        foreach (var a in Alpha.Where(a => !(a >= 0) || double.IsInfinity(a)))
-            e.Add($"alpha must be ≥ 0 and finite, got {a}");
-        if (P.Count == 0)
-            e.Add("p must list at least one value");
-        foreach (var p in P.Where(p => !(p >= 1) || double.IsInfinity(p)))
-            e.Add($"p must be ≥ 1 and finite, got {p}");
+        var e = new List<string>(SyntheticData.Validate());
+        e.AddRange(Model.Validate());
+        e.AddRange(Optimization.Validate());
         FieldParsers.Positive(e, "seeds", Seeds);
-        if (Seed < 0)
-            e.Add($"seed must be ≥ 0, got {Seed}");
-        FieldParsers.Positive(e, "width", Width);
-        FieldParsers.Positive(e, "epochs", Epochs);
-        FieldParsers.Positive(e, "batch_size", BatchSize);
+        FieldParsers.NonNegative(e, "seed", Seed);
         FieldParsers.Positive(e, "n_train", NTrain);
         FieldParsers.Positive(e, "n_test", NTest);
-        FieldParsers.Positive(e, "log_every", LogEvery);
-        if (!(Lr > 0) || double.IsInfinity(Lr))
-            e.Add($"lr must be > 0 and finite, got {Lr}");
         if (!(InitScale > 0) || double.IsInfinity(InitScale))
             e.Add($"init_scale must be > 0 and finite, got {InitScale}");
         if (FlowTime is { } t && !(t > 0))
@@ -74,8 +62,6 @@ public sealed record TrainConfig
             e.Add("flow_time applies to optimizer gd only (sgd and adam count epochs)");
         if (FlowTime is { } time && Lr > 0 && time / Lr > int.MaxValue)
             e.Add($"flow_time / lr gives {time / Lr:0.###e+0} epochs of gd; at most {int.MaxValue}: make flow_time smaller or lr larger");
-        if (P.Distinct().Count() != P.Count)
-            e.Add($"p must not repeat a value (seeds gives more networks of one p), got {string.Join(",", P)}");
         long networks = (long)Alpha.Count * P.Count * Seeds;
         if (networks > 100_000)
             e.Add($"alpha × p × seeds gives {networks} networks; at most 100000 fit one batch");

@@ -1,9 +1,8 @@
 using System.Globalization;
-using GpuPRelu.Experiments;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace GpuPRelu.IO;
+namespace GpuPRelu.Configs;
 
 /// <summary>Reads a YAML config: a mapping of snake_case keys to scalars or lists, applied field by field onto a config.</summary>
 public static class ConfigFile
