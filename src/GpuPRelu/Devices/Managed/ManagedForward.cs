@@ -19,10 +19,7 @@ internal static unsafe class ManagedForward
             for (int j = 0; j < H; j++)
                 rb[j] = 0f;
             for (int d = 0; d < D; d++)
-            {
-                for (int j = 0; j < H; j++)
-                    rb[j] += w[d * H + j] * w[d * H + j];
-            }
+                Simd.AddSquares(w + (long)d * H, rb, H);
             for (int j = 0; j < H; j++)
                 rb[j] = MathF.Sqrt(rb[j]);
         });
