@@ -20,6 +20,23 @@ internal static class AttackRows
     }
 
     /// <summary>Empty result arrays [B][R][n].</summary>
+    /// <summary>Whether an attack runs each network of the batch alone: on the managed CPU path, where the products are
+    /// per network anyway, so a network's rows drop as soon as it has broken them instead of when every network has (the
+    /// row layout is shared by the batch). Rows are independent, so the verdicts are the same either way.</summary>
+    public static bool PerNetwork(NetworkBatch net) => net.Device.Kind == DeviceKind.Cpu && net.Shape.Networks > 1;
+
+    /// <summary>robust[b] of `run` on each network alone (its own one-network batch and point set).</summary>
+    public static bool[][][] EachNetwork(NetworkBatch net, IReadOnlyList<DataSet> points, Func<NetworkBatch, DataSet[], bool[][][]> run)
+    {
+        var robust = new bool[net.Shape.Networks][][];
+        for (int b = 0; b < robust.Length; b++)
+        {
+            using var one = net.Subset([b]);
+            robust[b] = run(one, [points[b]])[0];
+        }
+        return robust;
+    }
+
     public static bool[][][] Allocate(int networks, int radii, int points) =>
         Enumerable.Range(0, networks).Select(_ => Enumerable.Range(0, radii).Select(_ => new bool[points]).ToArray()).ToArray();
 
