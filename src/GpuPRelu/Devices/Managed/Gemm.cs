@@ -107,7 +107,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>One tile (B's rows ldb floats apart): full 6 × panel tiles go straight to C, ragged ones through the
-    /// scratch tile; a wide panel's 16-column rest runs the narrow kernel, which reads no column of B past the rest.</summary>
+    /// scratch tile; a wide panel's rest of ≤ 16 columns runs the narrow kernel, which reads no column of B past 16.</summary>
     private static void Tile(Strided a, int rows, int k, float* b, long ldb, float* c, long ldc, int cols, int panel, bool accumulate,
         float* tile)
     {
@@ -116,8 +116,10 @@ internal static unsafe class Gemm
             Kernel(a, rows, k, b, ldb, c, ldc, panel, accumulate);
             return;
         }
-        bool rest = panel == WidePanel && cols == NarrowPanel;
-        if (rows == Rows && rest)
+        // a wide panel's rest of ≤ 16 columns (H 400 = 12·32 + 16; D 200 = 6·32 + 8) runs the narrow kernel, which reads
+        // 16 columns of B (packed: zero past the rest) instead of computing 32 into the scratch tile
+        bool rest = panel == WidePanel && cols <= NarrowPanel;
+        if (rows == Rows && cols == NarrowPanel)
         {
             // a wide panel's 16-column rest (H 400 = 12·32 + 16): the narrow kernel on the panel's first half, in place
             Kernel256(a, rows, k, b, c, ldc, ldb, accumulate);

@@ -75,7 +75,8 @@ internal static unsafe class ManagedBackward
                     {
                         var zz = Vector512.Load(z + j);
                         var dv = Vector512.Load(dp + j);
-                        var g = dv * pw * Simd.Pow(zz / (Vector512.Load(r + j) * qw), k);
+                        // p = 1 (k = 0): the ratio's power is 1, so its division is skipped; the same bits
+                        var g = k == 0 ? dv * pw : dv * pw * Simd.Pow(zz / (Vector512.Load(r + j) * qw), k);
                         Vector512.ConditionalSelect(Vector512.GreaterThan(zz, Vector512<float>.Zero), g, Vector512<float>.Zero).Store(gz + j);
                         (dv * Vector512.Load(a + j)).Store(t + j);
                     }
@@ -86,7 +87,7 @@ internal static unsafe class ManagedBackward
                 {
                     var zz = Vector256.Load(z + j);
                     var dv = Vector256.Load(dp + j);
-                    var g = dv * pv * Simd.Pow(zz / (Vector256.Load(r + j) * qv), k);
+                    var g = k == 0 ? dv * pv : dv * pv * Simd.Pow(zz / (Vector256.Load(r + j) * qv), k);
                     Vector256.ConditionalSelect(Vector256.GreaterThan(zz, Vector256<float>.Zero), g, Vector256<float>.Zero).Store(gz + j);
                     (dv * Vector256.Load(a + j)).Store(t + j);
                 }
