@@ -26,15 +26,30 @@ internal static class AttackRows
     public static bool PerNetwork(NetworkBatch net) => net.Device.Kind == DeviceKind.Cpu && net.Shape.Networks > 1;
 
     /// <summary>robust[b] of `run` on each network alone (its own one-network batch and point set).</summary>
-    public static bool[][][] EachNetwork(NetworkBatch net, IReadOnlyList<DataSet> points, Func<NetworkBatch, DataSet[], bool[][][]> run)
+    public static bool[][][] EachNetwork(NetworkBatch net, IReadOnlyList<DataSet> points, Func<NetworkBatch, DataSet[], bool[][][]> run) =>
+        EachNetwork(net, points, null, (one, set, _) => new AttackOutcome(run(one, set), null)).Robust;
+
+    /// <summary>An evaluation's attack on each network alone: `before` (null: every point) and the outcome split and
+    /// joined by network.</summary>
+    public static AttackOutcome EachNetwork(NetworkBatch net, IReadOnlyList<DataSet> points, bool[][][]? before,
+        Func<NetworkBatch, DataSet[], bool[][][]?, AttackOutcome> run)
     {
-        var robust = new bool[net.Shape.Networks][][];
-        for (int b = 0; b < robust.Length; b++)
+        int B = net.Shape.Networks;
+        var robust = new bool[B][][];
+        var examples = new float[]?[B][];
+        bool any = false;
+        for (int b = 0; b < B; b++)
         {
             using var one = net.Subset([b]);
-            robust[b] = run(one, [points[b]])[0];
+            var outcome = run(one, [points[b]], before is null ? null : [before[b]]);
+            robust[b] = outcome.Robust[0];
+            if (outcome.Examples is { } found)
+            {
+                examples[b] = found[0];
+                any = true;
+            }
         }
-        return robust;
+        return new AttackOutcome(robust, any ? examples : null);
     }
 
     public static bool[][][] Allocate(int networks, int radii, int points) =>
