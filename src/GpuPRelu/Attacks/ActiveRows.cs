@@ -5,7 +5,8 @@ namespace GpuPRelu.Attacks;
 /// <summary>Compaction of an attack's rows: broken rows cost nothing once they are dropped. Rows are kept by (radius,
 /// point) — row j of every network is original row Rows[j] (radius-major r·m + i) — so one radius per row still serves
 /// all networks; a row goes once it is broken in every network. Rows are independent (each moves along its own
-/// gradient; the loss is a mean over a fixed reference batch), so dropping broken ones changes no verdict. Kept rows are
+/// gradient; the loss is a mean over a fixed reference batch), so dropping broken ones changes no verdict; nor does
+/// dropping the rows of radius 0, whose iterate is their clean point at every step. Kept rows are
 /// still marked broken where they break; spreading over radii, which needs the radius-major layout, runs on the host at
 /// each check.</summary>
 internal sealed class ActiveRows
@@ -36,7 +37,10 @@ internal sealed class ActiveRows
         int B = _networks, M = _radii * _points, Mc = Rows.Length, D = _inputs;
         var compact = Download<int>(broken.View, (long)B * Mc);
         Collect(compact);
-        var active = Enumerable.Range(0, M).Where(row => Enumerable.Range(0, B).Any(b => _broken[b * M + row] == 0)).ToArray();
+        // a row at radius 0 cannot move (its ball is its clean point), so its verdict is final once its first forward pass
+        // has marked it: it goes with the broken ones
+        var active = Enumerable.Range(0, M)
+            .Where(row => radii[row] > 0 && Enumerable.Range(0, B).Any(b => _broken[b * M + row] == 0)).ToArray();
         if (active.Length == 0)
             return 0;
         if (active.Length > keep * Mc)

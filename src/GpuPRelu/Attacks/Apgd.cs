@@ -50,6 +50,8 @@ public static class Apgd
         if (errors.Count > 0)
             throw new ArgumentException(string.Join("; ", errors), nameof(options));
         AttackRows.Check(net, points, radii);
+        if (trace is null && AttackRows.PerNetwork(net))
+            return AttackRows.EachNetwork(net, points, before, (one, set, b) => Run(one, set, radii, options, b, examples, maxRowsPerChunk, null, compact));
         int B = net.Shape.Networks, R = radii.Count, n = points[0].Samples;
         var robust = AttackRows.Allocate(B, R, n);
         var found = examples ? Enumerable.Range(0, B).Select(_ => new float[]?[n]).ToArray() : null;

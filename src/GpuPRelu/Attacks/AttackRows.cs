@@ -20,6 +20,38 @@ internal static class AttackRows
     }
 
     /// <summary>Empty result arrays [B][R][n].</summary>
+    /// <summary>Whether an attack runs each network of the batch alone: on the managed CPU path, where the products are
+    /// per network anyway, so a network's rows drop as soon as it has broken them instead of when every network has (the
+    /// row layout is shared by the batch). Rows are independent, so the verdicts are the same either way.</summary>
+    public static bool PerNetwork(NetworkBatch net) => net.Device.Kind == DeviceKind.Cpu && net.Shape.Networks > 1;
+
+    /// <summary>robust[b] of `run` on each network alone (its own one-network batch and point set).</summary>
+    public static bool[][][] EachNetwork(NetworkBatch net, IReadOnlyList<DataSet> points, Func<NetworkBatch, DataSet[], bool[][][]> run) =>
+        EachNetwork(net, points, null, (one, set, _) => new AttackOutcome(run(one, set), null)).Robust;
+
+    /// <summary>An evaluation's attack on each network alone: `before` (null: every point) and the outcome split and
+    /// joined by network.</summary>
+    public static AttackOutcome EachNetwork(NetworkBatch net, IReadOnlyList<DataSet> points, bool[][][]? before,
+        Func<NetworkBatch, DataSet[], bool[][][]?, AttackOutcome> run)
+    {
+        int B = net.Shape.Networks;
+        var robust = new bool[B][][];
+        var examples = new float[]?[B][];
+        bool any = false;
+        for (int b = 0; b < B; b++)
+        {
+            using var one = net.Subset([b]);
+            var outcome = run(one, [points[b]], before is null ? null : [before[b]]);
+            robust[b] = outcome.Robust[0];
+            if (outcome.Examples is { } found)
+            {
+                examples[b] = found[0];
+                any = true;
+            }
+        }
+        return new AttackOutcome(robust, any ? examples : null);
+    }
+
     public static bool[][][] Allocate(int networks, int radii, int points) =>
         Enumerable.Range(0, networks).Select(_ => Enumerable.Range(0, radii).Select(_ => new bool[points]).ToArray()).ToArray();
 

@@ -16,15 +16,18 @@ public static class Pgd
     private const double Keep = 0.75;
 
     /// <summary>robust[b][r][i]: point i of network b's set survives radius radii[r] (radii ascending).
-    /// Broken rows are dropped every CheckEvery steps (`compact`; the verdicts are the same without).</summary>
+    /// Broken rows are dropped every CheckEvery steps (`compact`), and on the managed CPU path each network runs alone
+    /// (`perNetwork`, AttackRows.PerNetwork); the verdicts are the same without either.</summary>
     public static bool[][][] Run(NetworkBatch net, IReadOnlyList<DataSet> points, IReadOnlyList<double> radii, PgdOptions options,
-        int maxRowsPerChunk = 1 << 16, bool compact = true)
+        int maxRowsPerChunk = 1 << 16, bool compact = true, bool perNetwork = true)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(radii);
         ArgumentNullException.ThrowIfNull(options);
         AttackRows.Check(net, points, radii);
+        if (perNetwork && AttackRows.PerNetwork(net))
+            return AttackRows.EachNetwork(net, points, (one, set) => Run(one, set, radii, options, maxRowsPerChunk, compact));
         int B = net.Shape.Networks, R = radii.Count, n = points[0].Samples;
         var robust = AttackRows.Allocate(B, R, n);
         // beside the Workspace: clean rows and ∂loss/∂u (D each), radius and broken flag

@@ -30,6 +30,8 @@ public static class Square
         if (errors.Count > 0)
             throw new ArgumentException(string.Join("; ", errors), nameof(options));
         AttackRows.Check(net, points, radii);
+        if (AttackRows.PerNetwork(net))
+            return AttackRows.EachNetwork(net, points, robustBefore, (one, set, b) => RunOn(one, set, radii, options, b, examples, maxRowsPerChunk));
         int B = net.Shape.Networks, R = radii.Count, n = points[0].Samples;
         var robust = AttackRows.Allocate(B, R, n);
         var found = examples ? Enumerable.Range(0, B).Select(_ => new float[]?[n]).ToArray() : null;

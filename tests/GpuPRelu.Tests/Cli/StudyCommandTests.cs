@@ -129,7 +129,7 @@ public sealed class StudyCommandTests : IDisposable
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out("quick"), "manifest.json")));
         Assert.Equal("ok", manifest.RootElement.GetProperty("status").GetString());
         Assert.True(manifest.RootElement.GetProperty("results").GetProperty("wall_seconds").GetDouble() > 0);
-        foreach (var phase in new[] { "train", "alignment", "attack", "distance", "plots" })
+        foreach (var phase in new[] { "train", "alignment", "attack", "exact_radii", "distance", "plots" })
             Assert.True(manifest.RootElement.GetProperty("phase_seconds").TryGetProperty(phase, out _), $"phase {phase} not timed");
         Assert.Contains("as the paper claims", File.ReadAllText(Path.Combine(Out("quick"), "report.md")), StringComparison.Ordinal);
     }

@@ -42,6 +42,21 @@ public sealed class ManagedGemmTests
                 $"element {i} (row {i / cols}, column {i % cols}): narrow {narrow[i]:R}, wide {wide[i]:R}");
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ColumnMajorBEqualsRowMajorBBitForBit(int rows, int k, int cols, bool transposeA, bool wide)
+    {
+        // B read along its columns is packed through 8 × 8 register transposes (and the rest element by element): the
+        // packed panels, hence the products, must be the very bits of the row-major B's (k and cols not multiples of 8 here too)
+        Assert.SkipUnless(!wide || Vector512.IsHardwareAccelerated, "Vector512 is not hardware-accelerated on this CPU");
+        var (a, b) = Operands(rows, k, cols);
+        var rowMajor = Product(a, b, rows, k, cols, transposeA, transposeB: false, wide);
+        var columnMajor = Product(a, b, rows, k, cols, transposeA, transposeB: true, wide);
+        for (int i = 0; i < rowMajor.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(rowMajor[i]) == BitConverter.SingleToInt32Bits(columnMajor[i]),
+                $"element {i} (row {i / cols}, column {i % cols}): row-major B {rowMajor[i]:R}, column-major B {columnMajor[i]:R}");
+    }
+
     private static (float[] A, float[] B) Operands(int rows, int k, int cols) =>
         (GramAccumulateTests.Uniform(rows * 31 + k, rows * k), GramAccumulateTests.Uniform(cols * 17 + k, k * cols));
 

@@ -77,7 +77,8 @@ public sealed class PgdTests(DeviceFixture devices)
         double[] radii = [0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2];
         var options = new PgdOptions((AttackNorm)norm, 40, norm == 2 ? 0.05 : 0.02, LossKind.Exp, RandomStart: norm == 0, Seed: seed);
         var compact = Pgd.Run(net, sets, radii, options);
-        var full = Pgd.Run(net, sets, radii, options, compact: false);
+        // the reference: every row of every network to the last step, the networks in one batch
+        var full = Pgd.Run(net, sets, radii, options, compact: false, perNetwork: false);
         for (int b = 0; b < 3; b++)
         {
             for (int r = 0; r < radii.Length; r++)

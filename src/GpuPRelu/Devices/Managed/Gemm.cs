@@ -69,6 +69,12 @@ internal static unsafe class Gemm
         {
             float* bp = (float*)(((nint)raw + 63) & ~(nint)63), ap = bp + BlockFloats, tile = ap + microFloats;
             bool packA = a.Rs == 1 && a.Cs != 1;
+            // B with contiguous rows and whole panels (a wide panel's 16-column rest included) is read where it lies, its
+            // rows ldb = Rs apart: for the few rows of a training batch or a distance chunk, packing it again at every
+            // call cost as much as a fifth of the product (a copy of all of W per network per step)
+            int width = col1 - col0;
+            bool inPlace = b.Cs == 1 && (width % panel == 0 || (panel == WidePanel && width % panel == NarrowPanel));
+            long ldb = inPlace ? b.Rs : panel;
             for (int k0 = 0; k0 < k; k0 += KC)
             {
                 int kc = Math.Min(KC, k - k0);
@@ -77,7 +83,7 @@ internal static unsafe class Gemm
                 for (int n0 = col0; n0 < col1; n0 += block)
                 {
                     int nc = Math.Min(block, col1 - n0);
-                    for (int p = 0; p < nc; p += panel)
+                    for (int p = 0; p < nc && !inPlace; p += panel)
                         PackB(b.P + k0 * b.Rs + (n0 + p) * b.Cs, b.Rs, b.Cs, kc, Math.Min(panel, nc - p), panel, bp + p * kc);
                     for (int i = 0; i < rows; i += Rows)
                     {
@@ -89,7 +95,8 @@ internal static unsafe class Gemm
                         {
                             int w = Math.Min(panel, nc - p);
                             float* ct = c + i * ldc + n0 + p;
-                            Tile(ab, r, kc, bp + p * kc, ct, ldc, w, panel, !first, tile);
+                            float* bt = inPlace ? b.P + k0 * b.Rs + n0 + p : bp + p * kc;
+                            Tile(ab, r, kc, bt, ldb, ct, ldc, w, panel, !first, tile);
                             if (last)
                                 epilogue.Apply(ct, ldc, i, r, n0 + p, w);
                         }
@@ -99,33 +106,40 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>One tile: full 6 × panel tiles go straight to C, ragged ones through the scratch tile.</summary>
-    private static void Tile(Strided a, int rows, int k, float* b, float* c, long ldc, int cols, int panel, bool accumulate,
+    /// <summary>One tile (B's rows ldb floats apart): full 6 × panel tiles go straight to C, ragged ones through the
+    /// scratch tile; a wide panel's rest of ≤ 16 columns runs the narrow kernel, which reads no column of B past 16.</summary>
+    private static void Tile(Strided a, int rows, int k, float* b, long ldb, float* c, long ldc, int cols, int panel, bool accumulate,
         float* tile)
     {
         if (rows == Rows && cols == panel)
         {
-            Kernel(a, rows, k, b, c, ldc, panel, accumulate);
+            Kernel(a, rows, k, b, ldb, c, ldc, panel, accumulate);
             return;
         }
+        // a wide panel's rest of ≤ 16 columns (H 400 = 12·32 + 16; D 200 = 6·32 + 8) runs the narrow kernel, which reads
+        // 16 columns of B (packed: zero past the rest) instead of computing 32 into the scratch tile
+        bool rest = panel == WidePanel && cols <= NarrowPanel;
         if (rows == Rows && cols == NarrowPanel)
         {
             // a wide panel's 16-column rest (H 400 = 12·32 + 16): the narrow kernel on the panel's first half, in place
-            Kernel256(a, rows, k, b, c, ldc, panel, accumulate);
+            Kernel256(a, rows, k, b, c, ldc, ldb, accumulate);
             return;
         }
         if (accumulate)
             CopyRows(c, ldc, tile, panel, rows, cols);
-        Kernel(a, rows, k, b, tile, panel, panel, accumulate);
+        if (rest)
+            Kernel256(a, rows, k, b, tile, panel, ldb, accumulate);
+        else
+            Kernel(a, rows, k, b, ldb, tile, panel, panel, accumulate);
         CopyRows(tile, panel, c, ldc, rows, cols);
     }
 
-    private static void Kernel(Strided a, int rows, int k, float* b, float* c, long ldc, int panel, bool accumulate)
+    private static void Kernel(Strided a, int rows, int k, float* b, long ldb, float* c, long ldc, int panel, bool accumulate)
     {
         if (panel == WidePanel)
-            Kernel512(a, rows, k, b, c, ldc, accumulate);
+            Kernel512(a, rows, k, b, ldb, c, ldc, accumulate);
         else
-            Kernel256(a, rows, k, b, c, ldc, NarrowPanel, accumulate);
+            Kernel256(a, rows, k, b, c, ldc, ldb, accumulate);
     }
 
     /// <summary>dst[i, 0..cols) = src[i, 0..cols) for `rows` rows (8 floats at a time, then the rest).</summary>
@@ -172,32 +186,90 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>B[k0.., n0..n0+panel) as [kc][panel], zero past the columns; contiguous rows copy as vectors.</summary>
+    /// <summary>B[k0.., n0..n0+panel) as [kc][panel], zero past the columns: contiguous rows copy as vectors; B read along
+    /// its columns (dU = G_z·Wᵀ: B(j, d) = W[d·H + j]) goes through 8 × 8 register transposes where AVX is there, as a
+    /// strided gather costs about half of that product's micro-kernel time. Data movement only: the same packed bits.</summary>
     private static void PackB(float* b, long rs, long cs, int k, int cols, int panel, float* packed)
     {
-        if (cs == 1 && cols == panel)
+        if (cs == 1)
         {
             for (int kk = 0; kk < k; kk++)
             {
                 float* src = b + kk * rs, dst = packed + kk * panel;
-                for (int j = 0; j < panel; j += Simd.Width)
+                int j = 0;
+                for (; j + Simd.Width <= cols; j += Simd.Width)
                     Vector256.Load(src + j).Store(dst + j);
+                for (; j < cols; j++)
+                    dst[j] = src[j];
+                for (; j < panel; j++)
+                    dst[j] = 0f;
             }
             return;
         }
+        int done = 0, kDone = 0;
+        if (rs == 1 && Avx.IsSupported)
+        {
+            kDone = k / 8 * 8;
+            done = cols / 8 * 8;
+            for (int k0 = 0; k0 < kDone; k0 += 8)
+            {
+                for (int j0 = 0; j0 < done; j0 += 8)
+                    Transpose8(b + k0 + j0 * cs, cs, packed + k0 * panel + j0, panel);
+            }
+        }
         for (int kk = 0; kk < k; kk++)
         {
-            for (int j = 0; j < cols; j++)
+            // what the transposes left: the columns past the last 8 on every row, every column on rows past the last 8
+            for (int j = kk < kDone ? done : 0; j < cols; j++)
                 packed[kk * panel + j] = b[kk * rs + j * cs];
             for (int j = cols; j < panel; j++)
                 packed[kk * panel + j] = 0f;
         }
     }
 
+    /// <summary>dst[s·ldd + t] = src[t·lds + s] for s, t &lt; 8: eight contiguous runs of a column-major block become eight
+    /// rows (unpack pairs, shuffle quads, swap 128-bit halves).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(float* src, long lds, float* dst, long ldd)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + lds);
+        var r2 = Avx.LoadVector256(src + 2 * lds);
+        var r3 = Avx.LoadVector256(src + 3 * lds);
+        var r4 = Avx.LoadVector256(src + 4 * lds);
+        var r5 = Avx.LoadVector256(src + 5 * lds);
+        var r6 = Avx.LoadVector256(src + 6 * lds);
+        var r7 = Avx.LoadVector256(src + 7 * lds);
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var s0 = Avx.Shuffle(t0, t2, 0x44);
+        var s1 = Avx.Shuffle(t0, t2, 0xEE);
+        var s2 = Avx.Shuffle(t1, t3, 0x44);
+        var s3 = Avx.Shuffle(t1, t3, 0xEE);
+        var s4 = Avx.Shuffle(t4, t6, 0x44);
+        var s5 = Avx.Shuffle(t4, t6, 0xEE);
+        var s6 = Avx.Shuffle(t5, t7, 0x44);
+        var s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(s3, s7, 0x31));
+    }
+
     /// <summary>The 6 × 16 register block: C (+)= Σ_kk A(i, kk)·B[kk][0..16) for 6 rows (rows past `rows` repeat row 0;
     /// the caller stores them to scratch); B's rows are `ldb` floats apart (16, or 32 for a wide panel's first half).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel256(Strided a, int rows, int k, float* b, float* c, long ldc, int ldb, bool accumulate)
+    private static void Kernel256(Strided a, int rows, int k, float* b, float* c, long ldc, long ldb, bool accumulate)
     {
         long rs = a.Rs, cs = a.Cs;
         float* a0 = a.P, a1 = rows > 1 ? a0 + rs : a0, a2 = rows > 2 ? a0 + 2 * rs : a0;
@@ -251,7 +323,7 @@ internal static unsafe class Gemm
 
     /// <summary>The 6 × 32 register block of Kernel256 on Vector512: the same 12 accumulators, each twice as wide.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel512(Strided a, int rows, int k, float* b, float* c, long ldc, bool accumulate)
+    private static void Kernel512(Strided a, int rows, int k, float* b, long ldb, float* c, long ldc, bool accumulate)
     {
         const int half = 2 * Simd.Width;
         long rs = a.Rs, cs = a.Cs;
@@ -260,7 +332,7 @@ internal static unsafe class Gemm
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         long off = 0;
-        for (int kk = 0; kk < k; kk++, off += cs, b += WidePanel)
+        for (int kk = 0; kk < k; kk++, off += cs, b += ldb)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + half);

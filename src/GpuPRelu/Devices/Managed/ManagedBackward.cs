@@ -17,13 +17,14 @@ internal static unsafe class ManagedBackward
             int b = bc / C, c = bc % C;
             var dv = new float[H];
             float db = 0f;
-            for (int m = 0; m < M; m++)
+            fixed (float* dvp = dv)
             {
-                float gc = g[((long)b * M + m) * C + c];
-                float* am = a + ((long)b * M + m) * H;
-                db += gc;
-                for (int j = 0; j < H; j++)
-                    dv[j] += am[j] * gc;
+                for (int m = 0; m < M; m++)
+                {
+                    float gc = g[((long)b * M + m) * C + c];
+                    db += gc;
+                    Simd.AddScaled(a + ((long)b * M + m) * H, gc, dvp, H);
+                }
             }
             for (int j = 0; j < H; j++)
                 dTheta[s.VOffset + (b * H + j) * C + c] = dv[j];
@@ -74,7 +75,8 @@ internal static unsafe class ManagedBackward
                     {
                         var zz = Vector512.Load(z + j);
                         var dv = Vector512.Load(dp + j);
-                        var g = dv * pw * Simd.Pow(zz / (Vector512.Load(r + j) * qw), k);
+                        // p = 1 (k = 0): the ratio's power is 1, so its division is skipped; the same bits
+                        var g = k == 0 ? dv * pw : dv * pw * Simd.Pow(zz / (Vector512.Load(r + j) * qw), k);
                         Vector512.ConditionalSelect(Vector512.GreaterThan(zz, Vector512<float>.Zero), g, Vector512<float>.Zero).Store(gz + j);
                         (dv * Vector512.Load(a + j)).Store(t + j);
                     }
@@ -85,7 +87,7 @@ internal static unsafe class ManagedBackward
                 {
                     var zz = Vector256.Load(z + j);
                     var dv = Vector256.Load(dp + j);
-                    var g = dv * pv * Simd.Pow(zz / (Vector256.Load(r + j) * qv), k);
+                    var g = k == 0 ? dv * pv : dv * pv * Simd.Pow(zz / (Vector256.Load(r + j) * qv), k);
                     Vector256.ConditionalSelect(Vector256.GreaterThan(zz, Vector256<float>.Zero), g, Vector256<float>.Zero).Store(gz + j);
                     (dv * Vector256.Load(a + j)).Store(t + j);
                 }
@@ -169,6 +171,12 @@ internal static unsafe class ManagedBackward
                 {
                     var si = Vector256.Create(scale[row + i]);
                     int j = 0;
+                    if (Simd.Wide)
+                    {
+                        var sw = Vector512.Create(scale[row + i]);
+                        for (; j + 2 * Simd.Width <= cols; j += 2 * Simd.Width)
+                            Vector512.FusedMultiplyAdd(sw, Vector512.Load(xi + j), Vector512.Load(ci + j)).Store(ci + j);
+                    }
                     for (; j + Simd.Width <= cols; j += Simd.Width)
                         Simd.Fma(si, Vector256.Load(xi + j), Vector256.Load(ci + j)).Store(ci + j);
                     for (; j < cols; j++)
@@ -177,6 +185,11 @@ internal static unsafe class ManagedBackward
                 else
                 {
                     int j = 0;
+                    if (Simd.Wide)
+                    {
+                        for (; j + 2 * Simd.Width <= cols; j += 2 * Simd.Width)
+                            Vector512.FusedMultiplyAdd(Vector512.Load(scale + col + j), Vector512.Load(xi + j), Vector512.Load(ci + j)).Store(ci + j);
+                    }
                     for (; j + Simd.Width <= cols; j += Simd.Width)
                         Simd.Fma(Vector256.Load(scale + col + j), Vector256.Load(xi + j), Vector256.Load(ci + j)).Store(ci + j);
                     for (; j < cols; j++)

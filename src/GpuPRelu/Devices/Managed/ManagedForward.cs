@@ -19,10 +19,7 @@ internal static unsafe class ManagedForward
             for (int j = 0; j < H; j++)
                 rb[j] = 0f;
             for (int d = 0; d < D; d++)
-            {
-                for (int j = 0; j < H; j++)
-                    rb[j] += w[d * H + j] * w[d * H + j];
-            }
+                Simd.AddSquares(w + (long)d * H, rb, H);
             for (int j = 0; j < H; j++)
                 rb[j] = MathF.Sqrt(rb[j]);
         });
@@ -96,7 +93,24 @@ internal static unsafe class ManagedForward
     private static void Activate(BatchShape s, float* z, float* a, float p, int k, float* r, float qm, int n)
     {
         int j = 0;
-        if (k >= 0)
+        if (k == 0)
+        {
+            // p = 1: a = z·1 for z > 0 (PReluMath.Activate's ratio^0), without the ratio's division
+            if (Simd.Wide)
+            {
+                for (; j + 2 * Simd.Width <= n; j += 2 * Simd.Width)
+                {
+                    var zz = Vector512.Load(z + j);
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(zz, Vector512<float>.Zero), zz, Vector512<float>.Zero).Store(a + j);
+                }
+            }
+            for (; j + Simd.Width <= n; j += Simd.Width)
+            {
+                var zz = Vector256.Load(z + j);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(zz, Vector256<float>.Zero), zz, Vector256<float>.Zero).Store(a + j);
+            }
+        }
+        else if (k > 0)
         {
             if (Simd.Wide)
             {

@@ -12,14 +12,17 @@ internal static unsafe class ManagedTraining
     public static void Gather(BatchShape s, RowSelection sel, float* x, int* y, int* set, int* rows, float* center, float* u, int* ym)
     {
         int D = s.Inputs;
-        Parallel.For(0, s.Networks * s.Samples, bm =>
+        var tiles = Tiles.For(s.Networks, s.Samples);
+        Parallel.For(0, tiles.Count, task =>
         {
-            int b = bm / s.Samples, m = bm % s.Samples, k = set[b];
-            long src = (long)k * sel.RowsPerSet + rows[(long)k * sel.RowsPerSet + sel.Offset + m];
-            float* xr = x + src * D, cb = center + (long)b * D, ur = u + (long)bm * D;
-            for (int d = 0; d < D; d++)
-                ur[d] = xr[d] - cb[d];
-            ym[bm] = y[src];
+            var (b, begin, end) = tiles.Task(task);
+            int k = set[b];
+            for (int m = begin; m < end; m++)
+            {
+                long bm = (long)b * s.Samples + m, src = (long)k * sel.RowsPerSet + rows[(long)k * sel.RowsPerSet + sel.Offset + m];
+                Simd.Subtract(x + src * D, center + (long)b * D, u + bm * D, D);
+                ym[bm] = y[src];
+            }
         });
     }
 
@@ -82,11 +85,23 @@ internal static unsafe class ManagedTraining
 
     public static void Sgd(float lr, float* theta, float* dTheta, long n)
     {
-        var step = Vector256.Create(-lr);
-        long i = 0;
-        for (; i + Simd.Width <= n; i += Simd.Width)
-            Simd.Fma(step, Vector256.Load(dTheta + i), Vector256.Load(theta + i)).Store(theta + i);
-        for (; i < n; i++)
+        // whole 16-float pieces split across the cores; the tail (n mod 8, not fused) where it always was
+        const long Piece = 1 << 15;
+        long vectors = n / Simd.Width * Simd.Width, pieces = (vectors + Piece - 1) / Piece;
+        Parallel.For(0L, pieces, piece =>
+        {
+            long i = piece * Piece, end = Math.Min(vectors, i + Piece);
+            if (Simd.Wide)
+            {
+                var wide = Vector512.Create(-lr);
+                for (; i + 2 * Simd.Width <= end; i += 2 * Simd.Width)
+                    Vector512.FusedMultiplyAdd(wide, Vector512.Load(dTheta + i), Vector512.Load(theta + i)).Store(theta + i);
+            }
+            var step = Vector256.Create(-lr);
+            for (; i + Simd.Width <= end; i += Simd.Width)
+                Simd.Fma(step, Vector256.Load(dTheta + i), Vector256.Load(theta + i)).Store(theta + i);
+        });
+        for (long i = vectors; i < n; i++)
             theta[i] -= lr * dTheta[i];
     }
 

@@ -83,6 +83,60 @@ internal static class Simd
             acc[i] += x[i];
     }
 
+    /// <summary>acc[i] += x[i]·a over n floats, the product rounded before the sum (no fused multiply-add): the same bits
+    /// as the scalar loop it replaces, element by element.</summary>
+    public static unsafe void AddScaled(float* x, float a, float* acc, int n)
+    {
+        int i = 0;
+        if (Wide)
+        {
+            var aw = Vector512.Create(a);
+            for (; i + 2 * Width <= n; i += 2 * Width)
+                (Vector512.Load(acc + i) + Vector512.Load(x + i) * aw).Store(acc + i);
+        }
+        var av = Vector256.Create(a);
+        for (; i + Width <= n; i += Width)
+            (Vector256.Load(acc + i) + Vector256.Load(x + i) * av).Store(acc + i);
+        for (; i < n; i++)
+            acc[i] += x[i] * a;
+    }
+
+    /// <summary>acc[i] += x[i]·x[i] over n floats, the square rounded before the sum, as the scalar loop.</summary>
+    public static unsafe void AddSquares(float* x, float* acc, int n)
+    {
+        int i = 0;
+        if (Wide)
+        {
+            for (; i + 2 * Width <= n; i += 2 * Width)
+            {
+                var v = Vector512.Load(x + i);
+                (Vector512.Load(acc + i) + v * v).Store(acc + i);
+            }
+        }
+        for (; i + Width <= n; i += Width)
+        {
+            var v = Vector256.Load(x + i);
+            (Vector256.Load(acc + i) + v * v).Store(acc + i);
+        }
+        for (; i < n; i++)
+            acc[i] += x[i] * x[i];
+    }
+
+    /// <summary>dst[i] = x[i] − y[i] over n floats.</summary>
+    public static unsafe void Subtract(float* x, float* y, float* dst, int n)
+    {
+        int i = 0;
+        if (Wide)
+        {
+            for (; i + 2 * Width <= n; i += 2 * Width)
+                (Vector512.Load(x + i) - Vector512.Load(y + i)).Store(dst + i);
+        }
+        for (; i + Width <= n; i += Width)
+            (Vector256.Load(x + i) - Vector256.Load(y + i)).Store(dst + i);
+        for (; i < n; i++)
+            dst[i] = x[i] - y[i];
+    }
+
     /// <summary>Σ x[i] over n floats.</summary>
     public static unsafe float Sum(float* x, int n)
     {
