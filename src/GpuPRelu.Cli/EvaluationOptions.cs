@@ -3,10 +3,10 @@ using GpuPRelu.Experiments;
 
 namespace GpuPRelu.Cli;
 
-/// <summary>The flags of `attack` that belong to evaluations (APGD-T, Square, per-point output), mapping 1:1 to AttackConfig.</summary>
+/// <summary>The flags of `attack` that belong to evaluations (APGD-T, FAB-T, Square, per-point output), mapping 1:1 to AttackConfig.</summary>
 internal sealed class EvaluationOptions
 {
-    readonly Option<string> _targets = new("--targets") { Description = "apgd-t: target classes, the top ones of the clean logits after the label (all C − 1; one for one output)" };
+    readonly Option<string> _targets = new("--targets") { Description = "apgd-t, fab-t: target classes, the top ones of the clean logits after the label (all C − 1; one for one output)" };
     readonly Option<string> _queries = new("--queries") { Description = "square: queries per point (5000)" };
     readonly Option<bool> _perPoint = new("--per-point") { Description = "write points.csv: per network and point, the smallest radius it broke at, the attack, the perturbation's norm" };
     readonly Option<bool> _saveAdversarial = new("--save-adversarial") { Description = "write adversarial.safetensors: x_adv [networks, radii, points, D], radii, broken_at" };

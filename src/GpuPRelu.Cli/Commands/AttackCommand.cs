@@ -26,14 +26,14 @@ internal static class AttackCommand
         var seed = new Option<string>("--seed") { Description = "seed of the data when the network file does not record it (0)" };
         var n = new Option<string>("--n") { Description = "test points per network (1000; real data: its first N samples, all when fewer)" };
         var norm = new Option<string>("--norm") { Description = "l2 | linf | l1 (l2; l1 for APGD in a --box only)" };
-        var attack = new Option<string>("--attack") { Description = "pgd | apgd-ce | apgd-dlr | apgd-t | square | standard (AutoAttack's sequence), or a comma list such as apgd-ce,apgd-t, each attack on the points still robust (pgd)" };
+        var attack = new Option<string>("--attack") { Description = "pgd | apgd-ce | apgd-dlr | apgd-t | fab-t | square | standard (AutoAttack's sequence), or a comma list such as apgd-ce,apgd-t, each attack on the points still robust (pgd)" };
         var radii = new Option<string>("--radii") { Description = "increasing radii, list or start:stop:count (0:1.5:15)" };
         var steps = new Option<string>("--steps") { Description = "PGD steps or APGD iterations per restart (2000, the paper's, for pgd; 100 for APGD)" };
         var stepSize = new Option<string>("--step-size") { Description = "PGD step (0.1, the paper's; APGD adapts its own from 2ε)" };
         var restarts = new Option<string>("--restarts") { Description = "APGD restarts, each on the points still robust (1)" };
         var randomStart = new Option<bool>("--random-start") { Description = "pgd: start in the ball at random instead of the clean point (APGD always does)" };
         var box = new Option<string>("--box") { Description = "lo,hi: keep inputs in a box, or none (mnist: 0,1 as AutoAttack; otherwise none)" };
-        var minRadius = new Option<bool>("--min-radius") { Description = "write min_radius.csv (exact radii of each point; --model only)" };
+        var minRadius = new Option<bool>("--min-radius") { Description = "write min_radius.csv: the exact radius of each point (--model), or FAB-T's smallest perturbation per point, an upper bound (--network)" };
         var device = CommonOptions.Device();
         var output = CommonOptions.Out("runs/attack");
         var overwrite = CommonOptions.Overwrite();

@@ -51,14 +51,15 @@ public sealed record AttackConfig
     public bool SaveAdversarial { get; init; }
 
     /// <summary>The attacks that run alone or in an evaluation (pgd runs alone).</summary>
-    public static readonly string[] EvaluationAttacks = ["apgd-ce", "apgd-dlr", "apgd-t", "square"];
+    public static readonly string[] EvaluationAttacks = ["apgd-ce", "apgd-dlr", "apgd-t", "fab-t", "square"];
 
-    /// <summary>AutoAttack's standard sequence (docs/attacks.md §9.1) as far as it is implemented: APGD-CE, APGD-T,
-    /// Square (FAB-T, its third attack, is not implemented yet).</summary>
-    public static readonly string[] Standard = ["apgd-ce", "apgd-t", "square"];
+    /// <summary>AutoAttack's standard sequence (docs/attacks.md §9.1; autoattack.py's `standard`): APGD-CE, APGD-T, FAB-T,
+    /// Square for l∞ and l2; for l1 the same without Square, whose l1 variant is not implemented.</summary>
+    public static IReadOnlyList<string> Standard(AttackNorm norm) =>
+        norm == AttackNorm.L1 ? ["apgd-ce", "apgd-t", "fab-t"] : ["apgd-ce", "apgd-t", "fab-t", "square"];
 
     /// <summary>The attacks in order: `standard`, a comma list, or one attack.</summary>
-    public IReadOnlyList<string> Attacks => Attack == "standard" ? Standard : [.. Attack.Split(',').Select(a => a.Trim())];
+    public IReadOnlyList<string> Attacks => Attack == "standard" ? Standard(Norm) : [.. Attack.Split(',').Select(a => a.Trim())];
 
     /// <summary>True for a sequence of attacks (standard or a list), false for one attack alone.</summary>
     public bool IsSequence => Attacks.Count > 1;
@@ -72,8 +73,8 @@ public sealed record AttackConfig
         e.AddRange(ValidateAttacks());
         if (IsApgd && StepSize is not null)
             e.Add("step_size applies to pgd only (APGD starts at 2ε and adapts its step)");
-        if (IsApgd && Restarts != 1 && !ApgdLosses().Any())
-            e.Add($"restarts applies to the APGD attacks only (square runs once per point), got {Restarts}");
+        if (IsApgd && Restarts != 1 && !ApgdLosses().Any() && !Attacks.Contains("fab-t"))
+            e.Add($"restarts applies to the APGD attacks and fab-t only (square runs once per point), got {Restarts}");
         if (!IsApgd && Restarts != 1)
             e.Add($"restarts applies to apgd-ce and apgd-dlr only (pgd starts at the clean point), got {Restarts}");
         if (Restarts < 1)
@@ -121,22 +122,24 @@ public sealed record AttackConfig
         var e = new List<string>();
         var list = Attacks;
         foreach (var a in list.Where(a => a != "pgd" && !EvaluationAttacks.Contains(a)))
-        {
-            e.Add(a == "fab-t"
-                ? "attack fab-t is not implemented yet (standard runs apgd-ce, apgd-t, square)"
-                : $"attack must be pgd, apgd-ce, apgd-dlr, apgd-t, square, standard or a comma list of apgd-ce, apgd-dlr, apgd-t, square; got {a}");
-        }
+            e.Add($"attack must be pgd, apgd-ce, apgd-dlr, apgd-t, fab-t, square, standard or a comma list of apgd-ce, apgd-dlr, apgd-t, fab-t, square; got {a}");
         if (list.Count > 1 && list.Contains("pgd"))
-            e.Add("attack pgd runs alone (the paper's attack); lists take apgd-ce, apgd-dlr, apgd-t and square");
+            e.Add("attack pgd runs alone (the paper's attack); lists take apgd-ce, apgd-dlr, apgd-t, fab-t and square");
         if (list.Distinct().Count() < list.Count)
             e.Add($"attack lists each attack once, got {Attack}");
-        if (Targets is not null && !list.Contains("apgd-t"))
-            e.Add("targets applies to apgd-t (and standard) only");
+        if (Targets is not null && !list.Contains("apgd-t") && !list.Contains("fab-t"))
+            e.Add("targets applies to apgd-t and fab-t (and standard) only");
+        // binary models (the ideal classifiers) have two classes; a network file's classes are checked in ValidateModel
+        if (list.Contains("fab-t"))
+            e.AddRange(ToFab().Validate(Model is not null ? 2 : int.MaxValue));
         if (Queries is not null && !list.Contains("square"))
             e.Add("queries applies to square (and standard) only");
         // a network file's D is checked against Square's layout in ValidateModel
         if (list.Contains("square"))
             e.AddRange(ToSquare().Validate(Model is not null ? InputDim ?? 100 : 25));
+        // min_radius of networks runs fab-t on its own when the list has none
+        if (MinRadius && NetworkFile is not null && !list.Contains("fab-t"))
+            e.AddRange(ToFab().Validate(int.MaxValue).Where(m => m.StartsWith("box", StringComparison.Ordinal)).Select(m => $"min_radius: {m}"));
         if ((PerPoint || SaveAdversarial) && list.Contains("pgd"))
             e.Add("per_point and save_adversarial need the APGD or Square attacks (pgd keeps no examples)");
         return e;
@@ -165,6 +168,9 @@ public sealed record AttackConfig
     /// <summary>The Square attack of this config (AutoAttack's p_init 0.8; draws seeded by the config's seed).</summary>
     public SquareOptions ToSquare() => new(Norm, Queries ?? 5000, 0.8, BoxLo, BoxHi, Seed);
 
+    /// <summary>The FAB-T attack of this config (AutoAttack's constants; restarts after the first start at half the largest radius).</summary>
+    public FabOptions ToFab() => new(Norm, ResolvedSteps, Restarts, Targets, BoxLo, BoxHi, Seed, Radii.Count > 0 ? Radii.Max() : 0);
+
     /// <summary>The APGD attack of this config with the given loss (random starts seeded by the config's seed).</summary>
     public ApgdOptions ToApgd(ApgdLoss loss) => new(Norm, loss, ResolvedSteps, Restarts, RandomStart: true, BoxLo, BoxHi, Seed,
         Targets: loss == ApgdLoss.TargetedDlr ? Targets : null);
@@ -187,6 +193,8 @@ public sealed record AttackConfig
         int classes = Math.Max(2, shape.Outputs);
         foreach (var loss in ApgdLosses())
             e.AddRange(ToApgd(loss).Validate(classes).Where(m => m.Contains("classes", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
+        if (Attacks.Contains("fab-t"))
+            e.AddRange(ToFab().Validate(classes).Where(m => m.Contains("classes", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
         if (Attacks.Contains("square"))
             e.AddRange(ToSquare().Validate(shape.Inputs).Where(m => m.Contains("lays out", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
         return e;
