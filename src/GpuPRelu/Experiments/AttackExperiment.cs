@@ -107,9 +107,10 @@ public static class AttackExperiment
             var shape = networks.Shape;
             if (c.ValidateModel(shape, file) is { Count: > 0 } errors)
                 throw new InvalidDataException(string.Join("; ", errors));
-            // real data has no α or seed: NaN in the CSV
+            // real data has no α (NaN in the CSV); a network's seed is the file's where it records one (attack starts are
+            // keyed by it, so a saved mnist/probe study reproduces its own robust accuracy), else the config's
             var alpha = c.Data is null ? networks.Alpha : null;
-            var seed = c.Data is null ? networks.Seed : null;
+            var seed = networks.Seed;
             var infos = Enumerable.Range(0, shape.Networks).Select(b => new NetworkInfo(b, networks.P[b],
                 c.Data is null ? alpha?[b] ?? c.Alpha : double.NaN, (int)(seed?[b] ?? c.Seed), b)).ToList();
             return (shape, networks.Theta, networks.Centers, infos, [.. infos.Select(n => n.Index.ToString(CultureInfo.InvariantCulture))], networks);

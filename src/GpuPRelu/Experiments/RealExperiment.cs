@@ -71,6 +71,12 @@ public static class RealExperiment
             using var net = new NetworkBatch(device, shape, infos, theta, centers);
             var training = Train(config, net, train, test, log, progress, cancel);
             CsvOutput.Write(Path.Combine(outDir, "training.csv"), training);
+            if (config.Save)
+            {
+                // each network's seed in the metadata: attack --network keys its random starts by it, as this study does
+                NetworkFile.Write(Path.Combine(outDir, "networks.safetensors"), shape, net.ThetaToHost(), config.Center ? net.CentersToHost() : null,
+                    [.. infos.Select(x => x.P)], new Dictionary<string, string> { ["seed"] = string.Join(",", infos.Select(x => x.Seed.ToString(CultureInfo.InvariantCulture))) });
+            }
             manifest.EndPhase("train");
 
             var points = test.Head(config.AttackPoints);
