@@ -18,6 +18,11 @@ public static class FabMargin
         ArrayView<float> g,       // [B, M, C]
         ArrayView<float> margin,  // [B, M]
         ArrayView<float> correct) // [B, M]
+        => Row(i, s, f, ym, target, g, margin, correct);
+
+    /// <summary>Row i of the kernel: also APGD-T's margin loss for one output and two classes (TargetedDlrLoss).</summary>
+    public static void Row(int i, BatchShape s, ArrayView<float> f, ArrayView<int> ym, ArrayView<int> target, ArrayView<float> g,
+        ArrayView<float> margin, ArrayView<float> correct)
     {
         int C = s.Outputs, c0 = i * C, y = ym[i], t = target[i];
         if (C == 1)

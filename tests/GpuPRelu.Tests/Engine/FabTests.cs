@@ -79,22 +79,8 @@ public sealed class FabTests(DeviceFixture devices, ITestOutputHelper output)
         });
     }
 
-    public static TheoryData<string, int> IdealSeeds
-    {
-        get
-        {
-            var data = new TheoryData<string, int>();
-            foreach (var device in DeviceFixture.Devices)
-            {
-                data.Add((string)device.Data, 4);
-                data.Add((string)device.Data, 29);
-            }
-            return data;
-        }
-    }
-
     [Theory]
-    [MemberData(nameof(IdealSeeds))]
+    [MemberData(nameof(SquareTests.IdealSeeds), MemberType = typeof(SquareTests))]
     public void NeverBreaksAPointInsideTheExactRadiusOfTheIdealClassifiers(string device, int seed)
     {
         // one output: q = −y·f, the single target; l2, the norm of the exact radii
@@ -109,7 +95,7 @@ public sealed class FabTests(DeviceFixture devices, ITestOutputHelper output)
     }
 
     [Theory]
-    [MemberData(nameof(IdealSeeds))]
+    [MemberData(nameof(SquareTests.IdealSeeds), MemberType = typeof(SquareTests))]
     public void NormsAreUpperBoundsCloseToTheExactRadiiOfTheIdealClassifiers(string device, int seed)
     {
         // FAB's smallest l2 norm per point never undercuts the exact radius (float32: 1e-3) and, on these piecewise smooth
