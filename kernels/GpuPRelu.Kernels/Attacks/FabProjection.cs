@@ -6,12 +6,14 @@ namespace GpuPRelu.Kernels.Attacks;
 // Reference: tests/GpuPRelu.Tests/Reference/Attacks/FabStepReference.cs (Project)
 
 /// <summary>FAB's projection (docs/attacks.md §9.3) of a row t [D] onto the plane ⟨w, v⟩ = ⟨w, t⟩ + r intersected with
-/// the box, minimal in the norm: the solution is monotone in one scalar (FabPlane), found by bisection on it and then, for
-/// l2 and l∞, solved exactly on the saturation set the bisection leaves (l1: the coordinates of equal |w_j| at the
+/// the box, minimal in the norm: the solution is monotone in one scalar (FabPlane). l2 and l∞: active-set passes from the
+/// unboxed solution, each exact on the coordinates saturated so far (a bisection takes over if they do not settle);
+/// l1: a bisection on the threshold until at most one coordinate is left partly moved (coordinates of equal |w_j| at the
 /// threshold share the rest in proportion to their room). Used by FabStep; callable from any kernel.</summary>
 public static class FabProjection
 {
     private const int Bisections = 40;
+    private const int ActiveSetPasses = 12;
 
     /// <summary>The room of coordinate x (= t_j + center_j) in direction dir (±1; 0 has none) to the box; no box: +∞.</summary>
     public static float Cap(FabSpec spec, float dir, float x)
@@ -49,7 +51,18 @@ public static class FabProjection
             return new FabPlane(sign, rate > 0f ? need / rate : 0f, 0f, 0f);
         if (total <= need)
             return new FabPlane(sign, float.PositiveInfinity, 0f, 0f);
-        float lo = 0f, hi = muMax;
+        // active set: from the unboxed μ (a lower bound), solve exactly with the coordinates saturated at the current μ;
+        // each solve stays ≤ μ* and grows the saturated set, so it ends at μ* (usually in a few passes)
+        float lo = need / rate;
+        for (int iter = 0; iter < ActiveSetPasses; iter++)
+        {
+            float next = Exact(spec, w, t, center, row0, c0, D, sign, need, lo);
+            if (!(next > lo))
+                return new FabPlane(sign, XMath.Max(next, 0f), 0f, 0f);
+            lo = next;
+        }
+        // not settled (many saturation levels): bisect from the bound reached, then solve exactly as above
+        float hi = XMath.Max(muMax, lo);
         for (int iter = 0; iter < Bisections; iter++)
         {
             float mid = 0.5f * (lo + hi);
@@ -58,7 +71,13 @@ public static class FabProjection
             else
                 lo = mid;
         }
-        // exact on the coordinates still below their cap at hi
+        return new FabPlane(sign, XMath.Clamp(Exact(spec, w, t, center, row0, c0, D, sign, need, hi), lo, hi), 0f, 0f);
+    }
+
+    // μ solving Σ_{saturated at μ0} |w_j|·cap_j + μ·Σ_{others} |w_j|·k_j = need (l2, l∞); μ0 when nothing is free
+    private static float Exact(FabSpec spec, ArrayView<float> w, ArrayView<float> t, ArrayView<float> center, int row0, int c0, int D,
+        float sign, float need, float mu0)
+    {
         float saturated = 0f, free = 0f;
         for (int d = 0; d < D; d++)
         {
@@ -66,13 +85,12 @@ public static class FabProjection
             if (a == 0f)
                 continue;
             float cap = Cap(spec, sign * w[row0 + d], t[row0 + d] + center[c0 + d]), k = spec.Norm == 2 ? a : 1f;
-            if (hi * k >= cap)
+            if (mu0 * k >= cap)
                 saturated += a * cap;
             else
                 free += a * k;
         }
-        float mu = free > 0f ? (need - saturated) / free : hi;
-        return new FabPlane(sign, XMath.Clamp(mu, lo, hi), 0f, 0f);
+        return free > 0f ? (need - saturated) / free : mu0;
     }
 
     // l1: the coordinates of largest |w_j| go to their caps first; bisect the threshold θ on |w_j|
@@ -82,13 +100,20 @@ public static class FabProjection
         if (total <= need)
             return new FabPlane(sign, -1f, -1f, 1f);
         float lo = 0f, hi = wMax;
-        for (int iter = 0; iter < Bisections; iter++)
+        int countLo = Count(w, row0, D, lo), countHi = 0;
+        for (int iter = 0; iter < Bisections && countLo - countHi > 1; iter++)
         {
             float mid = 0.5f * (lo + hi);
             if (Above(spec, w, t, center, row0, c0, D, sign, mid) >= need)
+            {
                 lo = mid;
+                countLo = Count(w, row0, D, mid);
+            }
             else
+            {
                 hi = mid;
+                countHi = Count(w, row0, D, mid);
+            }
         }
         float full = Above(spec, w, t, center, row0, c0, D, sign, hi), part = Above(spec, w, t, center, row0, c0, D, sign, lo) - full;
         float fill = part > 0f ? XMath.Clamp((need - full) / part, 0f, 1f) : 0f;
@@ -121,6 +146,15 @@ public static class FabProjection
                 sum += a * Cap(spec, sign * w[row0 + d], t[row0 + d] + center[c0 + d]);
         }
         return sum;
+    }
+
+    // #{j : |w_j| > θ}
+    private static int Count(ArrayView<float> w, int row0, int D, float theta)
+    {
+        int n = 0;
+        for (int d = 0; d < D; d++)
+            n += XMath.Abs(w[row0 + d]) > theta ? 1 : 0;
+        return n;
     }
 
     /// <summary>δ_j of the plane's solution for w_j at x = t_j + center_j.</summary>

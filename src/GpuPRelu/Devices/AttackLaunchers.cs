@@ -106,11 +106,11 @@ internal class AttackLaunchers
         ArrayView<float> margin, ArrayView<float> correct) =>
         _fabMargin(s.Networks * s.Samples, s, f, ym, target, g, margin, correct);
 
-    public void FabStep(BatchShape s, FabSpec spec, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> du, ArrayView<float> margin,
+    public virtual void FabStep(BatchShape s, FabSpec spec, ArrayView<float> u0, ArrayView<float> u, ArrayView<float> du, ArrayView<float> margin,
         ArrayView<float> center, ArrayView<int> active) =>
         _fabStep(s.Networks * s.Samples, s, spec, u0, u, du, margin, center, active);
 
-    public void FabAccept(BatchShape s, int norm, float beta, ArrayView<float> correct, ArrayView<float> u0, ArrayView<float> u,
+    public virtual void FabAccept(BatchShape s, int norm, float beta, ArrayView<float> correct, ArrayView<float> u0, ArrayView<float> u,
         ArrayView<float> uBest, ArrayView<float> best, ArrayView<int> active) =>
         _fabAccept(s.Networks * s.Samples, s, norm, beta, correct, u0, u, uBest, best, active);
 
