@@ -90,15 +90,18 @@ public sealed class AttackEvaluationCommandTests : IDisposable
     }
 
     /// <summary>A 10-class network on MNIST pixels: APGD-CE then APGD-T with 3 targets in the box; the sequence's robust
-    /// accuracy is the per-point count.</summary>
+    /// accuracy is the per-point count; --min-radius adds FAB-T's upper bounds.</summary>
     [Fact]
     public void RunsAListOnATenClassMnistNetwork()
     {
         var net = TorchNet.Random(Out("torch10.safetensors"), 784, 8, 10, 5);
         var (code, stdout, err) = Gpuprelu.Run("attack", "--network", net.Path, "--p", "2", "--data", "mnist", "--split", "official-test",
             "--classes", "10", "--n", "20", "--attack", "apgd-ce,apgd-t", "--targets", "3", "--norm", "linf", "--radii", "0,0.02,0.05",
-            "--steps", "10", "--per-point", "--device", "cpu", "--out", Out("m10"));
+            "--steps", "10", "--per-point", "--min-radius", "--device", "cpu", "--out", Out("m10"));
         Assert.True(code == 0, err + stdout);
+        // --min-radius without fab-t in the list: a fab-t run of its own gives the upper bounds
+        Assert.Contains("min_radius: running fab-t on every point", stdout, StringComparison.Ordinal);
+        Assert.Equal(21, File.ReadAllLines(Path.Combine(Out("m10"), "min_radius.csv")).Length);
         var rows = File.ReadAllLines(Path.Combine(Out("m10"), "robust_accuracy.csv")).Skip(1).Select(l => l.Split(',')).ToList();
         Assert.Equal(["apgd-ce", "apgd-t", "apgd-ce+apgd-t"], rows.Select(r => r[5]).Distinct());
         var points = File.ReadAllLines(Path.Combine(Out("m10"), "points.csv")).Skip(1).Select(l => l.Split(',')).ToList();
