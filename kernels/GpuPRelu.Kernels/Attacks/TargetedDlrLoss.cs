@@ -22,12 +22,10 @@ public static class TargetedDlrLoss
         ArrayView<float> correct) // [B, M]
     {
         int C = s.Outputs, c0 = i * C, y = ym[i], t = target[i];
-        if (C == 1)
+        if (C <= 2)
         {
-            float sign = y == 1 ? 1f : -1f;
-            loss[i] = -sign * f[c0];
-            correct[i] = sign * f[c0] > 0f ? 1f : 0f;
-            g[c0] = -sign;
+            // the margin loss: FAB-T's logit difference
+            FabMargin.Row(i, s, f, ym, target, g, loss, correct);
             return;
         }
         int p1 = Rank(f, c0, C, -1, -1, -1), p2 = Rank(f, c0, C, p1, -1, -1);
@@ -35,13 +33,6 @@ public static class TargetedDlrLoss
         for (int c = 0; c < C; c++)
             g[c0 + c] = 0f;
         float q = f[c0 + y] - f[c0 + t];
-        if (C == 2)
-        {
-            loss[i] = -q;
-            g[c0 + y] -= 1f;
-            g[c0 + t] += 1f;
-            return;
-        }
         int p3 = Rank(f, c0, C, p1, p2, -1);
         // C = 3 has no fourth logit: π3 stands for the mean of π3 and π4
         int p4 = C >= 4 ? Rank(f, c0, C, p1, p2, p3) : p3;

@@ -16,9 +16,12 @@ public enum AttackKind
     /// <summary>APGD on the targeted DLR loss, one run per target class.</summary>
     ApgdT,
 
+    /// <summary>FAB-T: the targeted minimal-norm attack (one run per target class).</summary>
+    FabT,
+
     /// <summary>The Square attack (score-based, no gradients).</summary>
     Square,
 
-    /// <summary>AutoAttack's standard sequence as far as it is implemented (AttackConfig.Standard); alone only.</summary>
+    /// <summary>AutoAttack's standard sequence for the norm (AttackConfig.Standard); alone only.</summary>
     Standard,
 }

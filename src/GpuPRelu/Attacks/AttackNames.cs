@@ -6,7 +6,7 @@ public static class AttackNames
     private static readonly (string Name, AttackKind Kind)[] All =
     [
         ("pgd", AttackKind.Pgd), ("apgd-ce", AttackKind.ApgdCe), ("apgd-dlr", AttackKind.ApgdDlr), ("apgd-t", AttackKind.ApgdT),
-        ("square", AttackKind.Square), ("standard", AttackKind.Standard),
+        ("fab-t", AttackKind.FabT), ("square", AttackKind.Square), ("standard", AttackKind.Standard),
     ];
 
     /// <summary>The name of an attack.</summary>
@@ -23,9 +23,8 @@ public static class AttackNames
                 if (n == name)
                     return kind;
             }
-            throw new FormatException(name == "fab-t"
-                ? "attack fab-t is not implemented yet (standard runs apgd-ce, apgd-t, square)"
-                : $"attack must be pgd, apgd-ce, apgd-dlr, apgd-t, square, standard or a comma list of apgd-ce, apgd-dlr, apgd-t, square; got {name}");
+            throw new FormatException(
+                $"attack must be pgd, apgd-ce, apgd-dlr, apgd-t, fab-t, square, standard or a comma list of apgd-ce, apgd-dlr, apgd-t, fab-t, square; got {name}");
         })];
     }
 }

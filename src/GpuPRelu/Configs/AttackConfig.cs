@@ -53,14 +53,17 @@ public sealed record AttackConfig
     public bool SaveAdversarial { get; init; }
 
     /// <summary>The attacks that run alone or in an evaluation (pgd runs alone).</summary>
-    public static readonly AttackKind[] EvaluationAttacks = [AttackKind.ApgdCe, AttackKind.ApgdDlr, AttackKind.ApgdT, AttackKind.Square];
+    public static readonly AttackKind[] EvaluationAttacks =
+        [AttackKind.ApgdCe, AttackKind.ApgdDlr, AttackKind.ApgdT, AttackKind.FabT, AttackKind.Square];
 
-    /// <summary>AutoAttack's standard sequence (docs/attacks.md §9.1) as far as it is implemented: APGD-CE, APGD-T,
-    /// Square (FAB-T, its third attack, is not implemented yet).</summary>
-    public static readonly AttackKind[] Standard = [AttackKind.ApgdCe, AttackKind.ApgdT, AttackKind.Square];
+    /// <summary>AutoAttack's standard sequence (docs/attacks.md §9.1; autoattack.py's `standard`): APGD-CE, APGD-T, FAB-T,
+    /// Square for l∞ and l2; for l1 the same without Square, whose l1 variant is not implemented.</summary>
+    public static IReadOnlyList<AttackKind> Standard(AttackNorm norm) => norm == AttackNorm.L1
+        ? [AttackKind.ApgdCe, AttackKind.ApgdT, AttackKind.FabT]
+        : [AttackKind.ApgdCe, AttackKind.ApgdT, AttackKind.FabT, AttackKind.Square];
 
     /// <summary>The attacks in order: the standard sequence, a list, or one attack.</summary>
-    public IReadOnlyList<AttackKind> Attacks => IsStandard ? Standard : Attack;
+    public IReadOnlyList<AttackKind> Attacks => IsStandard ? Standard(Norm) : Attack;
 
     /// <summary>True for AutoAttack's standard sequence (named "standard" in robust_accuracy.csv).</summary>
     public bool IsStandard => Attack is [AttackKind.Standard];
@@ -81,8 +84,8 @@ public sealed record AttackConfig
         e.AddRange(ValidateAttacks());
         if (IsApgd && StepSize is not null)
             e.Add("step_size applies to pgd only (APGD starts at 2ε and adapts its step)");
-        if (IsApgd && Restarts != 1 && !ApgdLosses().Any())
-            e.Add($"restarts applies to the APGD attacks only (square runs once per point), got {Restarts}");
+        if (IsApgd && Restarts != 1 && !ApgdLosses().Any() && !Attacks.Contains(AttackKind.FabT))
+            e.Add($"restarts applies to the APGD attacks and fab-t only (square runs once per point), got {Restarts}");
         if (!IsApgd && Restarts != 1)
             e.Add($"restarts applies to apgd-ce and apgd-dlr only (pgd starts at the clean point), got {Restarts}");
         if (Restarts < 1)
@@ -128,18 +131,24 @@ public sealed record AttackConfig
         if (list.Count == 0)
             e.Add("attack must name at least one attack");
         foreach (var a in list.Where(a => a != AttackKind.Pgd && !EvaluationAttacks.Contains(a)))
-            e.Add($"attack must be pgd, apgd-ce, apgd-dlr, apgd-t, square, standard or a comma list of apgd-ce, apgd-dlr, apgd-t, square; got {AttackNames.Name(a)}");
+            e.Add($"attack must be pgd, apgd-ce, apgd-dlr, apgd-t, fab-t, square, standard or a comma list of apgd-ce, apgd-dlr, apgd-t, fab-t, square; got {AttackNames.Name(a)}");
         if (list.Count > 1 && list.Contains(AttackKind.Pgd))
-            e.Add("attack pgd runs alone (the paper's attack); lists take apgd-ce, apgd-dlr, apgd-t and square");
+            e.Add("attack pgd runs alone (the paper's attack); lists take apgd-ce, apgd-dlr, apgd-t, fab-t and square");
         if (list.Distinct().Count() < list.Count)
             e.Add($"attack lists each attack once, got {string.Join(",", Attack.Select(AttackNames.Name))}");
-        if (Targets is not null && !list.Contains(AttackKind.ApgdT))
-            e.Add("targets applies to apgd-t (and standard) only");
+        if (Targets is not null && !list.Contains(AttackKind.ApgdT) && !list.Contains(AttackKind.FabT))
+            e.Add("targets applies to apgd-t and fab-t (and standard) only");
+        // binary models (the ideal classifiers) have two classes; a network file's classes are checked in ValidateModel
+        if (list.Contains(AttackKind.FabT))
+            e.AddRange(ToFab().Validate(Model is not null ? 2 : int.MaxValue));
         if (Queries is not null && !list.Contains(AttackKind.Square))
             e.Add("queries applies to square (and standard) only");
         // a network file's D is checked against Square's layout in ValidateModel
         if (list.Contains(AttackKind.Square))
             e.AddRange(ToSquare().Validate(Model is not null ? InputDim ?? 100 : 25));
+        // min_radius of networks runs fab-t on its own when the list has none
+        if (MinRadius && NetworkFile is not null && !list.Contains(AttackKind.FabT))
+            e.AddRange(ToFab().Validate(int.MaxValue).Where(m => m.StartsWith("box", StringComparison.Ordinal)).Select(m => $"min_radius: {m}"));
         if ((PerPoint || SaveAdversarial) && list.Contains(AttackKind.Pgd))
             e.Add("per_point and save_adversarial need the APGD or Square attacks (pgd keeps no examples)");
         return e;
@@ -168,6 +177,9 @@ public sealed record AttackConfig
     /// <summary>The Square attack of this config (AutoAttack's p_init 0.8; draws seeded by the config's seed).</summary>
     public SquareOptions ToSquare() => new(Norm, Queries ?? 5000, 0.8, BoxLo, BoxHi, Seed);
 
+    /// <summary>The FAB-T attack of this config (AutoAttack's constants; restarts after the first start at half the largest radius).</summary>
+    public FabOptions ToFab() => new(Norm, ResolvedSteps, Restarts, Targets, BoxLo, BoxHi, Seed, Radii.Count > 0 ? Radii.Max() : 0);
+
     /// <summary>The APGD attack of this config with the given loss (random starts seeded by the config's seed).</summary>
     public ApgdOptions ToApgd(ApgdLoss loss) => new(Norm, loss, ResolvedSteps, Restarts, RandomStart: true, BoxLo, BoxHi, Seed,
         Targets: loss == ApgdLoss.TargetedDlr ? Targets : null);
@@ -190,6 +202,8 @@ public sealed record AttackConfig
         int classes = Math.Max(2, shape.Outputs);
         foreach (var loss in ApgdLosses())
             e.AddRange(ToApgd(loss).Validate(classes).Where(m => m.Contains("classes", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
+        if (Attacks.Contains(AttackKind.FabT))
+            e.AddRange(ToFab().Validate(classes).Where(m => m.Contains("classes", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
         if (Attacks.Contains(AttackKind.Square))
             e.AddRange(ToSquare().Validate(shape.Inputs).Where(m => m.Contains("lays out", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
         return e;

@@ -51,6 +51,9 @@ public sealed record RealConfig
     /// <summary>Also the short grids of docs/design.md §2: l∞ linspace(0, 0.1, 3), l2 ×20, l1 ×100 (l1 on MNIST only: it needs the box).</summary>
     public bool ShortGrids { get; init; }
 
+    /// <summary>Write networks.safetensors after training (as train --save; attack --network reads it).</summary>
+    public bool Save { get; init; }
+
     public bool NormalizeInput { get; init; } = true;
     public bool Bias { get; init; } = true;
     public bool Center { get; init; } = true;

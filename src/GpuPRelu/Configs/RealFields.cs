@@ -24,6 +24,7 @@ public static class RealFields
         new("normalize-input", "divide a_j by ‖x − c‖^(p−1) (the reference's default here)", false, (c, v) => c with { NormalizeInput = Switch("normalize_input", v) }),
         new("bias", "output bias", false, (c, v) => c with { Bias = Switch("bias", v) }),
         new("center", "subtract the mean training input", false, (c, v) => c with { Center = Switch("center", v) }),
+        new("save", "write networks.safetensors after training (attack --network reads it, with each network's seed)", true, (c, v) => c with { Save = Switch("save", v) }),
     ];
 
     /// <summary>`gpuprelu mnist`.</summary>

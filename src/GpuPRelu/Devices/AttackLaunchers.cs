@@ -5,7 +5,7 @@ using ILGPU.Runtime;
 
 namespace GpuPRelu.Devices;
 
-/// <summary>The APGD kernels (and the radius-monotonicity kernel), loaded once per accelerator on first use, with typed
+/// <summary>The APGD, Square and FAB kernels (and the radius-monotonicity kernel), loaded once per accelerator on first use, with typed
 /// launch methods sized from the shape. On the managed CPU path they run as ILGPU kernels on the CPU accelerator's
 /// buffers, except those ManagedAttackLaunchers overrides; a managed launcher synchronizes before its own code touches
 /// them.</summary>
@@ -25,6 +25,12 @@ internal class AttackLaunchers
     private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
         ArrayView<float>> _targetedDlr;
     private readonly Action<Index1D, BatchShape, int, ArrayView<int>> _spread;
+    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>> _fabMargin;
+    private readonly Action<Index1D, BatchShape, FabSpec, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<int>> _fabStep;
+    private readonly Action<Index1D, BatchShape, int, float, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<int>> _fabAccept;
     private readonly Action<Index1D, BatchShape, SquareSpec, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>> _squareProposal;
     private readonly Action<Index1D, BatchShape, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
@@ -50,6 +56,12 @@ internal class AttackLaunchers
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.SquareProposal.Kernel);
         _squareAccept = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, int, ArrayView<float>, ArrayView<int>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.SquareAccept.Kernel);
+        _fabMargin = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<int>, ArrayView<int>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Attacks.FabMargin.Kernel);
+        _fabStep = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, FabSpec, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.FabStep.Kernel);
+        _fabAccept = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, int, float, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>>(Kernels.Attacks.FabAccept.Kernel);
         _spread = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, int, ArrayView<int>>(Kernels.Attacks.SpreadBroken.Kernel);
     }
 
@@ -89,6 +101,18 @@ internal class AttackLaunchers
     public void SquareAccept(BatchShape s, bool start, DeviceView<float> f, DeviceView<int> ym, DeviceView<float> u, DeviceView<float> uBest,
         DeviceView<float> best, DeviceView<int> broken) =>
         _squareAccept(s.Networks * s.Samples, s, start ? 1 : 0, f, ym, u, uBest, best, broken);
+
+    public void FabMargin(BatchShape s, DeviceView<float> f, DeviceView<int> ym, DeviceView<int> target, DeviceView<float> g,
+        DeviceView<float> margin, DeviceView<float> correct) =>
+        _fabMargin(s.Networks * s.Samples, s, f, ym, target, g, margin, correct);
+
+    public virtual void FabStep(BatchShape s, FabSpec spec, DeviceView<float> u0, DeviceView<float> u, DeviceView<float> du, DeviceView<float> margin,
+        DeviceView<float> center, DeviceView<int> active) =>
+        _fabStep(s.Networks * s.Samples, s, spec, u0, u, du, margin, center, active);
+
+    public virtual void FabAccept(BatchShape s, int norm, float beta, DeviceView<float> correct, DeviceView<float> u0, DeviceView<float> u,
+        DeviceView<float> uBest, DeviceView<float> best, DeviceView<int> active) =>
+        _fabAccept(s.Networks * s.Samples, s, norm, beta, correct, u0, u, uBest, best, active);
 
     /// <summary>Marks broken every row whose point is broken at a smaller radius; `points` = n rows per radius.</summary>
     public virtual void SpreadBroken(BatchShape s, int points, DeviceView<int> broken) =>

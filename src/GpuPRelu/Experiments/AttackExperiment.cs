@@ -10,7 +10,8 @@ using GpuPRelu.Training;
 namespace GpuPRelu.Experiments;
 
 /// <summary>`gpuprelu attack`: one batch of models (saved networks or ideal classifiers) × radii × test points attacked
-/// together; robust_accuracy.csv (plus exact/certified curves of ideal classifiers), min_radius.csv on request, manifest.</summary>
+/// together; robust_accuracy.csv (plus exact/certified curves of ideal classifiers), min_radius.csv on request (exact for ideal
+/// classifiers; FAB-T's upper bounds for networks, also whenever fab-t runs), manifest.</summary>
 public static class AttackExperiment
 {
     public static IReadOnlyList<RobustAccuracyRow> Run(AttackConfig config, ComputeDevice device, string outDir, Action<string>? log = null)
@@ -44,11 +45,14 @@ public static class AttackExperiment
             using var net = new NetworkBatch(device, shape, infos, theta, centers);
             // pgd alone; the APGD attacks alone or in sequence, each on the points still robust (a row per attack, the
             // robust accuracy after it, and one for the whole sequence)
+            var steps = config.IsApgd ? EvaluationRunner.Run(config, net, points, names, outDir, log) : [];
             var results = config.IsApgd
-                ? EvaluationRunner.Run(config, net, points, names, outDir, log).Select(s => (s.Name, s.Outcome.Robust)).ToList()
+                ? steps.Select(s => (s.Name, s.Outcome.Robust)).ToList()
                 : [("pgd", Pgd.Run(net, points, config.Radii, config.ToPgd(shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy) with { RefBatch = count }))];
             if (config.IsSequence)
                 results.Add((EvaluationRunner.EnsembleName(config), results[^1].Item2));
+            if (config.NetworkFile is not null && (config.MinRadius || config.Attacks.Contains(AttackKind.FabT)))
+                WriteNetworkRadii(config, net, points, infos, names, steps, outDir, log);
             run.EndPhase("attack");
 
             string norm = config.Norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
@@ -98,9 +102,10 @@ public static class AttackExperiment
             var shape = networks.Shape;
             if (c.ValidateModel(shape, file) is { Count: > 0 } errors)
                 throw new InvalidDataException(string.Join("; ", errors));
-            // real data has no α or seed: NaN in the CSV
+            // real data has no α (NaN in the CSV); a network's seed is the file's where it records one (attack starts are
+            // keyed by it, so a saved mnist/probe study reproduces its own robust accuracy), else the config's
             var alpha = c.Data is null ? networks.Alpha : null;
-            var seed = c.Data is null ? networks.Seed : null;
+            var seed = networks.Seed;
             var infos = Enumerable.Range(0, shape.Networks).Select(b => new NetworkInfo(b, networks.P[b],
                 c.Data is null ? alpha?[b] ?? c.Alpha : double.NaN, (int)(seed?[b] ?? c.Seed), b)).ToList();
             return (shape, networks.Theta, networks.Centers, infos, [.. infos.Select(n => n.Index.ToString(CultureInfo.InvariantCulture))], networks);
@@ -113,6 +118,32 @@ public static class AttackExperiment
         var list = ps.Select((p, b) => new NetworkInfo(b, p, c.Alpha, c.Seed, b)).ToList();
         var names = ps.Select(p => kind == IdealKind.F ? "F" : string.Create(CultureInfo.InvariantCulture, $"F^({p:0.##})")).ToList();
         return (s, th, new float[ps.Count * D], list, names, null);
+    }
+
+    // min_radius.csv of trained networks: FAB-T's smallest norm per point, an upper bound on the radius; from the run's own
+    // FAB-T when it attacked every point still robust, else from a FAB-T run on every point (AutoAttack's settings, 100 iterations)
+    private static void WriteNetworkRadii(AttackConfig c, NetworkBatch net, List<DataSet> points, List<NetworkInfo> infos, List<string> names,
+        IReadOnlyList<(string Name, AttackOutcome Outcome)> steps, string outDir, Action<string>? log)
+    {
+        var norms = steps.FirstOrDefault(s => s.Name == "fab-t").Outcome?.Norms;
+        if (norms is null)
+        {
+            log?.Invoke("min_radius: running fab-t on every point for the upper bounds");
+            var options = c.Attacks.Contains(AttackKind.FabT) ? c.ToFab() : c.ToFab() with { Iterations = c.Steps is { } st && c.IsApgd ? st : 100, Restarts = 1 };
+            norms = Fab.RunOn(net, points, c.Radii, options, null, false).Norms!;
+        }
+        string norm = c.Norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
+        var rows = new List<NetworkRadiusRow>();
+        for (int b = 0; b < infos.Count; b++)
+        {
+            for (int i = 0; i < points[b].Samples; i++)
+            {
+                double v = norms[b][i];
+                rows.Add(new NetworkRadiusRow(names[b], infos[b].P, i, points[b].Y[i], norm, double.IsFinite(v) ? v : null,
+                    v == 0 ? "clean" : double.IsFinite(v) ? "fab-t upper bound" : "none found"));
+            }
+        }
+        CsvOutput.Write(Path.Combine(outDir, "min_radius.csv"), rows);
     }
 
     private static List<RobustAccuracyRow> ExactCurves(AttackConfig c, IdealKind kind, List<NetworkInfo> infos, List<string> names,

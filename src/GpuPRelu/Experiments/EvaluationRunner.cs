@@ -6,7 +6,7 @@ using GpuPRelu.Models;
 
 namespace GpuPRelu.Experiments;
 
-/// <summary>`gpuprelu attack` with the APGD and Square attacks (alone, a list or standard): the attacks in order, each on the points
+/// <summary>`gpuprelu attack` with the APGD, FAB-T and Square attacks (alone, a list or standard): the attacks in order, each on the points
 /// still robust; with --per-point points.csv, with --save-adversarial adversarial.safetensors.</summary>
 internal static class EvaluationRunner
 {
@@ -23,6 +23,10 @@ internal static class EvaluationRunner
                 ? "two classes: apgd-t ascends the margin loss f_t − f_y (AutoAttack's targeted DLR needs ≥ 4 classes), one target"
                 : "three classes: apgd-t's DLR denominator is f_π1 − f_π3 (AutoAttack's needs a fourth logit)");
         }
+        if (net.Shape.Outputs == 1 && c.Attacks.Contains(AttackKind.FabT))
+            log?.Invoke("one output: fab-t linearizes the margin itself, q = −y·f, as the single logit difference (one target)");
+        if (c.IsStandard && c.Norm == AttackNorm.L1)
+            log?.Invoke("standard l1: apgd-ce, apgd-t, fab-t (AutoAttack's l1 Square is not implemented)");
         var attacks = c.Attacks.Select(kind => (AttackNames.Name(kind), Member(c, net, points, kind, examples))).ToList();
         var steps = Evaluation.Run(attacks, log);
         if (examples)
@@ -44,6 +48,8 @@ internal static class EvaluationRunner
     {
         if (kind == AttackKind.Square)
             return before => Square.RunOn(net, points, c.Radii, c.ToSquare(), before, examples);
+        if (kind == AttackKind.FabT)
+            return before => Fab.RunOn(net, points, c.Radii, c.ToFab(), before, examples);
         var loss = kind switch
         {
             AttackKind.ApgdCe => ApgdLoss.CrossEntropy,

@@ -63,6 +63,12 @@ public static class RealExperiment
             using var net = new NetworkBatch(device, shape, infos, theta, centers);
             var training = Train(config, net, train, test, log, progress, run.Cancel);
             CsvOutput.Write(run.PathOf("training.csv"), training);
+            if (config.Save)
+            {
+                // each network's seed in the metadata: attack --network keys its random starts by it, as this study does
+                NetworkFile.Write(run.PathOf("networks.safetensors"), shape, net.ThetaToHost(), config.Center ? net.CentersToHost() : null,
+                    [.. infos.Select(x => x.P)], new Dictionary<string, string> { ["seed"] = string.Join(",", infos.Select(x => x.Seed.ToString(CultureInfo.InvariantCulture))) });
+            }
             run.EndPhase("train");
 
             var points = test.Head(config.AttackPoints);

@@ -24,14 +24,15 @@ public sealed record StudyResult(
 /// files as soon as it ends (a later failure keeps them): train the grid α × seed × p (training.csv, summary.csv,
 /// dynamics.csv from snapshots of the first seed's networks at the smallest α), neuron alignment of every network
 /// (neurons.csv, cosines.csv, alignment.csv), the paper's l2 PGD on the networks of the smallest α beside the exact
-/// curves of F and F^(p) on the same points (robust_accuracy.csv), the distance of every network to F and F^(p)
+/// curves of F and F^(p) on the same points (robust_accuracy.csv; with minRadius also each point's radius, FAB-T's
+/// upper bound beside the exact one of F and F^(p): min_radius.csv, f_radius_distribution.png), the distance of every network to F and F^(p)
 /// (distance.csv); then the panels (a)–(e) and the dynamics as PNG, report.md and manifest.json.</summary>
 public static class StudyExperiment
 {
     /// <summary>Runs a validated config on `device` into `outDir` (which must exist); `command` is the verb ("fig2"),
     /// `title` names the figure ("Fig. 2"). `log` receives progress lines, `progress` the training's fraction done.</summary>
     public static StudyResult Run(StudyConfig config, string command, string title, ComputeDevice device, string outDir, bool save,
-        Action<string>? log = null, Action<double>? progress = null, CancellationToken cancel = default)
+        Action<string>? log = null, Action<double>? progress = null, bool minRadius = false, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
@@ -72,6 +73,14 @@ public static class StudyExperiment
             robust.AddRange(StudyAttack.Ideals(config, attacked, test, mu, c.P));
             CsvOutput.Write(run.PathOf("robust_accuracy.csv"), robust);
             run.EndPhase("exact_radii");
+            if (minRadius)
+            {
+                log?.Invoke($"minimal l2 radii: FAB-T on the same networks and points, beside the exact radii of F and F^(p)");
+                var radii = StudyAttack.Radii(config, net, attacked, test, mu, c.P, x => x.Index.ToString(CultureInfo.InvariantCulture));
+                CsvOutput.Write(run.PathOf("min_radius.csv"), radii);
+                RadiusDistributionPlot.Write(radii, c.Subclasses, run.PathOf("f_radius_distribution.png"));
+                run.EndPhase("min_radius");
+            }
 
             log?.Invoke($"distance to F and F^(p): {config.DistRepeats} × {config.DistStarts} starts × {config.DistSteps} steps per network");
             var distance = DistanceEstimate.Run(net, mu, c.Subclasses, c.PositiveSubclasses, config.Distance, run.Cancel);

@@ -71,6 +71,39 @@ public sealed class StudyCommandTests : IDisposable
         Assert.Equal(["keep.txt"], Directory.GetFiles(Out("full")).Select(Path.GetFileName));
     }
 
+    /// <summary>--min-radius: min_radius.csv holds every attacked point's l2 radius, FAB-T's upper bound for each trained
+    /// network beside the exact radii of F and F^(3) on the same points (whose share above each radius is the exact curve
+    /// of robust_accuracy.csv), and the panel f_radius_distribution.png.</summary>
+    [Fact]
+    public void MinRadiusWritesNetworkBoundsBesideTheExactRadii()
+    {
+        var (code, stdout, err) = Gpuprelu.Run("fig2", "--preset", "quick", "--seed", "2", "--alpha", "0.05", "--seeds", "1", "--epochs", "60",
+            "--radii", "0,0.3,0.6", "--pgd-points", "20", "--pgd-steps", "50", "--dist-starts", "10", "--dist-steps", "20", "--dist-repeats", "1",
+            "--snapshots", "0", "--min-radius", "--device", "cpu", "--out", Out("radii"));
+        Assert.True(code == 0, err + stdout);
+        Assert.True(new FileInfo(Path.Combine(Out("radii"), "f_radius_distribution.png")) is { Exists: true, Length: > 100 });
+        var (header, rows) = Rows("radii", "min_radius.csv");
+        Assert.Equal("network,p,alpha,seed,point,label,radius,bound", header);
+        // two trained networks (p 1, 3) and F, F^(3), 20 points each
+        Assert.Equal(80, rows.Count);
+        Assert.All(rows.Where(r => !r[0].StartsWith('F')), r => Assert.Contains(r[7], Bounds));
+        Assert.True(rows.Count(r => r[7] == "fab-t upper bound") >= 20, "FAB-T found few perturbations");
+        var robust = Rows("radii", "robust_accuracy.csv").Rows;
+        foreach (var (ideal, p) in new[] { ("F", "1"), ("F^(3)", "3") })
+        {
+            var exact = rows.Where(r => r[0] == ideal).ToList();
+            Assert.Equal(20, exact.Count);
+            Assert.All(exact, r => Assert.Equal("exact", r[7]));
+            foreach (var radius in new[] { "0", "0.3", "0.6" })
+            {
+                double share = exact.Count(r => double.Parse(r[6], CultureInfo.InvariantCulture) > double.Parse(radius, CultureInfo.InvariantCulture)) / 20.0;
+                Assert.Equal(double.Parse(robust.Single(r => r[0] == ideal && r[1] == p && r[5] == "exact" && r[6] == radius)[7], CultureInfo.InvariantCulture), share, 9);
+            }
+        }
+    }
+
+    private static readonly string[] Bounds = ["fab-t upper bound", "clean", "none found"];
+
     /// <summary>The quick preset at two α, one seed and fewer attack points and starts, on a fresh data/init seed: p = 1
     /// networks are broken at l2 radius 0.5 (above 1/√K = 0.32), p = 3 networks stay robust at 0.6 (below √2/2), dist(f1, F)
     /// grows with α while dist(f3, F^(3)) stays low (so at α 0.2 the p = 3 network is the closer one), and every dominant
@@ -134,9 +167,11 @@ public sealed class StudyCommandTests : IDisposable
         Assert.Contains("as the paper claims", File.ReadAllText(Path.Combine(Out("quick"), "report.md")), StringComparison.Ordinal);
     }
 
-    private (string Header, List<string[]> Rows) Rows(string file)
+    private (string Header, List<string[]> Rows) Rows(string file) => Rows("quick", file);
+
+    private (string Header, List<string[]> Rows) Rows(string run, string file)
     {
-        var lines = File.ReadAllLines(Path.Combine(Out("quick"), file));
+        var lines = File.ReadAllLines(Path.Combine(Out(run), file));
         return (lines[0], [.. lines.Skip(1).Select(l => l.Split(','))]);
     }
 }

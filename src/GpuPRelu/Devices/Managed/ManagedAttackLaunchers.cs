@@ -7,7 +7,8 @@ using static GpuPRelu.Devices.Managed.HostPointers;
 namespace GpuPRelu.Devices.Managed;
 
 /// <summary>The APGD operations of the fast CPU path (`--device cpu`) as managed code on the CPU accelerator's buffers
-/// (ManagedApgd); the DLR loss and the l1 checkpoint stay ILGPU kernels on that accelerator.</summary>
+/// (ManagedApgd) and FAB's per-row kernels called directly on the host; the DLR loss and the l1 checkpoint stay ILGPU kernels
+/// on that accelerator.</summary>
 internal sealed unsafe class ManagedAttackLaunchers : AttackLaunchers
 {
     private readonly Accelerator _accelerator;
@@ -45,6 +46,21 @@ internal sealed unsafe class ManagedAttackLaunchers : AttackLaunchers
     {
         Sync();
         ManagedApgd.L1Step(s, box, F(u0), F(u), F(du), F(state), F(radius), F(center), I(broken));
+    }
+
+    // FAB's per-row kernels are plain loops over a row: the same code, called row by row in parallel on the host memory
+    public override void FabStep(BatchShape s, FabSpec spec, DeviceView<float> u0, DeviceView<float> u, DeviceView<float> du,
+        DeviceView<float> margin, DeviceView<float> center, DeviceView<int> active)
+    {
+        Sync();
+        Parallel.For(0, s.Networks * s.Samples, i => Kernels.Attacks.FabStep.Kernel(i, s, spec, u0, u, du, margin, center, active));
+    }
+
+    public override void FabAccept(BatchShape s, int norm, float beta, DeviceView<float> correct, DeviceView<float> u0, DeviceView<float> u,
+        DeviceView<float> uBest, DeviceView<float> best, DeviceView<int> active)
+    {
+        Sync();
+        Parallel.For(0, s.Networks * s.Samples, i => Kernels.Attacks.FabAccept.Kernel(i, s, norm, beta, correct, u0, u, uBest, best, active));
     }
 
     public override void SpreadBroken(BatchShape s, int points, DeviceView<int> broken)
