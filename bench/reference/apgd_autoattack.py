@@ -12,10 +12,10 @@ command that attacks the same networks and points.
 
 With --attacks standard it runs AutoAttack's standard evaluation instead (AutoAttack(version='standard'): APGD-CE, APGD-T,
 FAB-T, Square, each on the points still robust, one batch of all N points, seed --seed), at every radius: the robust
-accuracy after each attack of that sequence, of the sequence without FAB-T (APGD-CE, APGD-T, Square: what `gpuprelu
-attack --attack standard` runs), and of each attack alone on the clean-correct points (AutoAttack's
-run_standard_evaluation_individual); written to ensemble_autoattack.csv (p, radius, sequence, attack, robust_acc, n,
-seconds), with the gpuprelu commands for the same numbers.
+accuracy after each attack of that sequence (what `gpuprelu attack --attack standard` runs), of the sequence without
+FAB-T, and of each attack alone on the clean-correct points (AutoAttack's run_standard_evaluation_individual); written
+to ensemble_autoattack.csv (p, radius, sequence, attack, robust_acc, n, seconds), with the gpuprelu commands for the
+same numbers.
 
 AutoAttack is not a dependency of the project: install it (pip install git+https://github.com/fra31/auto-attack) or
 point --autoattack at a checkout. Runs on the CPU with Debian's python3-torch (1.13).
@@ -46,7 +46,6 @@ def main():
     ap.add_argument("--iterations", type=int, default=100)
     ap.add_argument("--norm", default="Linf", choices=["Linf", "L2"])
     ap.add_argument("--loss", default="ce", choices=["ce", "dlr"])
-    ap.add_argument("--fab-alone", action="store_true", help="standard: also run FAB-T alone")
     ap.add_argument("--attacks", default="apgd", choices=["apgd", "standard"],
                     help="apgd: APGDAttack with --loss; standard: AutoAttack's standard sequence, its parts and each attack alone")
     ap.add_argument("--threads", type=int, default=2)
@@ -200,10 +199,8 @@ def ensemble(args, ps, nets, x_test, y_test, radii):
             steps, flags = sequence(net, adversary, ["apgd-ce", "apgd-t", "fab-t", "square"], x, y_test, correct)
             # the sequence without FAB-T shares the first two steps: its Square runs on what APGD-T left
             no_fab = steps[:2] + sequence(net, adversary, ["square"], x, y_test, flags[1])[0]
-            # alone: each attack on every clean-correct point (APGD-CE alone is the sequence's first step; FAB-T, which
-            # GpuPRelu lacks, only with --fab-alone)
-            names = ["apgd-t", "fab-t", "square"] if args.fab_alone else ["apgd-t", "square"]
-            alone = [steps[0]] + [sequence(net, adversary, [name], x, y_test, correct)[0][0] for name in names]
+            # alone: each attack on every clean-correct point (APGD-CE alone is the sequence's first step)
+            alone = [steps[0]] + [sequence(net, adversary, [name], x, y_test, correct)[0][0] for name in ["apgd-t", "fab-t", "square"]]
             for label, part in (("standard", steps), ("no-fab", no_fab), ("alone", alone)):
                 for name, acc, seconds in part:
                     rows.append((p, r, label, name, acc, args.n, seconds))
@@ -215,11 +212,11 @@ def ensemble(args, ps, nets, x_test, y_test, radii):
         for row in rows:
             f.write("%g,%.6g,%s,%s,%.6g,%d,%.3f\n" % row)
     os.replace(path + ".tmp", path)
-    print(f"AutoAttack {total:.1f} s in all; wrote {path}; the same here (without FAB-T, which GpuPRelu does not have):")
+    print(f"AutoAttack {total:.1f} s in all; wrote {path}; the same here:")
     common = (f"gpuprelu attack --network {args.out}/networks.safetensors --data mnist --split valid --n {args.n} "
               f"--classes {args.classes} --norm {norm.lower()} --radii {args.radii} --box 0,1 --seed {args.seed}")
     print(f"  {common} --attack standard --out ...")
-    for name in ["apgd-ce", "apgd-t", "square"]:
+    for name in ["apgd-ce", "apgd-t", "fab-t", "square"]:
         print(f"  {common} --attack {name} --out ...")
 
 

@@ -46,7 +46,8 @@ public sealed class MemoryPlanTests(DeviceFixture devices)
             [.. Enumerable.Range(0, n).Select(_ => rng.Next(2))], n, D, 2)).ToList();
         double[] radii = [0, 0.1, 0.3, 0.6];
         var options = new PgdOptions(AttackNorm.L2, 20, 0.05, LossKind.Exp);
-        var whole = Pgd.Run(net, sets, radii, options);
+        // the batch's own memory plan (on the managed path each network would otherwise run alone, in half the memory)
+        var whole = Pgd.Run(net, sets, radii, options, perNetwork: false);
         // room for 7 points at every radius: the 30 points go in 5 chunks
         long perRow = MemoryPlan.WorkspaceRowBytes(shape) + MemoryPlan.ForwardPartsRowBytes(shape) + sizeof(float) * 2L * (2 * D + 2);
         long budget = MemoryPlan.NetworkBytes(shape) + MemoryPlan.WorkspaceFixedBytes(shape) + 7 * radii.Length * perRow;
@@ -55,7 +56,7 @@ public sealed class MemoryPlanTests(DeviceFixture devices)
         try
         {
             dev.MemoryBudget = budget;
-            var chunked = Pgd.Run(net, sets, radii, options);
+            var chunked = Pgd.Run(net, sets, radii, options, perNetwork: false);
             for (int b = 0; b < 2; b++)
             {
                 for (int r = 0; r < radii.Length; r++)
@@ -63,7 +64,7 @@ public sealed class MemoryPlanTests(DeviceFixture devices)
             }
             // one point at every radius no longer fits
             dev.MemoryBudget = budget - 7 * radii.Length * perRow + radii.Length * perRow - 1;
-            var refused = Assert.Throws<InsufficientMemoryException>(() => Pgd.Run(net, sets, radii, options));
+            var refused = Assert.Throws<InsufficientMemoryException>(() => Pgd.Run(net, sets, radii, options, perNetwork: false));
             Assert.Contains("D 10, H 16, C 1", refused.Message, StringComparison.Ordinal);
             Assert.Contains("device budget", refused.Message, StringComparison.Ordinal);
         }
