@@ -100,6 +100,8 @@ public static class Fab
             ws.U.CopyFromHost(run % o.Restarts == 0 ? u0 : Start(o, u0, centers, [.. net.Networks.Select(x => x.Seed)], m, D, first, run));
             for (int i = 0; i < o.Iterations; i++)
             {
+                if (o.StopAt is { } stop && i % StopCheckEvery == 0 && Stop(best, active, flags, stop) && !flags.Any(f => f != 0))
+                    break;
                 Margin(net, ws, s, target.View);
                 ws.InputGradient(s, du.View);
                 ak.FabStep(s, spec, clean.View, ws.U.View, du.View, ws.Loss.View, net.Center.View, active.View);
@@ -119,6 +121,28 @@ public static class Fab
                     bestPoints[b][first + i] = [.. Enumerable.Range(0, D).Select(d => x[(long)row * D + d] + centers[b * D + d])];
             }
         }
+    }
+
+    // iterations between checks for points whose best norm has reached FabOptions.StopAt
+    private const int StopCheckEvery = 10;
+
+    /// <summary>Deactivates the active rows whose best norm is ≤ stop (their verdicts are final); true when any was.</summary>
+    private static bool Stop(DeviceBuffer<float> best, DeviceBuffer<int> active, int[] flags, double stop)
+    {
+        var norms = best.ToHost();
+        bool any = false;
+        for (int row = 0; row < flags.Length; row++)
+        {
+            // as RunOn compares a norm with the radii: in double
+            if (flags[row] != 0 && (double)norms[row] <= stop)
+            {
+                flags[row] = 0;
+                any = true;
+            }
+        }
+        if (any)
+            active.CopyFromHost(flags);
+        return any;
     }
 
     // logits, q = f_t − f_y with its logit gradient, and untargeted correctness of every row

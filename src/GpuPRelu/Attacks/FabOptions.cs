@@ -3,9 +3,13 @@ namespace GpuPRelu.Attacks;
 /// <summary>FAB-T as AutoAttack runs it (docs/attacks.md §9.3): norm (l∞, l2, or l1 in a box), iterations per run (100),
 /// restarts per target (1; the first from the clean point, the others from a random start at StartRadius/2, as AutoAttack's
 /// at its ε), the number of targets (the classes ranked 2, 3, … by the clean logits; null: all C − 1, one for a one-output
-/// network), an optional box [BoxLo, BoxHi], the seed of the random starts, and AutoAttack's α_max 0.1, η 1.05, β 0.9.</summary>
+/// network), an optional box [BoxLo, BoxHi], the seed of the random starts, and AutoAttack's α_max 0.1, η 1.05, β 0.9.
+/// StopAt: a point stops once its best norm is ≤ StopAt (the smallest positive radius of a robust-accuracy grid: its
+/// verdict at every radius is then final, as AutoAttack stops a point its FAB-T has broken at ε); null searches every
+/// target and restart for the smallest norm (min_radius.csv, per-point norms).</summary>
 public sealed record FabOptions(AttackNorm Norm, int Iterations = 100, int Restarts = 1, int? Targets = null, double? BoxLo = null,
-    double? BoxHi = null, int Seed = 0, double StartRadius = 0, double AlphaMax = 0.1, double Eta = 1.05, double Beta = 0.9)
+    double? BoxHi = null, int Seed = 0, double StartRadius = 0, double AlphaMax = 0.1, double Eta = 1.05, double Beta = 0.9,
+    double? StopAt = null)
 {
     /// <summary>Targets for a model of `classes` classes (2 for one output): as given, else classes − 1.</summary>
     public int TargetCount(int classes) => Targets ?? classes - 1;

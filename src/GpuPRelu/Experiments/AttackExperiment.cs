@@ -51,7 +51,7 @@ public static class AttackExperiment
                 : [("pgd", Pgd.Run(net, points, config.Radii, config.ToPgd(shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy) with { RefBatch = count }))];
             if (config.IsSequence)
                 results.Add((EvaluationRunner.EnsembleName(config), results[^1].Item2));
-            if (config.NetworkFile is not null && (config.MinRadius || config.Attacks.Contains(AttackKind.FabT)))
+            if (config.NetworkFile is not null && config.MinRadius)
                 WriteNetworkRadii(config, net, points, infos, names, steps, outDir, log);
             run.EndPhase("attack");
 

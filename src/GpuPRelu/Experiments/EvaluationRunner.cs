@@ -49,7 +49,13 @@ internal static class EvaluationRunner
         if (kind == AttackKind.Square)
             return before => Square.RunOn(net, points, c.Radii, c.ToSquare(), before, examples);
         if (kind == AttackKind.FabT)
-            return before => Fab.RunOn(net, points, c.Radii, c.ToFab(), before, examples);
+        {
+            // a point's search stops once its norm is within the grid's smallest positive radius (its verdicts are final),
+            // unless its smallest norm is asked for (min_radius.csv, points.csv's norms, the examples)
+            bool minimal = c.MinRadius || c.PerPoint || examples;
+            double? stop = minimal || !c.Radii.Any(r => r > 0) ? null : c.Radii.Where(r => r > 0).Min();
+            return before => Fab.RunOn(net, points, c.Radii, c.ToFab() with { StopAt = stop }, before, examples);
+        }
         var loss = kind switch
         {
             AttackKind.ApgdCe => ApgdLoss.CrossEntropy,
