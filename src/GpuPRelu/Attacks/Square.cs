@@ -90,7 +90,7 @@ public static class Square
             if (next != side && o.Norm == AttackNorm.L2)
                 eta.Slice(0, next * next).CopyFromHost([.. SquarePattern.Eta(next).Select(v => (float)v)]);
             side = next;
-            draws.Slice(0, (long)B * s.Samples * SquareProposal.Draws).CopyFromHost(Draws(seeds, B, m, h, w, side, first, rows.Rows, i + 1, Key));
+            draws.Slice(0, (long)B * s.Samples * SquareProposal.Draws).CopyFromHost(Draws(o, seeds, B, m, h, w, side, first, rows.Rows, i + 1, Key));
             ak.SquareProposal(s, new Kernels.Attacks.SquareSpec((int)o.Norm, side, h, w, box.Has, box.Lo, box.Hi), clean.View, uBest.View, ws.U.View,
                 radiusBuffer.View, net.Center.View, draws.View, eta.View, broken.View);
             ws.Logits(s);
@@ -117,23 +117,25 @@ public static class Square
             AttackRows.CollectExamples(ActiveRows.Download<float>(uBest.View, u0.LongLength), flags, before, centers, R, first, m, D, found);
     }
 
-    // the draws [B, rows, 6] of iteration `step` for the current rows (original row r·m + i ↦ point first + i)
-    private static int[] Draws(long[] seeds, int B, int m, int h, int w, int side, int first, int[] rows, int step,
+    // the draws [B, rows, 6] of iteration `step` for the current rows (original row r·m + i ↦ point first + i); shared
+    // (AutoAttack's): the windows and coin of point −1 for every point (and its sign for l∞), corners in [0, side − s)
+    internal static int[] Draws(SquareOptions o, long[] seeds, int B, int m, int h, int w, int side, int first, int[] rows, int step,
         Func<int, int, int, int, long> key)
     {
         var perPoint = new int[B * m * SquareProposal.Draws];
+        int last = o.SharedDraws ? 0 : 1;
         for (int b = 0; b < B; b++)
         {
             for (int i = 0; i < m; i++)
             {
-                int o0 = (b * m + i) * SquareProposal.Draws;
-                double U(int slot) => CounterRandom.Uniform(seeds[b], RandomPurpose.SquareDraws, key(b, first + i, step, slot));
-                perPoint[o0] = (int)(U(0) * (h - side + 1));
-                perPoint[o0 + 1] = (int)(U(1) * (w - side + 1));
-                perPoint[o0 + 2] = (int)(U(2) * (h - side + 1));
-                perPoint[o0 + 3] = (int)(U(3) * (w - side + 1));
-                perPoint[o0 + 4] = U(4) > 0.5 ? 1 : 0;
-                perPoint[o0 + 5] = U(5) > 0.5 ? 1 : 0;
+                int o0 = (b * m + i) * SquareProposal.Draws, own = first + i, window = o.SharedDraws ? -1 : own;
+                double U(int point, int slot) => CounterRandom.Uniform(seeds[b], RandomPurpose.SquareDraws, key(b, point, step, slot));
+                perPoint[o0] = (int)(U(window, 0) * (h - side + last));
+                perPoint[o0 + 1] = (int)(U(window, 1) * (w - side + last));
+                perPoint[o0 + 2] = (int)(U(window, 2) * (h - side + last));
+                perPoint[o0 + 3] = (int)(U(window, 3) * (w - side + last));
+                perPoint[o0 + 4] = U(window, 4) > 0.5 ? 1 : 0;
+                perPoint[o0 + 5] = U(o.Norm == AttackNorm.Linf ? window : own, 5) > 0.5 ? 1 : 0;
             }
         }
         var all = new int[(long)B * rows.Length * SquareProposal.Draws];

@@ -2,9 +2,12 @@ namespace GpuPRelu.Attacks;
 
 /// <summary>The Square attack as AutoAttack runs it (docs/attacks.md §9.4): norm (l∞ or l2), queries per point (5000),
 /// the initial fraction p_init (0.8) of the schedule, an optional box [BoxLo, BoxHi] and the seed of its draws. Points are
-/// laid out as one-channel images Height × Width = D, Height the largest divisor of D not above √D (MNIST 28 × 28).</summary>
+/// laid out as one-channel images Height × Width = D, Height the largest divisor of D not above √D (MNIST 28 × 28).
+/// SharedDraws draws as AutoAttack's square.py does, for number-for-number comparisons: one window position per iteration
+/// for every point of a network (and, for l∞, one sign), corners ⌊U·(side − s)⌋ (never the last row or column); the
+/// default draws per point over every window position.</summary>
 public sealed record SquareOptions(AttackNorm Norm, int Queries = 5000, double PInit = 0.8, double? BoxLo = null, double? BoxHi = null,
-    int Seed = 0)
+    int Seed = 0, bool SharedDraws = false)
 {
     /// <summary>Every rule the options break for inputs of dimension D, naming the field.</summary>
     public IReadOnlyList<string> Validate(int inputs)

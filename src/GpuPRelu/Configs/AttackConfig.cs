@@ -46,6 +46,10 @@ public sealed record AttackConfig
     /// <summary>Square's queries per point (null: AutoAttack's 5000).</summary>
     public int? Queries { get; init; }
 
+    /// <summary>Square's draws as AutoAttack's square.py makes them (one window per iteration for all points, never the
+    /// last row or column), for comparisons with it; false: per point over every window position.</summary>
+    public bool SquareSharedDraws { get; init; }
+
     /// <summary>Write points.csv: where, by which attack and with which perturbation each point broke.</summary>
     public bool PerPoint { get; init; }
 
@@ -141,6 +145,8 @@ public sealed record AttackConfig
         // binary models (the ideal classifiers) have two classes; a network file's classes are checked in ValidateModel
         if (list.Contains(AttackKind.FabT))
             e.AddRange(ToFab().Validate(Model is not null ? 2 : int.MaxValue));
+        if (SquareSharedDraws && !list.Contains(AttackKind.Square))
+            e.Add("square_draws applies to square (and standard) only");
         if (Queries is not null && !list.Contains(AttackKind.Square))
             e.Add("queries applies to square (and standard) only");
         // a network file's D is checked against Square's layout in ValidateModel
@@ -175,7 +181,7 @@ public sealed record AttackConfig
         RefBatch: Math.Max(1, N), Guard: 1e-7, Seed);
 
     /// <summary>The Square attack of this config (AutoAttack's p_init 0.8; draws seeded by the config's seed).</summary>
-    public SquareOptions ToSquare() => new(Norm, Queries ?? 5000, 0.8, BoxLo, BoxHi, Seed);
+    public SquareOptions ToSquare() => new(Norm, Queries ?? 5000, 0.8, BoxLo, BoxHi, Seed, SquareSharedDraws);
 
     /// <summary>The FAB-T attack of this config (AutoAttack's constants; restarts after the first start at half the largest radius).</summary>
     public FabOptions ToFab() => new(Norm, ResolvedSteps, Restarts, Targets, BoxLo, BoxHi, Seed, Radii.Count > 0 ? Radii.Max() : 0);

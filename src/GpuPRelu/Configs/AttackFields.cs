@@ -46,6 +46,9 @@ public static class AttackFields
         new("targets", "apgd-t, fab-t: target classes, the top ones of the clean logits after the label (all C − 1; one for one output)", false,
             (c, v) => c with { Targets = Count("targets", v) }),
         new("queries", "square: queries per point (5000)", false, (c, v) => c with { Queries = Count("queries", v) }),
+        new("square-draws", "square: per-point (each point its own window, over every position) | autoattack (one window per iteration for all points, never the last row or column: AutoAttack's square.py, for comparisons with it)", false,
+            (c, v) => c with { SquareSharedDraws = Choice("square_draws", v, ("per-point", false), ("autoattack", true)) })
+            { Show = c => c.SquareSharedDraws ? "autoattack" : "per-point" },
         new("per-point", "write points.csv: per network and point, the smallest radius it broke at, the attack, the perturbation's norm", true,
             (c, v) => c with { PerPoint = Switch("per_point", v) }),
         new("save-adversarial", "write adversarial.safetensors: x_adv [networks, radii, points, D], radii, broken_at", true,

@@ -114,6 +114,48 @@ public sealed class SquareTests(DeviceFixture devices)
         Assert.Equal((25, 40), SquareOptions.Layout(1000));
     }
 
+    [Theory]
+    [InlineData(0, 7)]
+    [InlineData(1, 123)]
+    [InlineData(0, 901)]
+    public void AutoAttackDrawsShareOneWindowPerIterationAndNeverTheLastPosition(int norm, int seed)
+    {
+        // --square-draws autoattack: every point of a network gets the iteration's window corners and coin (and, l∞, its
+        // sign), corners in [0, 28 − s − 1] as square.py's random_int(0, h − s); per point: corners differ between points
+        // and reach the last position 28 − s
+        const int m = 6, h = 28, side = 3, steps = 400;
+        var o = new SquareOptions((AttackNorm)norm, Queries: steps, Seed: seed);
+        long[] seeds = [seed];
+        int[] rows = [.. Enumerable.Range(0, m)];
+        long Key(int b, int point, int step, int slot) => ((long)point * (steps + 1) + step) * 8 + slot;
+        int lastShared = 0, lastOwn = 0, differing = 0, signsDiffer = 0;
+        for (int step = 1; step <= steps; step++)
+        {
+            var shared = Square.Draws(o with { SharedDraws = true }, seeds, 1, m, h, h, side, 0, rows, step, Key);
+            var own = Square.Draws(o, seeds, 1, m, h, h, side, 0, rows, step, Key);
+            for (int i = 1; i < m; i++)
+            {
+                for (int k = 0; k < 5; k++)
+                    Assert.Equal(shared[k], shared[i * 6 + k]);
+                if (norm == 0)
+                    Assert.Equal(shared[5], shared[i * 6 + 5]);
+                signsDiffer += shared[5] != shared[i * 6 + 5] ? 1 : 0;
+                differing += own[0] != own[i * 6] ? 1 : 0;
+            }
+            for (int k = 0; k < 4; k++)
+            {
+                Assert.InRange(shared[k], 0, h - side - 1);
+                Assert.InRange(own[k], 0, h - side);
+            }
+            lastShared += shared[0] == h - side - 1 ? 1 : 0;
+            lastOwn += own.Where((v, j) => j % 6 == 0).Count(v => v == h - side);
+        }
+        Assert.True(lastShared > 0 && lastOwn > 0, $"corners at the last positions: shared {lastShared}, per point {lastOwn}");
+        Assert.True(differing > steps, $"per-point corners differ between points only {differing} times");
+        if (norm == 1)
+            Assert.True(signsDiffer > steps, $"l2 signs are per point under AutoAttack's draws too; differed {signsDiffer} times");
+    }
+
     [Fact]
     public void RefusesL1NoQueriesAndL2ImagesSmallerThanFive()
     {
