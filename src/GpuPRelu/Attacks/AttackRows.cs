@@ -29,27 +29,20 @@ internal static class AttackRows
     public static bool[][][] EachNetwork(NetworkBatch net, IReadOnlyList<DataSet> points, Func<NetworkBatch, DataSet[], bool[][][]> run) =>
         EachNetwork(net, points, null, (one, set, _) => new AttackOutcome(run(one, set), null)).Robust;
 
-    /// <summary>An evaluation's attack on each network alone: `before` (null: every point) and the outcome split and
-    /// joined by network.</summary>
+    /// <summary>An evaluation's attack on each network alone: `before` (null: every point) split by network, and the
+    /// outcomes (verdicts, examples, norms) joined by network.</summary>
     public static AttackOutcome EachNetwork(NetworkBatch net, IReadOnlyList<DataSet> points, bool[][][]? before,
         Func<NetworkBatch, DataSet[], bool[][][]?, AttackOutcome> run)
     {
-        int B = net.Shape.Networks;
-        var robust = new bool[B][][];
-        var examples = new float[]?[B][];
-        bool any = false;
-        for (int b = 0; b < B; b++)
+        var outcomes = new AttackOutcome[net.Shape.Networks];
+        for (int b = 0; b < outcomes.Length; b++)
         {
             using var one = net.Subset([b]);
-            var outcome = run(one, [points[b]], before is null ? null : [before[b]]);
-            robust[b] = outcome.Robust[0];
-            if (outcome.Examples is { } found)
-            {
-                examples[b] = found[0];
-                any = true;
-            }
+            outcomes[b] = run(one, [points[b]], before is null ? null : [before[b]]);
         }
-        return new AttackOutcome(robust, any ? examples : null);
+        return new AttackOutcome([.. outcomes.Select(o => o.Robust[0])],
+            outcomes.All(o => o.Examples is not null) ? [.. outcomes.Select(o => o.Examples![0])] : null,
+            outcomes.All(o => o.Norms is not null) ? [.. outcomes.Select(o => o.Norms![0])] : null);
     }
 
     public static bool[][][] Allocate(int networks, int radii, int points) =>
