@@ -36,6 +36,9 @@ public sealed class NeuronDynamics
     /// <summary>The rows recorded so far, in snapshot order.</summary>
     public IReadOnlyList<DynamicsRow> Rows => _rows;
 
+    /// <summary>Whether `step` is one of the chosen steps (the Trainer's `watches`).</summary>
+    public bool Watches(long step) => _steps.Contains(step);
+
     /// <summary>The Trainer's onStep hook: takes a snapshot when `step` is one of the chosen steps.</summary>
     public void OnStep(int epoch, long step, double flowTime)
     {

@@ -11,29 +11,29 @@ namespace GpuPRelu.Devices;
 internal sealed class TiledLaunchers : KernelLaunchers
 {
     private readonly Accelerator _accelerator;
-    private readonly Action<KernelConfig, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-        ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _forward;
-    private readonly Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>> _outputFromParts;
-    private readonly Action<KernelConfig, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-        ArrayView<float>, ArrayView<float>, ArrayView<float>> _weightBackward;
-    private readonly Action<KernelConfig, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-        ArrayView<float>, ArrayView<float>, ArrayView<float>> _inputBackward;
-    private readonly Action<KernelConfig, BatchShape, ArrayView<float>, ArrayView<float>> _gram;
+    private readonly Lazy<Action<KernelConfig, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>> _forward;
+    private readonly Lazy<Action<Index1D, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>>> _outputFromParts;
+    private readonly Lazy<Action<KernelConfig, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>>> _weightBackward;
+    private readonly Lazy<Action<KernelConfig, BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>>> _inputBackward;
+    private readonly Lazy<Action<KernelConfig, BatchShape, ArrayView<float>, ArrayView<float>>> _gram;
     private MemoryBuffer1D<float, Stride1D.Dense>? _fPart;
 
     public TiledLaunchers(Accelerator accelerator)
         : base(accelerator)
     {
         _accelerator = accelerator;
-        _forward = accelerator.LoadStreamKernel<BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(PReluForward.KernelTiled);
-        _outputFromParts = accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>>(OutputForward.KernelFromParts);
-        _weightBackward = accelerator.LoadStreamKernel<BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Network.WeightBackward.KernelTiled);
-        _inputBackward = accelerator.LoadStreamKernel<BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Network.InputBackward.KernelTiled);
-        _gram = accelerator.LoadStreamKernel<BatchShape, ArrayView<float>, ArrayView<float>>(Kernels.Analysis.GramAccumulate.KernelTiled);
+        _forward = new(() => accelerator.LoadStreamKernel<BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(PReluForward.KernelTiled));
+        _outputFromParts = new(() => accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>>(OutputForward.KernelFromParts));
+        _weightBackward = new(() => accelerator.LoadStreamKernel<BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Network.WeightBackward.KernelTiled));
+        _inputBackward = new(() => accelerator.LoadStreamKernel<BatchShape, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.Network.InputBackward.KernelTiled));
+        _gram = new(() => accelerator.LoadStreamKernel<BatchShape, ArrayView<float>, ArrayView<float>>(Kernels.Analysis.GramAccumulate.KernelTiled));
     }
 
     /// <summary>Tiles along a dimension of n.</summary>
@@ -47,20 +47,20 @@ internal sealed class TiledLaunchers : KernelLaunchers
         DeviceView<float> q, DeviceView<float> z, DeviceView<float> a, DeviceView<float> f)
     {
         var parts = Parts((long)s.Networks * s.Samples * Tiles(s.Hidden) * s.Outputs);
-        _forward(Config(s.Samples, s.Hidden, s.Networks), s, u, theta, p, r, q, z, a, parts);
-        _outputFromParts(s.Networks * s.Samples * s.Outputs, s, parts, theta, f);
+        _forward.Value(Config(s.Samples, s.Hidden, s.Networks), s, u, theta, p, r, q, z, a, parts);
+        _outputFromParts.Value(s.Networks * s.Samples * s.Outputs, s, parts, theta, f);
     }
 
     public override void WeightBackward(BatchShape s, DeviceView<float> u, DeviceView<float> theta, DeviceView<float> p,
         DeviceView<float> r, DeviceView<float> gz, DeviceView<float> t, DeviceView<float> dTheta) =>
-        _weightBackward(Config(s.Inputs, s.Hidden, s.Networks), s, u, theta, p, r, gz, t, dTheta);
+        _weightBackward.Value(Config(s.Inputs, s.Hidden, s.Networks), s, u, theta, p, r, gz, t, dTheta);
 
     public override void InputBackward(BatchShape s, DeviceView<float> u, DeviceView<float> theta, DeviceView<float> p,
         DeviceView<float> q, DeviceView<float> gz, DeviceView<float> t, DeviceView<float> du) =>
-        _inputBackward(Config(s.Samples, s.Inputs, s.Networks), s, u, theta, p, q, gz, t, du);
+        _inputBackward.Value(Config(s.Samples, s.Inputs, s.Networks), s, u, theta, p, q, gz, t, du);
 
     public override void GramAccumulate(BatchShape s, DeviceView<float> a, DeviceView<float> g) =>
-        _gram(Config(s.Hidden, s.Hidden, s.Networks), s, a, g);
+        _gram.Value(Config(s.Hidden, s.Hidden, s.Networks), s, a, g);
 
     // the forward's per-tile output shares, kept between launches and grown when a larger shape comes
     private ArrayView<float> Parts(long length)

@@ -52,7 +52,8 @@ public static class StudyExperiment
                 ? new NeuronDynamics(net, centers, NeuronDynamics.LogSpacedSteps(TotalSteps(c), Math.Max(2, config.Snapshots)), watched)
                 : null;
             log?.Invoke($"training {plan.Networks.Count} networks");
-            var summary = TrainExperiment.TrainBatch(plan, net, train, test, outDir, log, progress, dynamics is null ? null : dynamics.OnStep, cancel: run.Cancel);
+            var summary = TrainExperiment.TrainBatch(plan, net, train, test, outDir, log, progress, dynamics is null ? null : dynamics.OnStep, cancel: run.Cancel,
+                watches: dynamics is null ? null : dynamics.Watches);
             if (dynamics is not null)
                 CsvOutput.Write(run.PathOf("dynamics.csv"), dynamics.Rows);
             if (save)

@@ -49,7 +49,7 @@ public static class TrainExperiment
                     run.Results["resumed_from_epoch"] = epoch;
                 first = false;
                 tracer?.OnStep(epoch, step, time);
-            }, checkpoint, run.Cancel);
+            }, checkpoint, step => tracer?.Watches(step) == true, run.Cancel);
             run.EndPhase("train");
 
             if (save)
@@ -64,12 +64,12 @@ public static class TrainExperiment
     /// <summary>Trains `batch` (the plan's networks on its data) in place, keeping training.csv current (each log point's
     /// rows appended as whole lines, so a failure or a reader midway sees every row logged so far) and writing
     /// summary.csv at the end; a cancellation writes summary.csv of the last log point (its epoch column says which)
-    /// and rethrows. `onStep` is the Trainer's per-step hook; `checkpoint` its checkpoints (a resumed batch writes the
+    /// and rethrows. `onStep` is the Trainer's per-step hook (`watches` the steps it needs, Trainer.Train); `checkpoint` its checkpoints (a resumed batch writes the
     /// same CSVs as an uninterrupted one: the restored log points are replayed). Returns the summary rows of the last
     /// epoch.</summary>
     public static IReadOnlyList<SummaryRow> TrainBatch(TrainPlan plan, NetworkBatch batch, DataSet[] train, DataSet[] test,
         string outDir, Action<string>? log = null, Action<double>? progress = null, Action<int, long, double>? onStep = null,
-        CheckpointOptions? checkpoint = null, CancellationToken cancel = default)
+        CheckpointOptions? checkpoint = null, Func<long, bool>? watches = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(batch);
@@ -91,7 +91,7 @@ public static class TrainExperiment
                 last = point;
                 log?.Invoke(Describe(point, plan));
                 progress?.Invoke(fraction);
-            }, onStep, cancel);
+            }, onStep, watches, cancel);
         }
         catch (OperationCanceledException)
         {

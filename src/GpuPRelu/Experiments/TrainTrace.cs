@@ -41,7 +41,7 @@ public sealed class TrainTrace
     /// <summary>The trainer's step hook: writes θ at step 0, every `every` steps and at the last step.</summary>
     public void OnStep(int epoch, long step, double flowTime)
     {
-        if (step % _every != 0 && step != _lastStep)
+        if (!Watches(step))
             return;
         NetworkFile.Write(ThetaPath(_dir, step), _plan.Shape, _batch.ThetaToHost(), _plan.Config.Center ? _batch.CentersToHost() : null,
             [.. _plan.Networks.Select(n => n.P)], new Dictionary<string, string>
@@ -50,6 +50,9 @@ public sealed class TrainTrace
                 ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
             });
     }
+
+    /// <summary>Whether OnStep writes θ after `step`: step 0, every `every`-th and the last.</summary>
+    public bool Watches(long step) => step % _every == 0 || step == _lastStep;
 
     /// <summary>DIR/theta_STEP.safetensors, the step in 8 digits so that the names sort.</summary>
     public static string ThetaPath(string dir, long step) =>

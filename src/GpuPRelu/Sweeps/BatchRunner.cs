@@ -57,7 +57,8 @@ public static class BatchRunner
             var checkpoint = new CheckpointOptions(CheckpointFolder(sweepDir, batch), checkpointEvery);
             int resumedFrom = -1;
             var summary = TrainExperiment.TrainBatch(train, net, data.Train, data.Test, temp,
-                onStep: (epoch, _, _) => resumedFrom = resumedFrom < 0 ? epoch : resumedFrom, checkpoint: checkpoint, cancel: cancel);
+                onStep: (epoch, _, _) => resumedFrom = resumedFrom < 0 ? epoch : resumedFrom, checkpoint: checkpoint, cancel: cancel,
+                watches: _ => false);
             File.Delete(Path.Combine(temp, "summary.csv"));
             IReadOnlyList<AlignmentRow> alignment = [];
             if (phases.HasFlag(SweepPhases.Alignment))

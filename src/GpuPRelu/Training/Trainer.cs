@@ -22,11 +22,13 @@ public static class Trainer
     /// again, in order and with their fractions, as a fresh run showed them (while θ already holds the checkpoint's
     /// parameters: a caller that reads the network in onLog gets the checkpoint's θ for them), and `onStep` is called
     /// once with the restored (epoch, step, flow time) instead of (0, 0, 0): the steps before it are not replayed, so a
-    /// hook that must see every step (NeuronDynamics) has to keep its own state or train without checkpoints.</summary>
+    /// hook that must see every step (NeuronDynamics) has to keep its own state or train without checkpoints. With
+    /// `watches`, onStep sees only the first call and the steps it returns true for, and the steps between may run without
+    /// stopping (the managed CPU path trains each network on its own core for whole runs of steps: the same θ).</summary>
     public static IReadOnlyList<NetworkMetrics> Train(NetworkBatch net, IReadOnlyList<DataSet> trainSets,
         IReadOnlyList<DataSet> testSets, TrainingOptions options,
         Action<IReadOnlyList<NetworkMetrics>, double>? onLog = null, Action<int, long, double>? onStep = null,
-        CancellationToken cancel = default)
+        Func<long, bool>? watches = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(options);
@@ -59,6 +61,8 @@ public static class Trainer
             onLog?.Invoke(rows, (double)epoch / options.Epochs);
         }
 
+        // the managed CPU path runs whole epochs of SGD one network per core where no hook needs θ between steps
+        bool perNetwork = options.Optimizer != OptimizerKind.Adam && (onStep is null || watches is not null) && ws.RunsSgdSteps;
         int first = 1;
         if (checkpoint?.Read() is { } saved)
         {
@@ -88,7 +92,20 @@ public static class Trainer
                 order.CopyFromHost(EpochOrder(setSeed, epoch, n));
                 rowOrder = order.View;
             }
-            for (int offset = 0; offset < n; offset += stepRows)
+            for (int done = 0, steps = (n + stepRows - 1) / stepRows; perNetwork && done < steps;)
+            {
+                // up to the epoch's end or the next step the hook watches, whichever comes first
+                int run = 1;
+                while (onStep is not null && done + run < steps && !watches!(step + run))
+                    run++;
+                if (onStep is null)
+                    run = steps - done;
+                ws.SgdSteps(train, rowOrder, done * stepRows, run, stepRows, options.Loss, (float)options.LearningRate, cancel);
+                (step, done) = (step + run, done + run);
+                if (onStep is not null && watches!(step))
+                    onStep(epoch, step, step * options.LearningRate);
+            }
+            for (int offset = 0; offset < n && !perNetwork; offset += stepRows)
             {
                 cancel.ThrowIfCancellationRequested();
                 int rows = Math.Min(stepRows, n - offset);

@@ -106,6 +106,21 @@ internal sealed class Workspace : IDisposable
         k.WeightBackward(s, U.View, _net.Theta.View, _net.P.View, R.View, Gz.View, T.View, DTheta.View);
     }
 
+    /// <summary>Whether SgdSteps runs on this device for this batch (the managed CPU path, enough networks per core).</summary>
+    public bool RunsSgdSteps => _net.Device.Kernels.RunsSgdSteps(_net.Shape);
+
+    /// <summary>`steps` SGD steps of `stepRows` rows each from row `offset` of `order` (the last one shorter where the rows
+    /// run out), each network on one core: the same θ, bit for bit, as ColumnNorms, Forward, Backward and Sgd per step.</summary>
+    public void SgdSteps(DeviceData data, DeviceView<int> order, int offset, int steps, int stepRows, LossKind loss, float lr,
+        CancellationToken cancel)
+    {
+        var buffers = new TrainingBuffers(data.X.View, data.Y.View, data.SetOf.View, order, _net.Center.View, _net.Theta.View,
+            _net.P.View, Rows, U.View, Ym.View, Q.View, Z.View, A.View, F.View, G.View, Loss.View, Correct.View, R.View,
+            DTheta.View);
+        _net.Device.Kernels.SgdSteps(_net.Shape, buffers, new SgdSchedule(data.Samples, offset, steps, stepRows, (int)loss, lr), cancel);
+        cancel.ThrowIfCancellationRequested();
+    }
+
     /// <summary>Per-network sums of loss and correct rows over the last Forward, copied to the host as [B, 2].</summary>
     public float[] RowSums(BatchShape s)
     {

@@ -201,7 +201,7 @@ public sealed class TrainerCheckpointTests(DeviceFixture devices) : IDisposable
                 firstStep = steps++ == 0 ? step : firstStep;
                 atStep?.Invoke(step);
             },
-            cancel);
+            cancel: cancel);
         return new Result(log, net.ThetaToHost(), onLog, firstStep, steps);
     }
 

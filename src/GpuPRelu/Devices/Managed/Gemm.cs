@@ -31,6 +31,7 @@ internal static unsafe class Gemm
     public const int NarrowPanel = 2 * Simd.Width;
     public const int WidePanel = 4 * Simd.Width;
     public const int KC = 256; // a 6-row A micro-panel ≤ 6 KiB: L1
+    public const int MC = 72; // rows of A per chunk (packed: ≤ 72 KiB, L2)
     public const int BlockFloats = 1 << 16; // packed B block KC × NC ≤ 256 KiB: half the L2
 
     /// <summary>True where the 6 × 32 Vector512 micro-kernel pays: AVX-512 is accelerated and a 512-bit FMA chain
@@ -48,8 +49,9 @@ internal static unsafe class Gemm
     private static float[]? _buffer;
 
     /// <summary>C[0..rows, col0..col1) = A[rows × k]·B[k × ·] (col0 a multiple of 16), then the epilogue on every tile.
-    /// Loop order: KC block of the inner dimension → NC block of columns (B packed once, L2) → 6 rows (A micro-panel, L1)
-    /// → 16-column panels, so C, and what epilogues read beside it, is walked along its rows.</summary>
+    /// Loop order: KC block of the inner dimension → NC block of columns (B packed once, L2) → MC rows of A (packed where
+    /// strided, L2) → one panel of B (L1) → its 6-row tiles. With c null (k ≤ KC only) no C is stored: each finished tile
+    /// is handed to the epilogue in a scratch tile (the update of W in a training step consumes dW that way).</summary>
     [SkipLocalsInit]
     public static void Run<TE>(Strided a, Strided b, float* c, long ldc, int rows, int k, int col0, int col1, ref TE epilogue)
         where TE : struct, ITileEpilogue => Run(a, b, c, ldc, rows, k, col0, col1, ref epilogue, Wide);
@@ -59,15 +61,18 @@ internal static unsafe class Gemm
     internal static void Run<TE>(Strided a, Strided b, float* c, long ldc, int rows, int k, int col0, int col1, ref TE epilogue,
         bool wide) where TE : struct, ITileEpilogue
     {
+        if (c == null && k > KC)
+            throw new ArgumentException($"a product of inner dimension {k} > {KC} needs a C to accumulate in", nameof(c));
         if (wide && !Vector512.IsHardwareAccelerated)
             throw new PlatformNotSupportedException("the 6 × 32 micro-kernel needs hardware-accelerated Vector512");
         int panel = wide ? WidePanel : NarrowPanel;
-        // per thread, reused across calls: the packed B block, the packed A micro-panel, one scratch tile; 64-byte aligned
-        const int microFloats = Rows * KC, tileFloats = Rows * WidePanel;
-        var buffer = _buffer ??= GC.AllocateUninitializedArray<float>(BlockFloats + microFloats + tileFloats + 16, pinned: true);
+        // per thread, reused across calls: the packed B block, the packed A rows of one MC chunk, one scratch tile; 64-byte
+        // aligned
+        const int chunkFloats = MC * KC, tileFloats = Rows * WidePanel;
+        var buffer = _buffer ??= GC.AllocateUninitializedArray<float>(BlockFloats + chunkFloats + tileFloats + 16, pinned: true);
         fixed (float* raw = buffer)
         {
-            float* bp = (float*)(((nint)raw + 63) & ~(nint)63), ap = bp + BlockFloats, tile = ap + microFloats;
+            float* bp = (float*)(((nint)raw + 63) & ~(nint)63), ap = bp + BlockFloats, tile = ap + chunkFloats;
             bool packA = a.Rs == 1 && a.Cs != 1;
             // B with contiguous rows and whole panels (a wide panel's 16-column rest included) is read where it lies, its
             // rows ldb = Rs apart: for the few rows of a training batch or a distance chunk, packing it again at every
@@ -85,20 +90,27 @@ internal static unsafe class Gemm
                     int nc = Math.Min(block, col1 - n0);
                     for (int p = 0; p < nc && !inPlace; p += panel)
                         PackB(b.P + k0 * b.Rs + (n0 + p) * b.Cs, b.Rs, b.Cs, kc, Math.Min(panel, nc - p), panel, bp + p * kc);
-                    for (int i = 0; i < rows; i += Rows)
+                    for (int i0 = 0; i0 < rows; i0 += MC)
                     {
-                        int r = Math.Min(Rows, rows - i);
+                        int mc = Math.Min(MC, rows - i0);
                         if (packA)
-                            PackA(a.P + i + k0 * a.Cs, a.Cs, r, kc, ap);
-                        var ab = packA ? new Strided(ap, 1, Rows) : new Strided(a.P + i * a.Rs + k0 * a.Cs, a.Rs, a.Cs);
+                            PackA(a.P + i0 + k0 * a.Cs, a.Cs, mc, kc, ap);
+                        // each panel of B (≤ kc × 32 floats) stays in L1 while the chunk's 6-row micro-panels of A pass it
                         for (int p = 0; p < nc; p += panel)
                         {
                             int w = Math.Min(panel, nc - p);
-                            float* ct = c + i * ldc + n0 + p;
                             float* bt = inPlace ? b.P + k0 * b.Rs + n0 + p : bp + p * kc;
-                            Tile(ab, r, kc, bt, ldb, ct, ldc, w, panel, !first, tile);
-                            if (last)
-                                epilogue.Apply(ct, ldc, i, r, n0 + p, w);
+                            for (int i = i0; i < i0 + mc; i += Rows)
+                            {
+                                int r = Math.Min(Rows, i0 + mc - i);
+                                var ab = packA ? new Strided(ap + (i - i0) * kc, 1, Rows) : new Strided(a.P + i * a.Rs + k0 * a.Cs, a.Rs, a.Cs);
+                                // C null: each tile goes only to the epilogue, in the scratch tile (one KC block)
+                                float* ct = c == null ? tile : c + i * ldc + n0 + p;
+                                long ldct = c == null ? panel : ldc;
+                                Tile(ab, r, kc, bt, ldb, ct, ldct, w, panel, !first, tile);
+                                if (last)
+                                    epilogue.Apply(ct, ldct, i, r, n0 + p, w);
+                            }
                         }
                     }
                 }

@@ -60,7 +60,7 @@ internal static unsafe class ManagedBackward
     /// <summary>gz = δ·p·(z/(r·q))^(p−1) for z &gt; 0 else 0 (PReluMath.Backward) and t = δ·a over one row, eight columns
     /// at a time for integer p.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void HiddenRow(BatchShape s, float* z, float* a, float[] delta, float p, float* r, float qm, float* gz, float* t)
+    internal static void HiddenRow(BatchShape s, float* z, float* a, float[] delta, float p, float* r, float qm, float* gz, float* t)
     {
         int H = s.Hidden, j = 0, k = Simd.IntegerExponent(p);
         fixed (float* dp = delta)

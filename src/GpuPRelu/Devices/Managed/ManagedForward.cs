@@ -13,16 +13,18 @@ internal static unsafe class ManagedForward
     public static void ColumnNorms(BatchShape s, float* theta, float* r)
     {
         int D = s.Inputs, H = s.Hidden;
-        Parallel.For(0, s.Networks, b =>
-        {
-            float* w = theta + (long)b * D * H, rb = r + b * H;
-            for (int j = 0; j < H; j++)
-                rb[j] = 0f;
-            for (int d = 0; d < D; d++)
-                Simd.AddSquares(w + (long)d * H, rb, H);
-            for (int j = 0; j < H; j++)
-                rb[j] = MathF.Sqrt(rb[j]);
-        });
+        Parallel.For(0, s.Networks, b => ColumnNorms(D, H, theta + (long)b * D * H, r + b * H));
+    }
+
+    /// <summary>r[j] = ‖w_j‖ for one network's W [D, H]: squares summed over d in order, then the root.</summary>
+    public static void ColumnNorms(int D, int H, float* w, float* r)
+    {
+        for (int j = 0; j < H; j++)
+            r[j] = 0f;
+        for (int d = 0; d < D; d++)
+            Simd.AddSquares(w + (long)d * H, r, H);
+        for (int j = 0; j < H; j++)
+            r[j] = MathF.Sqrt(r[j]);
     }
 
     public static void InputNorms(BatchShape s, float* u, float* q)
@@ -60,7 +62,7 @@ internal static unsafe class ManagedForward
     }
 
     /// <summary>The pReLU as a z-tile epilogue: a = act(z) over the tile, for one network (r, q, a at its first row).</summary>
-    private readonly struct PRelu(BatchShape s, float p, float* r, float* q, float* a) : ITileEpilogue
+    internal readonly struct PRelu(BatchShape s, float p, float* r, float* q, float* a) : ITileEpilogue
     {
         private readonly int _k = Simd.IntegerExponent(p);
 

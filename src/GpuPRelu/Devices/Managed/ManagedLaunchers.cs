@@ -21,6 +21,14 @@ internal sealed unsafe class ManagedLaunchers : KernelLaunchers
     // any ILGPU kernel launched before must have finished before managed code touches the memory
     private void Sync() => _accelerator.Synchronize();
 
+    public override bool RunsSgdSteps(BatchShape s) => ManagedSteps.Pays(s);
+
+    public override void SgdSteps(BatchShape s, TrainingBuffers buffers, SgdSchedule schedule, CancellationToken cancel)
+    {
+        Sync();
+        ManagedSteps.Run(s, schedule, buffers, cancel);
+    }
+
     public override void ColumnNorms(BatchShape s, DeviceView<float> theta, DeviceView<float> r)
     {
         Sync();

@@ -34,37 +34,41 @@ internal static unsafe class ManagedTraining
             for (int m = 0; m < s.Samples; m++)
             {
                 long i = (long)b * s.Samples + m;
-                float* fi = f + i * C, gi = g + i * C;
-                int label = ym[i];
-                if (spec.Kind != 2)
-                {
-                    float yy = label == 1 ? 1f : -1f, margin = yy * fi[0];
-                    correct[i] = margin > 0f ? 1f : 0f;
-                    if (spec.Kind == 0)
-                    {
-                        float e = MathF.Exp(-margin);
-                        loss[i] = e;
-                        gi[0] = -yy * e * spec.Scale;
-                    }
-                    else
-                    {
-                        loss[i] = MathF.Max(-margin, 0f) + MathF.Log(1f + MathF.Exp(-MathF.Abs(margin)));
-                        gi[0] = -yy / (1f + MathF.Exp(margin)) * spec.Scale;
-                    }
-                    continue;
-                }
-                int arg = 0;
-                for (int c = 1; c < C; c++)
-                    arg = fi[c] > fi[arg] ? c : arg;
-                float max = fi[arg], sum = 0f;
-                for (int c = 0; c < C; c++)
-                    sum += MathF.Exp(fi[c] - max);
-                loss[i] = max + MathF.Log(sum) - fi[label];
-                correct[i] = arg == label ? 1f : 0f;
-                for (int c = 0; c < C; c++)
-                    gi[c] = (MathF.Exp(fi[c] - max) / sum - (c == label ? 1f : 0f)) * spec.Scale;
+                LossRow(spec, C, f + i * C, ym[i], g + i * C, loss + i, correct + i);
             }
         });
+    }
+
+    /// <summary>One row of LossGradient: the loss, whether the row is classified correctly, g = scale·∂loss/∂f.</summary>
+    public static void LossRow(LossSpec spec, int C, float* fi, int label, float* gi, float* loss, float* correct)
+    {
+        if (spec.Kind != 2)
+        {
+            float yy = label == 1 ? 1f : -1f, margin = yy * fi[0];
+            *correct = margin > 0f ? 1f : 0f;
+            if (spec.Kind == 0)
+            {
+                float e = MathF.Exp(-margin);
+                *loss = e;
+                gi[0] = -yy * e * spec.Scale;
+            }
+            else
+            {
+                *loss = MathF.Max(-margin, 0f) + MathF.Log(1f + MathF.Exp(-MathF.Abs(margin)));
+                gi[0] = -yy / (1f + MathF.Exp(margin)) * spec.Scale;
+            }
+            return;
+        }
+        int arg = 0;
+        for (int c = 1; c < C; c++)
+            arg = fi[c] > fi[arg] ? c : arg;
+        float max = fi[arg], sum = 0f;
+        for (int c = 0; c < C; c++)
+            sum += MathF.Exp(fi[c] - max);
+        *loss = max + MathF.Log(sum) - fi[label];
+        *correct = arg == label ? 1f : 0f;
+        for (int c = 0; c < C; c++)
+            gi[c] = (MathF.Exp(fi[c] - max) / sum - (c == label ? 1f : 0f)) * spec.Scale;
     }
 
     /// <summary>Sequential per network, in the kernel's order, so the sums repeat bit for bit.</summary>

@@ -1,0 +1,251 @@
+using System.Runtime.Intrinsics;
+using GpuPRelu.Kernels;
+using GpuPRelu.Kernels.Training;
+using static GpuPRelu.Devices.Managed.HostPointers;
+
+namespace GpuPRelu.Devices.Managed;
+
+/// <summary>SGD steps on the CPU one network per core: each task runs every step of its network (gather, column norms,
+/// forward with the activation as the z tiles' epilogue, loss, output and hidden backward, dW = Uᵀ·G_z with the radial
+/// term and the update of W as the dW tiles' epilogue, the update of v and the bias) while the network's W, dW and rows
+/// stay in its core's cache. Between steps the step-by-step launches synchronize both cores about ten times; here they
+/// never do. Every element is computed by the same operations in the same order as ManagedForward, ManagedBackward and
+/// ManagedTraining (tests compare θ and the metrics bit for bit).</summary>
+internal static unsafe class ManagedSteps
+{
+    /// <summary>Tests force the choice (true: every batch, false: never) to compare with the step-by-step launches.</summary>
+    internal static bool? Forced { get; set; }
+
+    /// <summary>Whole networks keep every core busy: at least one per core, and no core idle for long at the end (the
+    /// networks divide evenly among the cores, or there are ≥ 4 per core).</summary>
+    public static bool Pays(BatchShape s)
+    {
+        int cores = Environment.ProcessorCount;
+        return Forced ?? (s.Networks >= cores && (s.Networks % cores == 0 || s.Networks >= 4 * cores));
+    }
+
+    public static void Run(BatchShape s, SgdSchedule schedule, TrainingBuffers buffers, CancellationToken cancel)
+    {
+        // θ's tail past its last whole 8 floats is updated without fused multiply-add (ManagedTraining.Sgd)
+        long fused = (long)s.ParameterCount / Simd.Width * Simd.Width;
+        Parallel.For(0, s.Networks, b =>
+        {
+            var net = new Network(s, buffers, b, fused);
+            for (int step = 0; step < schedule.Steps && !cancel.IsCancellationRequested; step++)
+            {
+                int offset = schedule.Offset + step * schedule.StepRows;
+                net.Step(schedule, offset, Math.Min(schedule.StepRows, schedule.RowsPerSet - offset));
+            }
+        });
+    }
+
+    /// <summary>One network's slices of θ, dθ and the workspace, and its scratch rows.</summary>
+    private sealed class Network
+    {
+        private readonly BatchShape _s;
+        private readonly int _b, _set;
+        private readonly float _pb;
+        private readonly long _fused, _vOffset, _biasOffset;
+        private readonly float* _x, _center, _theta, _dTheta, _w, _dw, _u, _q, _z, _a, _gz, _f, _g, _loss, _correct, _r;
+        private readonly int* _y, _order, _ym;
+        private readonly float[] _vt, _delta, _t, _coefficient, _dv;
+
+        public Network(BatchShape s, TrainingBuffers p, int b, long fused)
+        {
+            int D = s.Inputs, H = s.Hidden, C = s.Outputs;
+            long rows = (long)b * p.Rows;
+            (_s, _b, _fused) = (s, b, fused);
+            (_set, _pb) = (I(p.SetOf)[b], F(p.P)[b]);
+            (_vOffset, _biasOffset) = (s.VOffset + (long)b * H * C, s.BiasOffset + (long)b * C);
+            _x = F(p.X);
+            _y = I(p.Y);
+            _order = I(p.Order);
+            _center = F(p.Center) + (long)b * D;
+            _theta = F(p.Theta);
+            _dTheta = F(p.DTheta);
+            _w = _theta + (long)b * D * H;
+            _dw = _dTheta + (long)b * D * H;
+            _r = F(p.R) + (long)b * H;
+            _u = F(p.U) + rows * D;
+            _ym = I(p.Ym) + rows;
+            _q = F(p.Q) + rows;
+            _z = F(p.Z) + rows * H;
+            _a = F(p.A) + rows * H;
+            _gz = _z; // G_z overwrites z element by element (HiddenRow reads z[j] before it writes gz[j])
+            _f = F(p.F) + rows * C;
+            _g = F(p.G) + rows * C;
+            _loss = F(p.Loss) + rows;
+            _correct = F(p.Correct) + rows;
+            _vt = new float[C * H];
+            _delta = new float[H];
+            _t = new float[H];
+            _coefficient = new float[H];
+            _dv = new float[H];
+        }
+
+        /// <summary>One SGD step on `rows` rows from `offset` of the network's set's order.</summary>
+        public void Step(SgdSchedule schedule, int offset, int rows)
+        {
+            var s = _s.WithSamples(rows);
+            Gather(s, schedule.RowsPerSet, offset, rows);
+            // the norms enter the activation and its derivative only through (z/r)^(p−1), and the radial term through 1 − p
+            if (_pb != 1f)
+                ManagedForward.ColumnNorms(s.Inputs, s.Hidden, _w, _r);
+            Forward(s, rows);
+            var spec = new LossSpec(schedule.Loss, 1f / rows);
+            for (int m = 0; m < rows; m++)
+                ManagedTraining.LossRow(spec, s.Outputs, _f + (long)m * s.Outputs, _ym[m], _g + (long)m * s.Outputs, _loss + m, _correct + m);
+            OutputBackward(s, rows);
+            HiddenBackward(s, rows);
+            WeightBackward(s, rows, schedule.Lr);
+            Update(_vOffset, s.Hidden * s.Outputs, schedule.Lr);
+            Update(_biasOffset, s.Outputs, schedule.Lr);
+        }
+
+        private void Gather(BatchShape s, int rowsPerSet, int offset, int rows)
+        {
+            int D = s.Inputs;
+            long set0 = (long)_set * rowsPerSet;
+            float* center = _center;
+            for (int m = 0; m < rows; m++)
+            {
+                long src = set0 + _order[set0 + offset + m];
+                Simd.Subtract(_x + src * D, center, _u + (long)m * D, D);
+                _ym[m] = _y[src];
+            }
+            if (s.NormalizeInput == 0)
+                return;
+            for (int m = 0; m < rows; m++)
+                _q[m] = MathF.Sqrt(Simd.Dot(_u + (long)m * D, _u + (long)m * D, D));
+        }
+
+        private void Forward(BatchShape s, int rows)
+        {
+            int D = s.Inputs, H = s.Hidden, C = s.Outputs;
+            var act = new ManagedForward.PRelu(s, _pb, _r, _q, _a);
+            Gemm.Run(new Strided(_u, D, 1), new Strided(_w, H, 1), _z, H, rows, D, 0, H, ref act);
+            float* v = _theta + _vOffset;
+            for (int j = 0; j < H; j++)
+            {
+                for (int c = 0; c < C; c++)
+                    _vt[c * H + j] = v[j * C + c];
+            }
+            fixed (float* vt = _vt)
+            {
+                for (int m = 0; m < rows; m++)
+                {
+                    for (int c = 0; c < C; c++)
+                    {
+                        float bias = s.HasBias != 0 ? _theta[_biasOffset + c] : 0f;
+                        _f[m * C + c] = bias + Simd.Dot(_a + (long)m * H, vt + c * H, H);
+                    }
+                }
+            }
+        }
+
+        private void OutputBackward(BatchShape s, int rows)
+        {
+            int H = s.Hidden, C = s.Outputs;
+            fixed (float* dv = _dv)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    Array.Clear(_dv);
+                    float db = 0f;
+                    for (int m = 0; m < rows; m++)
+                    {
+                        float gc = _g[m * C + c];
+                        db += gc;
+                        Simd.AddScaled(_a + (long)m * H, gc, dv, H);
+                    }
+                    for (int j = 0; j < H; j++)
+                        _dTheta[_vOffset + j * C + c] = dv[j];
+                    _dTheta[_biasOffset + c] = s.HasBias != 0 ? db : 0f;
+                }
+            }
+        }
+
+        /// <summary>G_z and, for p ≠ 1, Σ_m t[m, j] (t = δ·a) summed as the rows are made, in row order.</summary>
+        private void HiddenBackward(BatchShape s, int rows)
+        {
+            int H = s.Hidden, C = s.Outputs;
+            Array.Clear(_coefficient);
+            fixed (float* dp = _delta, vt = _vt, t = _t, cb = _coefficient)
+            {
+                for (int m = 0; m < rows; m++)
+                {
+                    long row = (long)m * H;
+                    Array.Clear(_delta);
+                    for (int c = 0; c < C; c++)
+                        Simd.Axpy(_g[m * C + c], vt + c * H, dp, H);
+                    ManagedBackward.HiddenRow(s, _z + row, _a + row, _delta, _pb, _r, _q[m], _gz + row, t);
+                    if (_pb != 1f)
+                        Simd.Add(t, cb, H);
+                }
+                if (_pb == 1f)
+                    return;
+                for (int j = 0; j < H; j++)
+                {
+                    float rj = _r[j];
+                    cb[j] = rj > 0f ? (1f - _pb) / (rj * rj) * cb[j] : 0f;
+                }
+            }
+        }
+
+        /// <summary>dW = Uᵀ·G_z (+ coefficient_j·W_j for p ≠ 1), then W −= lr·dW, tile by tile.</summary>
+        private void WeightBackward(BatchShape s, int rows, float lr)
+        {
+            int D = s.Inputs, H = s.Hidden;
+            fixed (float* cb = _coefficient)
+            {
+                var update = new RadialUpdate(_pb != 1f ? cb : null, _w, H, lr, (long)_b * D * H, _fused);
+                // dW itself is kept only where the product needs it to add KC blocks up (> 256 rows)
+                Gemm.Run(new Strided(_u, 1, D), new Strided(_gz, H, 1), rows <= Gemm.KC ? null : _dw, H, D, rows, 0, H, ref update);
+            }
+        }
+
+        /// <summary>θ[i] −= lr·dθ[i] over n parameters from `offset`, as ManagedTraining.Sgd does element i.</summary>
+        private void Update(long offset, int n, float lr)
+        {
+            for (long i = offset; i < offset + n; i++)
+                _theta[i] = Sgd(_theta[i], _dTheta[i], lr, i < _fused);
+        }
+    }
+
+    private static float Sgd(float theta, float d, float lr, bool fused) => fused ? MathF.FusedMultiplyAdd(-lr, d, theta) : theta - lr * d;
+
+    /// <summary>The dW tile epilogue: c += coefficient_j·w (fused, as ManagedBackward's ScaledAdd; none for p = 1), then
+    /// w −= lr·c (fused below θ index `fused`, as ManagedTraining.Sgd). w's tile is read by nothing else of this product.</summary>
+    private readonly struct RadialUpdate(float* scale, float* w, long ldw, float lr, long w0, long fused) : ITileEpilogue
+    {
+        public void Apply(float* c, long ldc, int row, int rows, int col, int cols)
+        {
+            var minusLr = Vector512.Create(-lr);
+            for (int i = 0; i < rows; i++)
+            {
+                float* ci = c + i * ldc, wi = w + (row + i) * ldw + col;
+                long index = w0 + (row + i) * ldw + col;
+                int j = 0;
+                if (scale != null)
+                {
+                    for (; Simd.Wide && j + 2 * Simd.Width <= cols; j += 2 * Simd.Width)
+                        Vector512.FusedMultiplyAdd(Vector512.Load(scale + col + j), Vector512.Load(wi + j), Vector512.Load(ci + j)).Store(ci + j);
+                    for (; j + Simd.Width <= cols; j += Simd.Width)
+                        Simd.Fma(Vector256.Load(scale + col + j), Vector256.Load(wi + j), Vector256.Load(ci + j)).Store(ci + j);
+                    for (; j < cols; j++)
+                        ci[j] += scale[col + j] * wi[j];
+                }
+                j = 0;
+                if (index + cols <= fused)
+                {
+                    for (; Simd.Wide && j + 2 * Simd.Width <= cols; j += 2 * Simd.Width)
+                        Vector512.FusedMultiplyAdd(minusLr, Vector512.Load(ci + j), Vector512.Load(wi + j)).Store(wi + j);
+                    for (; j + Simd.Width <= cols; j += Simd.Width)
+                        Simd.Fma(Vector256.Create(-lr), Vector256.Load(ci + j), Vector256.Load(wi + j)).Store(wi + j);
+                }
+                for (; j < cols; j++)
+                    wi[j] = Sgd(wi[j], ci[j], lr, index + j < fused);
+            }
+        }
+    }
+}
