@@ -114,7 +114,14 @@ public static class DistanceEstimate
                 wsF.U.Slice(0, u.Length).CopyFromHost(u);
                 best.Clear();
                 var k = net.Device.Kernels;
-                for (int step = 0; step <= o.Steps; step++)
+                if (k.RunsAscentSteps(s))
+                {
+                    // the managed CPU path: every network's whole ascent on one core, stationary starts dropped
+                    k.AscentSteps(s, sG, o.Steps, (float)o.StepSize, Side(net, wsF, df), Side(ideal, wsG, dg), scaleBuffer.View,
+                        net.Center.View, best.View, cancel);
+                    cancel.ThrowIfCancellationRequested();
+                }
+                for (int step = 0; step <= o.Steps && !k.RunsAscentSteps(s); step++)
                 {
                     cancel.ThrowIfCancellationRequested();
                     wsF.Logits(s);
@@ -138,6 +145,9 @@ public static class DistanceEstimate
         }
         return result;
     }
+
+    private static Devices.AscentSide Side(NetworkBatch net, Workspace ws, Devices.DeviceBuffer<float> du) =>
+        new(net.Theta.View, net.P.View, ws.R.View, ws.U.View, ws.Q.View, ws.Z.View, ws.A.View, ws.Gz.View, ws.T.View, ws.F.View, du.View);
 
     /// <summary>Starts first..first+m of one repeat, uniform on the unit sphere (normalized Gaussians keyed by each
     /// network's seed, so networks of one seed start alike): x [B, m, D] and the network inputs u = x − center.</summary>

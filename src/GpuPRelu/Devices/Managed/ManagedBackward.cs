@@ -158,7 +158,7 @@ internal static unsafe class ManagedBackward
 
     /// <summary>The radial terms of dW and dU as a tile epilogue: c[i, j] += scale·x[i, j], with scale indexed by the
     /// tile's rows (dU: per sample) or columns (dW: per neuron); none when scale is null.</summary>
-    private readonly struct ScaledAdd(float* scale, bool perRow, float* x, long ldx) : ITileEpilogue
+    internal readonly struct ScaledAdd(float* scale, bool perRow, float* x, long ldx) : ITileEpilogue
     {
         public void Apply(float* c, long ldc, int row, int rows, int col, int cols)
         {

@@ -29,6 +29,15 @@ internal sealed unsafe class ManagedLaunchers : KernelLaunchers
         ManagedSteps.Run(s, schedule, buffers, cancel);
     }
 
+    public override bool RunsAscentSteps(BatchShape s) => ManagedSteps.Pays(s);
+
+    public override void AscentSteps(BatchShape s, BatchShape sG, int steps, float stepSize, AscentSide f, AscentSide g,
+        DeviceView<float> scale, DeviceView<float> center, DeviceView<float> best, CancellationToken cancel)
+    {
+        Sync();
+        ManagedAscent.Run(s, sG, steps, stepSize, f, g, F(scale), F(center), F(best), cancel);
+    }
+
     public override void ColumnNorms(BatchShape s, DeviceView<float> theta, DeviceView<float> r)
     {
         Sync();
