@@ -32,6 +32,12 @@ public sealed record TrainConfig
     public bool Center { get; init; }
     public int LogEvery { get; init; } = 1;
 
+    /// <summary>Rows of each train and test set the log points between the first and the last evaluate (the first ones
+    /// of each set; all when null). Epoch 0 and the last epoch always evaluate every row. Left out of the JSON when null,
+    /// so configurations without it keep their sweep ids.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? LogRows { get; init; }
+
     /// <summary>Outputs: 1 for the binary losses (f is a scalar), 2 for cross-entropy on the two classes.</summary>
     public int Outputs => Loss == LossKind.CrossEntropy ? 2 : 1;
 
@@ -54,6 +60,8 @@ public sealed record TrainConfig
         FieldParsers.NonNegative(e, "seed", Seed);
         FieldParsers.Positive(e, "n_train", NTrain);
         FieldParsers.Positive(e, "n_test", NTest);
+        if (LogRows is { } logRows)
+            FieldParsers.Positive(e, "log_rows", logRows);
         if (!(InitScale > 0) || double.IsInfinity(InitScale))
             e.Add($"init_scale must be > 0 and finite, got {InitScale}");
         if (FlowTime is { } t && !(t > 0))

@@ -37,5 +37,7 @@ public static class TrainFields
         new("normalize-input", "divide a_j by ‖u‖^(p−1)", true, (c, v) => c with { NormalizeInput = Switch("normalize_input", v) }),
         new("center", "subtract the mean training input", true, (c, v) => c with { Center = Switch("center", v) }),
         new("log-every", "record metrics every this many epochs", false, (c, v) => c with { LogEvery = Count("log_every", v) }),
+        new("log-rows", "log points between the first and the last evaluate this many rows of each train and test set (default: all)",
+            false, (c, v) => c with { LogRows = Count("log_rows", v) }),
     ];
 }

@@ -75,7 +75,7 @@ public static class TrainExperiment
         ArgumentNullException.ThrowIfNull(batch);
         var config = plan.Config;
         var options = new TrainingOptions(config.Optimizer, config.Loss, config.Lr, config.ResolvedEpochs,
-            config.BatchSize, config.LogEvery, Checkpoint: checkpoint);
+            config.BatchSize, config.LogEvery, Checkpoint: checkpoint, LogRows: config.LogRows);
         var trainingCsv = Path.Combine(outDir, "training.csv");
         IReadOnlyList<NetworkMetrics> last = [];
         IReadOnlyList<NetworkMetrics> metrics;

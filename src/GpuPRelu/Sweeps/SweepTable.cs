@@ -22,9 +22,12 @@ public static class SweepTable
     public static IReadOnlyList<string> ResultColumns { get; } =
         ["final_loss", "train_acc", "test_acc", "diverged", "robust_radius", "dist_f", "dist_fp", "dominant_share", "subclasses_covered"];
 
+    /// <summary>The configuration keys with a column: every study key but log_rows, which changes only the middle log
+    /// points of training.csv, none of the results here (and is absent from a config that does not set it).</summary>
+    private static IReadOnlyList<string> ConfigKeys { get; } = [.. StudyFields.All.Select(f => f.Key).Where(k => k != "log_rows")];
+
     /// <summary>Every column, in order.</summary>
-    public static IReadOnlyList<string> Columns { get; } =
-        ["network_id", "batch", .. StudyFields.All.Select(f => f.Key), .. ResultColumns];
+    public static IReadOnlyList<string> Columns { get; } = ["network_id", "batch", .. ConfigKeys, .. ResultColumns];
 
     /// <summary>Writes the rows of a batch (row b is network b of `batch`) to `path`, atomically.</summary>
     public static void Write(string path, SweepBatch batch, IReadOnlyList<SummaryRow> summary, IReadOnlyList<RobustAccuracyRow> robust,
@@ -80,9 +83,9 @@ public static class SweepTable
     {
         var tree = SweepPlan.Tree(config);
         var train = tree.GetProperty("train");
-        foreach (var f in StudyFields.All)
+        foreach (var key in ConfigKeys)
         {
-            var e = train.TryGetProperty(f.Key, out var t) ? t : tree.GetProperty(f.Key);
+            var e = train.TryGetProperty(key, out var t) ? t : tree.GetProperty(key);
             yield return e.ValueKind == JsonValueKind.Array
                 ? string.Join(" ", e.EnumerateArray().Select(Text))
                 : Text(e);

@@ -56,7 +56,9 @@ public static class Trainer
         long step = 0;
         void Log(int epoch)
         {
-            var rows = Evaluate(net, eval, train, test, options.Loss, epoch, step, step * options.LearningRate, diverged);
+            // the first and last log points see every row; those between, LogRows of each set where it is set
+            int? subset = epoch == 0 || epoch == options.Epochs ? null : options.LogRows;
+            var rows = Evaluate(net, eval, train, test, options.Loss, epoch, step, step * options.LearningRate, diverged, subset);
             all.AddRange(rows);
             onLog?.Invoke(rows, (double)epoch / options.Epochs);
         }
@@ -176,30 +178,32 @@ public static class Trainer
     }
 
     private static List<NetworkMetrics> Evaluate(NetworkBatch net, Workspace eval, DeviceData train, DeviceData test,
-        LossKind loss, int epoch, long step, double flowTime, bool[] diverged)
+        LossKind loss, int epoch, long step, double flowTime, bool[] diverged, int? rows)
     {
         eval.ColumnNorms();
-        var (trainLoss, trainAcc) = MeanLossAndAccuracy(eval, train, loss);
-        var (testLoss, testAcc) = MeanLossAndAccuracy(eval, test, loss);
-        var rows = new List<NetworkMetrics>(net.Shape.Networks);
+        var (trainLoss, trainAcc) = MeanLossAndAccuracy(eval, train, loss, rows);
+        var (testLoss, testAcc) = MeanLossAndAccuracy(eval, test, loss, rows);
+        var metrics = new List<NetworkMetrics>(net.Shape.Networks);
         for (int b = 0; b < net.Shape.Networks; b++)
         {
             diverged[b] |= !double.IsFinite(trainLoss[b]);
-            rows.Add(new NetworkMetrics(b, epoch, step, flowTime, trainLoss[b], trainAcc[b], testLoss[b], testAcc[b], diverged[b]));
+            metrics.Add(new NetworkMetrics(b, epoch, step, flowTime, trainLoss[b], trainAcc[b], testLoss[b], testAcc[b], diverged[b]));
         }
-        return rows;
+        return metrics;
     }
 
-    /// <summary>Mean loss and accuracy of every network over all rows of its data set, in chunks of the workspace's rows.</summary>
-    internal static (double[] Loss, double[] Accuracy) MeanLossAndAccuracy(Workspace ws, DeviceData data, LossKind loss)
+    /// <summary>Mean loss and accuracy of every network over the first `rows` rows of its data set (all when null), in
+    /// chunks of the workspace's rows.</summary>
+    internal static (double[] Loss, double[] Accuracy) MeanLossAndAccuracy(Workspace ws, DeviceData data, LossKind loss,
+        int? rows = null)
     {
-        int networks = (int)data.SetOf.Length;
+        int networks = (int)data.SetOf.Length, n = Math.Min(rows ?? data.Samples, data.Samples);
         var lossSum = new double[networks];
         var correct = new double[networks];
-        for (int offset = 0; offset < data.Samples; offset += ws.Rows)
+        for (int offset = 0; offset < n; offset += ws.Rows)
         {
-            int rows = Math.Min(ws.Rows, data.Samples - offset);
-            var s = ws.Forward(data, data.Identity.View, offset, rows, loss, 1f);
+            int chunk = Math.Min(ws.Rows, n - offset);
+            var s = ws.Forward(data, data.Identity.View, offset, chunk, loss, 1f);
             var sums = ws.RowSums(s);
             for (int b = 0; b < networks; b++)
             {
@@ -207,6 +211,6 @@ public static class Trainer
                 correct[b] += sums[2 * b + 1];
             }
         }
-        return ([.. lossSum.Select(x => x / data.Samples)], [.. correct.Select(x => x / data.Samples)]);
+        return ([.. lossSum.Select(x => x / n)], [.. correct.Select(x => x / n)]);
     }
 }
