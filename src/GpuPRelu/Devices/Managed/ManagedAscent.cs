@@ -21,7 +21,7 @@ internal static unsafe class ManagedAscent
         float* center, float* best, CancellationToken cancel)
     {
         int m = s.Samples, D = s.Inputs;
-        Parallel.For(0, s.Networks, b =>
+        Parallel.For(0, s.Networks, ManagedSteps.OnePerCore, b =>
         {
             var nf = new Model(s, f, b, m);
             var ng = new Model(sG, g, b, m);
