@@ -23,8 +23,8 @@ internal static unsafe class ManagedAscent
         int m = s.Samples, D = s.Inputs;
         Parallel.For(0, s.Networks, ManagedSteps.OnePerCore, b =>
         {
-            var nf = new Model(s, f, b, m);
-            var ng = new Model(sG, g, b, m);
+            var nf = new Model(s, f, b, m, Buffer(ref _wtF, s));
+            var ng = new Model(sG, g, b, m, Buffer(ref _wtG, sG));
             var rows = new Starts(D, ng.U, nf.U, center + (long)b * D, scale[b], best + (long)b * m, m);
             for (int step = 0; step <= steps && rows.Active > 0 && !cancel.IsCancellationRequested; step++)
             {
@@ -42,6 +42,18 @@ internal static unsafe class ManagedAscent
         });
     }
 
+    // per thread, reused by the networks it runs: Wᵀ of f and of G (H·D floats each; 8 MB at the paper's D 1000, H 2000)
+    [ThreadStatic]
+    private static float[]? _wtF, _wtG;
+
+    private static float[] Buffer(ref float[]? buffer, BatchShape s)
+    {
+        int n = s.Hidden * s.Inputs;
+        if (buffer is null || buffer.Length < n)
+            buffer = GC.AllocateUninitializedArray<float>(n, pinned: true);
+        return buffer;
+    }
+
     /// <summary>One network of a batch on its first `rows` rows: the forward pass to f and the input gradient ∇f (∂loss/∂f
     /// = 1), as ManagedForward.Forward and ManagedBackward.HiddenBackward/InputBackward compute them for that network.</summary>
     private sealed class Model
@@ -51,7 +63,7 @@ internal static unsafe class ManagedAscent
         private readonly float* _w, _v, _r, _q, _z, _a, _gz, _t;
         private readonly float[] _wt, _delta, _factor;
 
-        public Model(BatchShape s, AscentSide side, int b, int m)
+        public Model(BatchShape s, AscentSide side, int b, int m, float[] wt)
         {
             int D = s.Inputs, H = s.Hidden;
             long row0 = (long)b * m;
@@ -71,7 +83,7 @@ internal static unsafe class ManagedAscent
             F = HostPointers.F(side.F) + row0;
             DU = HostPointers.F(side.DU) + row0 * D;
             // Wᵀ once: dU = G_z·Wᵀ reads it by rows instead of transposing W at every step
-            _wt = GC.AllocateUninitializedArray<float>(H * D, pinned: true);
+            _wt = wt;
             for (int d = 0; d < D; d++)
             {
                 for (int j = 0; j < H; j++)
