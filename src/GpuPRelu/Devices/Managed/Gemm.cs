@@ -73,16 +73,11 @@ internal static unsafe class Gemm
         fixed (float* raw = buffer)
         {
             float* bp = (float*)(((nint)raw + 63) & ~(nint)63), ap = bp + BlockFloats, tile = ap + chunkFloats;
-            // B with contiguous rows and whole panels (a wide panel's 16-column rest included) is read where it lies, its
-            // rows ldb = Rs apart: for the few rows of a training batch or a distance chunk, packing it again at every
-            // call cost as much as a fifth of the product (a copy of all of W per network per step)
             int width = col1 - col0;
             // A read along its columns (dW: Uᵀ) is packed where that pays: a long inner dimension or many panels to read
             // it; a training step's ≤ 128 rows over ≤ 16 panels (H ≤ 512) read it where it lies, 6 neighbouring floats of
             // one row per k (measured: packing cost 15 % of dW = Uᵀ·G_z at 100 × 200 × 400 and saved 4–18 % beyond)
             bool packA = a.Rs == 1 && a.Cs != 1 && (k > 128 || width > 16 * panel);
-            bool inPlace = b.Cs == 1 && (width % panel == 0 || (panel == WidePanel && width % panel == NarrowPanel));
-            long ldb = inPlace ? b.Rs : panel;
             for (int k0 = 0; k0 < k; k0 += KC)
             {
                 int kc = Math.Min(KC, k - k0);
@@ -91,8 +86,11 @@ internal static unsafe class Gemm
                 for (int n0 = col0; n0 < col1; n0 += block)
                 {
                     int nc = Math.Min(block, col1 - n0);
-                    for (int p = 0; p < nc && !inPlace; p += panel)
-                        PackB(b.P + k0 * b.Rs + (n0 + p) * b.Cs, b.Rs, b.Cs, kc, Math.Min(panel, nc - p), panel, bp + p * kc);
+                    for (int p = 0; p < nc; p += panel)
+                    {
+                        if (!InPlace(b, Math.Min(panel, nc - p), panel))
+                            PackB(b.P + k0 * b.Rs + (n0 + p) * b.Cs, b.Rs, b.Cs, kc, Math.Min(panel, nc - p), panel, bp + p * kc);
+                    }
                     for (int i0 = 0; i0 < rows; i0 += MC)
                     {
                         int mc = Math.Min(MC, rows - i0);
@@ -102,7 +100,9 @@ internal static unsafe class Gemm
                         for (int p = 0; p < nc; p += panel)
                         {
                             int w = Math.Min(panel, nc - p);
+                            bool inPlace = InPlace(b, w, panel);
                             float* bt = inPlace ? b.P + k0 * b.Rs + n0 + p : bp + p * kc;
+                            long ldb = inPlace ? b.Rs : panel;
                             for (int i = i0; i < i0 + mc; i += Rows)
                             {
                                 int r = Math.Min(Rows, i0 + mc - i);
@@ -120,6 +120,12 @@ internal static unsafe class Gemm
             }
         }
     }
+
+    /// <summary>Whether a panel of B `w` columns wide is read where it lies (its rows Rs apart) instead of packed: B's rows
+    /// are contiguous and the micro-kernel reads no column past w (a whole panel, or a wide panel's 16-column rest). For
+    /// the few rows of a training batch or a distance chunk, packing W again at every call cost as much as a fifth of
+    /// the product; only a ragged last panel (H 500 = 15·32 + 20) is packed, zero past its columns.</summary>
+    private static bool InPlace(Strided b, int w, int panel) => b.Cs == 1 && (w == panel || (panel == WidePanel && w == NarrowPanel));
 
     /// <summary>One tile (B's rows ldb floats apart): full 6 × panel tiles go straight to C, ragged ones through the
     /// scratch tile; a wide panel's rest of ≤ 16 columns runs the 16-column kernel, which reads no column of B past 16.</summary>
