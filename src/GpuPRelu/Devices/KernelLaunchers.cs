@@ -77,15 +77,15 @@ internal class KernelLaunchers
             ArrayView<float>, ArrayView<float>>(Kernels.Analysis.PowerNormalize.Kernel));
     }
 
-    /// <summary>Whether SgdSteps runs here for this batch: on the managed CPU path with whole networks for every core. The
-    /// kernels' path runs each step as one launch sequence over every network (Trainer).</summary>
-    public virtual bool RunsSgdSteps(BatchShape s) => false;
+    /// <summary>Whether TrainSteps runs here for this batch: on the managed CPU path with whole networks for every core.
+    /// The kernels' path runs each step as one launch sequence over every network (Trainer).</summary>
+    public virtual bool RunsTrainSteps(BatchShape s) => false;
 
-    /// <summary>Runs `schedule.Steps` SGD steps of every network (gather, forward, loss, backward, update), each network on
-    /// one core from start to end, with the same arithmetic per element as the step-by-step launches; stops between steps
-    /// when `cancel` is set (the caller throws). Only where RunsSgdSteps says so.</summary>
-    public virtual void SgdSteps(BatchShape s, TrainingBuffers buffers, SgdSchedule schedule, CancellationToken cancel) =>
-        throw new NotSupportedException("SgdSteps runs only on the managed CPU path (RunsSgdSteps)");
+    /// <summary>Runs `schedule.Steps` SGD or Adam steps of every network (gather, forward, loss, backward, update), each
+    /// network on one core from start to end, with the same arithmetic per element as the step-by-step launches; stops
+    /// between steps when `cancel` is set (the caller throws). Only where RunsTrainSteps says so.</summary>
+    public virtual void TrainSteps(BatchShape s, TrainingBuffers buffers, StepSchedule schedule, CancellationToken cancel) =>
+        throw new NotSupportedException("TrainSteps runs only on the managed CPU path (RunsTrainSteps)");
 
     /// <summary>Whether AscentSteps runs here for this batch (the managed CPU path, whole networks for every core).</summary>
     public virtual bool RunsAscentSteps(BatchShape s) => false;

@@ -63,8 +63,8 @@ public static class Trainer
             onLog?.Invoke(rows, (double)epoch / options.Epochs);
         }
 
-        // the managed CPU path runs whole epochs of SGD one network per core where no hook needs θ between steps
-        bool perNetwork = options.Optimizer != OptimizerKind.Adam && (onStep is null || watches is not null) && ws.RunsSgdSteps;
+        // the managed CPU path runs whole epochs one network per core where no hook needs θ between steps
+        bool perNetwork = (onStep is null || watches is not null) && ws.RunsTrainSteps;
         int first = 1;
         if (checkpoint?.Read() is { } saved)
         {
@@ -102,7 +102,7 @@ public static class Trainer
                     run++;
                 if (onStep is null)
                     run = steps - done;
-                ws.SgdSteps(train, rowOrder, done * stepRows, run, stepRows, options.Loss, (float)options.LearningRate, cancel);
+                ws.TrainSteps(train, rowOrder, done * stepRows, run, stepRows, step + 1, options, m.View, v.View, cancel);
                 (step, done) = (step + run, done + run);
                 if (onStep is not null && watches!(step))
                     onStep(epoch, step, step * options.LearningRate);
@@ -171,10 +171,7 @@ public static class Trainer
             return;
         }
         // PyTorch Adam defaults (β1 0.9, β2 0.999, ε 1e-8); bias corrections in float64 on the host
-        const double beta1 = 0.9, beta2 = 0.999;
-        var adam = new AdamStep((float)o.LearningRate, (float)beta1, (float)beta2, 1e-8f,
-            (float)(1 - Math.Pow(beta1, step)), (float)Math.Sqrt(1 - Math.Pow(beta2, step)));
-        k.Adam(adam, net.Theta.View, ws.DTheta.View, m, v);
+        k.Adam(AdamStep.At((float)o.LearningRate, step), net.Theta.View, ws.DTheta.View, m, v);
     }
 
     private static List<NetworkMetrics> Evaluate(NetworkBatch net, Workspace eval, DeviceData train, DeviceData test,

@@ -106,18 +106,22 @@ internal sealed class Workspace : IDisposable
         k.WeightBackward(s, U.View, _net.Theta.View, _net.P.View, R.View, Gz.View, T.View, DTheta.View);
     }
 
-    /// <summary>Whether SgdSteps runs on this device for this batch (the managed CPU path, enough networks per core).</summary>
-    public bool RunsSgdSteps => _net.Device.Kernels.RunsSgdSteps(_net.Shape);
+    /// <summary>Whether TrainSteps runs on this device for this batch (the managed CPU path, enough networks per core).</summary>
+    public bool RunsTrainSteps => _net.Device.Kernels.RunsTrainSteps(_net.Shape);
 
-    /// <summary>`steps` SGD steps of `stepRows` rows each from row `offset` of `order` (the last one shorter where the rows
-    /// run out), each network on one core: the same θ, bit for bit, as ColumnNorms, Forward, Backward and Sgd per step.</summary>
-    public void SgdSteps(DeviceData data, DeviceView<int> order, int offset, int steps, int stepRows, LossKind loss, float lr,
-        CancellationToken cancel)
+    /// <summary>`steps` optimizer steps (numbered from `firstStep`, Adam's t) of `stepRows` rows each from row `offset` of
+    /// `order` (the last one shorter where the rows run out), each network on one core: the same θ (and Adam's m, v), bit
+    /// for bit, as ColumnNorms, Forward, Backward and the update per step.</summary>
+    public void TrainSteps(DeviceData data, DeviceView<int> order, int offset, int steps, int stepRows, long firstStep,
+        TrainingOptions options, DeviceView<float> m, DeviceView<float> v, CancellationToken cancel)
     {
+        bool adam = options.Optimizer == OptimizerKind.Adam;
         var buffers = new TrainingBuffers(data.X.View, data.Y.View, data.SetOf.View, order, _net.Center.View, _net.Theta.View,
             _net.P.View, Rows, U.View, Ym.View, Q.View, Z.View, A.View, F.View, G.View, Loss.View, Correct.View, R.View,
-            DTheta.View);
-        _net.Device.Kernels.SgdSteps(_net.Shape, buffers, new SgdSchedule(data.Samples, offset, steps, stepRows, (int)loss, lr), cancel);
+            DTheta.View, adam ? m : null, adam ? v : null);
+        var schedule = new StepSchedule(data.Samples, offset, steps, stepRows, (int)options.Loss, (float)options.LearningRate,
+            firstStep, adam);
+        _net.Device.Kernels.TrainSteps(_net.Shape, buffers, schedule, cancel);
         cancel.ThrowIfCancellationRequested();
     }
 

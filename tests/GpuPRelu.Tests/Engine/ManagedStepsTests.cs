@@ -10,10 +10,11 @@ using Xunit;
 
 namespace GpuPRelu.Tests.Engine;
 
-/// <summary>The managed path's SGD steps one network per core (ManagedSteps) give θ and every metric bit for bit as the
+/// <summary>The managed path's optimizer steps one network per core (ManagedSteps) give θ and every metric bit for bit as the
 /// step-by-step launches do (gather, forward, loss, backward, update per step over all networks): binary losses with
 /// p = 1, 2.5 and 3, ragged D, width and last batch, bias, centering and input normalization, full-batch gd with more rows
-/// than one block of the product (dW kept in memory), a hook watching chosen steps, and three classes with cross-entropy.</summary>
+/// than one block of the product (dW kept in memory), Adam, a hook watching chosen steps, and three classes with
+/// cross-entropy under SGD and Adam.</summary>
 [Collection(DeviceGroup.Name)]
 public sealed class ManagedStepsTests(DeviceFixture devices)
 {
@@ -26,7 +27,10 @@ public sealed class ManagedStepsTests(DeviceFixture devices)
     private static readonly long[] WatchedSteps = [0, 3, 10, 11];
     private static readonly double[] ClassPs = [1, 3, 1, 2];
 
-    public static TheoryData<string> Cases => new() { "sgd exp", "sgd logistic normalized", "gd 300 rows", "sgd watched" };
+    public static TheoryData<string> Cases => new()
+    {
+        "sgd exp", "sgd logistic normalized", "gd 300 rows", "sgd watched", "adam exp", "adam normalized 300 rows",
+    };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -37,6 +41,13 @@ public sealed class ManagedStepsTests(DeviceFixture devices)
             "sgd exp" => Ragged,
             "sgd logistic normalized" => Ragged with { Loss = LossKind.Logistic, Bias = true, Center = true, NormalizeInput = true, Seed = 5 },
             "gd 300 rows" => Ragged with { Optimizer = OptimizerKind.Gd, NTrain = 300, Epochs = 5, LogEvery = 5, Lr = 0.5, Seed = 9 },
+            "adam exp" => Ragged with { Optimizer = OptimizerKind.Adam, Lr = 0.01, Seed = 21 },
+            // Adam with a step of 300 rows: dW kept in memory across two blocks of the product
+            "adam normalized 300 rows" => Ragged with
+            {
+                Optimizer = OptimizerKind.Adam, Lr = 0.01, Seed = 23, NTrain = 320, BatchSize = 300, Bias = true, Center = true,
+                NormalizeInput = true,
+            },
             _ => Ragged with { Seed = 13 },
         };
         // the watched run hands θ to the hook at steps 0, 3, 10 and 11 only (an epoch is 5 steps)
@@ -54,14 +65,16 @@ public sealed class ManagedStepsTests(DeviceFixture devices)
             Assert.Equal(WatchedSteps, stepByStep.Seen.Keys.Order());
     }
 
-    [Fact]
-    public void ThreeClassesWithCrossEntropyGiveTheSameBits()
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Adam)]
+    public void ThreeClassesWithCrossEntropyGiveTheSameBits(OptimizerKind optimizer)
     {
         var shape = new BatchShape(4, 0, 29, 41, 3, 1, 0);
         var networks = ClassPs.Select((p, i) => new NetworkInfo(i, p, 0.1, 17 + i, i % 2)).ToList();
         var theta = NetworkBatch.Initialize(shape, networks, InitKind.Gaussian, 0.2);
         var sets = new[] { Classes(101, 90, shape.Inputs), Classes(102, 90, shape.Inputs) };
-        var options = new TrainingOptions(OptimizerKind.Sgd, LossKind.CrossEntropy, 0.1, 4, 25, 2);
+        var options = new TrainingOptions(optimizer, LossKind.CrossEntropy, optimizer == OptimizerKind.Adam ? 0.01 : 0.1, 4, 25, 2);
         (float[], string[]) Run(bool perNetwork)
         {
             ManagedSteps.Forced = perNetwork;

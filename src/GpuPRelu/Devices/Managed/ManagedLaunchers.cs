@@ -21,9 +21,9 @@ internal sealed unsafe class ManagedLaunchers : KernelLaunchers
     // any ILGPU kernel launched before must have finished before managed code touches the memory
     private void Sync() => _accelerator.Synchronize();
 
-    public override bool RunsSgdSteps(BatchShape s) => ManagedSteps.Pays(s);
+    public override bool RunsTrainSteps(BatchShape s) => ManagedSteps.Pays(s);
 
-    public override void SgdSteps(BatchShape s, TrainingBuffers buffers, SgdSchedule schedule, CancellationToken cancel)
+    public override void TrainSteps(BatchShape s, TrainingBuffers buffers, StepSchedule schedule, CancellationToken cancel)
     {
         Sync();
         ManagedSteps.Run(s, schedule, buffers, cancel);

@@ -28,7 +28,7 @@ internal static unsafe class ManagedSteps
         return Forced ?? (s.Networks >= cores && (s.Networks % cores == 0 || s.Networks >= 4 * cores));
     }
 
-    public static void Run(BatchShape s, SgdSchedule schedule, TrainingBuffers buffers, CancellationToken cancel)
+    public static void Run(BatchShape s, StepSchedule schedule, TrainingBuffers buffers, CancellationToken cancel)
     {
         // θ's tail past its last whole 8 floats is updated without fused multiply-add (ManagedTraining.Sgd)
         long fused = (long)s.ParameterCount / Simd.Width * Simd.Width;
@@ -38,7 +38,7 @@ internal static unsafe class ManagedSteps
             for (int step = 0; step < schedule.Steps && !cancel.IsCancellationRequested; step++)
             {
                 int offset = schedule.Offset + step * schedule.StepRows;
-                net.Step(schedule, offset, Math.Min(schedule.StepRows, schedule.RowsPerSet - offset));
+                net.Step(schedule, offset, Math.Min(schedule.StepRows, schedule.RowsPerSet - offset), schedule.FirstStep + step);
             }
         });
     }
@@ -50,7 +50,7 @@ internal static unsafe class ManagedSteps
         private readonly int _b, _set;
         private readonly float _pb;
         private readonly long _fused, _vOffset, _biasOffset;
-        private readonly float* _x, _center, _theta, _dTheta, _w, _dw, _u, _q, _z, _a, _gz, _f, _g, _loss, _correct, _r;
+        private readonly float* _x, _center, _theta, _dTheta, _w, _dw, _u, _q, _z, _a, _gz, _f, _g, _loss, _correct, _r, _m, _v;
         private readonly int* _y, _order, _ym;
         private readonly float[] _vt, _delta, _t, _coefficient, _dv;
 
@@ -67,6 +67,9 @@ internal static unsafe class ManagedSteps
             _center = F(p.Center) + (long)b * D;
             _theta = F(p.Theta);
             _dTheta = F(p.DTheta);
+            // Adam's moments, θ's layout: indexed as θ is (null for SGD)
+            _m = p.M is { } m ? F(m) : null;
+            _v = p.V is { } v ? F(v) : null;
             _w = _theta + (long)b * D * H;
             _dw = _dTheta + (long)b * D * H;
             _r = F(p.R) + (long)b * H;
@@ -88,7 +91,7 @@ internal static unsafe class ManagedSteps
         }
 
         /// <summary>One SGD step on `rows` rows from `offset` of the network's set's order.</summary>
-        public void Step(SgdSchedule schedule, int offset, int rows)
+        public void Step(StepSchedule schedule, int offset, int rows, long t)
         {
             var s = _s.WithSamples(rows);
             Gather(s, schedule.RowsPerSet, offset, rows);
@@ -101,7 +104,14 @@ internal static unsafe class ManagedSteps
                 ManagedTraining.LossRow(spec, s.Outputs, _f + (long)m * s.Outputs, _ym[m], _g + (long)m * s.Outputs, _loss + m, _correct + m);
             OutputBackward(s, rows);
             HiddenBackward(s, rows);
-            WeightBackward(s, rows, schedule.Lr);
+            var adam = AdamStep.At(schedule.Lr, t);
+            WeightBackward(s, rows, schedule, adam);
+            if (schedule.Adam)
+            {
+                ManagedTraining.AdamRange(adam, _theta + _vOffset, _dTheta + _vOffset, _m + _vOffset, _v + _vOffset, s.Hidden * s.Outputs);
+                ManagedTraining.AdamRange(adam, _theta + _biasOffset, _dTheta + _biasOffset, _m + _biasOffset, _v + _biasOffset, s.Outputs);
+                return;
+            }
             Update(_vOffset, s.Hidden * s.Outputs, schedule.Lr);
             Update(_biasOffset, s.Outputs, schedule.Lr);
         }
@@ -196,15 +206,27 @@ internal static unsafe class ManagedSteps
             }
         }
 
-        /// <summary>dW = Uᵀ·G_z (+ coefficient_j·W_j for p ≠ 1), then W −= lr·dW, tile by tile.</summary>
-        private void WeightBackward(BatchShape s, int rows, float lr)
+        /// <summary>dW = Uᵀ·G_z (+ coefficient_j·W_j for p ≠ 1), then W's update (SGD, or Adam's step `adam`), tile by tile.</summary>
+        private void WeightBackward(BatchShape s, int rows, StepSchedule schedule, AdamStep adam)
         {
             int D = s.Inputs, H = s.Hidden;
+            var (a, b) = (new Strided(_u, 1, D), new Strided(_gz, H, 1));
+            // dW itself is kept only where the product needs it to add KC blocks up (> 256 rows)
+            float* dw = rows <= Gemm.KC ? null : _dw;
             fixed (float* cb = _coefficient)
             {
-                var update = new RadialUpdate(_pb != 1f ? cb : null, _w, H, lr, (long)_b * D * H, _fused);
-                // dW itself is kept only where the product needs it to add KC blocks up (> 256 rows)
-                Gemm.Run(new Strided(_u, 1, D), new Strided(_gz, H, 1), rows <= Gemm.KC ? null : _dw, H, D, rows, 0, H, ref update);
+                float* scale = _pb != 1f ? cb : null;
+                if (schedule.Adam)
+                {
+                    long w0 = (long)_b * D * H;
+                    var update = new RadialAdam(scale, _w, _m + w0, _v + w0, H, adam);
+                    Gemm.Run(a, b, dw, H, D, rows, 0, H, ref update);
+                }
+                else
+                {
+                    var update = new RadialUpdate(scale, _w, H, schedule.Lr, (long)_b * D * H, _fused);
+                    Gemm.Run(a, b, dw, H, D, rows, 0, H, ref update);
+                }
             }
         }
 
@@ -218,8 +240,20 @@ internal static unsafe class ManagedSteps
 
     private static float Sgd(float theta, float d, float lr, bool fused) => fused ? MathF.FusedMultiplyAdd(-lr, d, theta) : theta - lr * d;
 
-    /// <summary>The dW tile epilogue: c += coefficient_j·w (fused, as ManagedBackward's ScaledAdd; none for p = 1), then
-    /// w −= lr·c (fused below θ index `fused`, as ManagedTraining.Sgd). w's tile is read by nothing else of this product.</summary>
+    /// <summary>c += scale[j]·w[j] over one row of a tile (fused, as ManagedBackward's ScaledAdd; the tail unfused).</summary>
+    private static void Radial(float* c, float* scale, float* w, int cols)
+    {
+        int j = 0;
+        for (; Simd.Wide && j + 2 * Simd.Width <= cols; j += 2 * Simd.Width)
+            Vector512.FusedMultiplyAdd(Vector512.Load(scale + j), Vector512.Load(w + j), Vector512.Load(c + j)).Store(c + j);
+        for (; j + Simd.Width <= cols; j += Simd.Width)
+            Simd.Fma(Vector256.Load(scale + j), Vector256.Load(w + j), Vector256.Load(c + j)).Store(c + j);
+        for (; j < cols; j++)
+            c[j] += scale[j] * w[j];
+    }
+
+    /// <summary>The dW tile epilogue for SGD: the radial term (none for p = 1), then w −= lr·c (fused below θ index
+    /// `fused`, as ManagedTraining.Sgd). w's tile is read by nothing else of this product.</summary>
     private readonly struct RadialUpdate(float* scale, float* w, long ldw, float lr, long w0, long fused) : ITileEpilogue
     {
         public void Apply(float* c, long ldc, int row, int rows, int col, int cols)
@@ -229,17 +263,9 @@ internal static unsafe class ManagedSteps
             {
                 float* ci = c + i * ldc, wi = w + (row + i) * ldw + col;
                 long index = w0 + (row + i) * ldw + col;
-                int j = 0;
                 if (scale != null)
-                {
-                    for (; Simd.Wide && j + 2 * Simd.Width <= cols; j += 2 * Simd.Width)
-                        Vector512.FusedMultiplyAdd(Vector512.Load(scale + col + j), Vector512.Load(wi + j), Vector512.Load(ci + j)).Store(ci + j);
-                    for (; j + Simd.Width <= cols; j += Simd.Width)
-                        Simd.Fma(Vector256.Load(scale + col + j), Vector256.Load(wi + j), Vector256.Load(ci + j)).Store(ci + j);
-                    for (; j < cols; j++)
-                        ci[j] += scale[col + j] * wi[j];
-                }
-                j = 0;
+                    Radial(ci, scale + col, wi, cols);
+                int j = 0;
                 if (index + cols <= fused)
                 {
                     for (; Simd.Wide && j + 2 * Simd.Width <= cols; j += 2 * Simd.Width)
@@ -249,6 +275,23 @@ internal static unsafe class ManagedSteps
                 }
                 for (; j < cols; j++)
                     wi[j] = Sgd(wi[j], ci[j], lr, index + j < fused);
+            }
+        }
+    }
+
+    /// <summary>The dW tile epilogue for Adam: the radial term (none for p = 1), then AdamUpdate of w, m, v (θ's layout)
+    /// with the tile as the gradient.</summary>
+    private readonly struct RadialAdam(float* scale, float* w, float* m, float* v, long ldw, AdamStep adam) : ITileEpilogue
+    {
+        public void Apply(float* c, long ldc, int row, int rows, int col, int cols)
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                float* ci = c + i * ldc;
+                long at = (row + i) * ldw + col;
+                if (scale != null)
+                    Radial(ci, scale + col, w + at, cols);
+                ManagedTraining.AdamRange(adam, w + at, ci, m + at, v + at, cols);
             }
         }
     }

@@ -109,51 +109,59 @@ internal static unsafe class ManagedTraining
             theta[i] -= lr * dTheta[i];
     }
 
-    /// <summary>AdamUpdate over n parameters, 16 (or 8) at a time on every core: each element by the same operations in
-    /// the same order as the scalar loop (vector square roots and quotients round as the scalar ones), so the same bits.</summary>
+    /// <summary>AdamUpdate over n parameters on every core (pieces of Range).</summary>
     public static void Adam(AdamStep step, float* theta, float* dTheta, float* m, float* v, long n)
     {
         const long Piece = 1 << 15;
-        float c1 = 1f - step.Beta1, c2 = 1f - step.Beta2, lr = step.Lr / step.BiasCorrection1;
         Parallel.For(0L, (n + Piece - 1) / Piece, piece =>
         {
-            long i = piece * Piece, end = Math.Min(n, i + Piece);
-            if (Simd.Wide)
+            long i = piece * Piece;
+            AdamRange(step, theta + i, dTheta + i, m + i, v + i, Math.Min(Piece, n - i));
+        });
+    }
+
+    /// <summary>AdamUpdate over n parameters on this thread, 16 (or 8) at a time: each element by the same operations in the
+    /// same order as the kernel's scalar loop (vector square roots and quotients round as the scalar ones), so the same
+    /// bits (ManagedAdamTests).</summary>
+    public static void AdamRange(AdamStep step, float* theta, float* g, float* m, float* v, long n)
+    {
+        float c1 = 1f - step.Beta1, c2 = 1f - step.Beta2, lr = step.Lr / step.BiasCorrection1;
+        long i = 0;
+        if (Simd.Wide)
+        {
+            var (wc1, wb2, wc2, wlr) = (Vector512.Create(c1), Vector512.Create(step.Beta2), Vector512.Create(c2), Vector512.Create(lr));
+            var (wsb, weps) = (Vector512.Create(step.SqrtBiasCorrection2), Vector512.Create(step.Eps));
+            for (; i + 2 * Simd.Width <= n; i += 2 * Simd.Width)
             {
-                var (wc1, wb2, wc2, wlr) = (Vector512.Create(c1), Vector512.Create(step.Beta2), Vector512.Create(c2), Vector512.Create(lr));
-                var (wsb, weps) = (Vector512.Create(step.SqrtBiasCorrection2), Vector512.Create(step.Eps));
-                for (; i + 2 * Simd.Width <= end; i += 2 * Simd.Width)
-                {
-                    var g = Vector512.Load(dTheta + i);
-                    var mm = Vector512.Load(m + i);
-                    var mi = mm + wc1 * (g - mm);
-                    var vi = wb2 * Vector512.Load(v + i) + wc2 * g * g;
-                    mi.Store(m + i);
-                    vi.Store(v + i);
-                    (Vector512.Load(theta + i) - wlr * mi / (Vector512.Sqrt(vi) / wsb + weps)).Store(theta + i);
-                }
-            }
-            var (nc1, nb2, nc2, nlr) = (Vector256.Create(c1), Vector256.Create(step.Beta2), Vector256.Create(c2), Vector256.Create(lr));
-            var (nsb, neps) = (Vector256.Create(step.SqrtBiasCorrection2), Vector256.Create(step.Eps));
-            for (; i + Simd.Width <= end; i += Simd.Width)
-            {
-                var g = Vector256.Load(dTheta + i);
-                var mm = Vector256.Load(m + i);
-                var mi = mm + nc1 * (g - mm);
-                var vi = nb2 * Vector256.Load(v + i) + nc2 * g * g;
+                var gi = Vector512.Load(g + i);
+                var mm = Vector512.Load(m + i);
+                var mi = mm + wc1 * (gi - mm);
+                var vi = wb2 * Vector512.Load(v + i) + wc2 * gi * gi;
                 mi.Store(m + i);
                 vi.Store(v + i);
-                (Vector256.Load(theta + i) - nlr * mi / (Vector256.Sqrt(vi) / nsb + neps)).Store(theta + i);
+                (Vector512.Load(theta + i) - wlr * mi / (Vector512.Sqrt(vi) / wsb + weps)).Store(theta + i);
             }
-            for (; i < end; i++)
-            {
-                float g = dTheta[i];
-                float mi = m[i] + c1 * (g - m[i]);
-                float vi = step.Beta2 * v[i] + c2 * g * g;
-                m[i] = mi;
-                v[i] = vi;
-                theta[i] -= lr * mi / (MathF.Sqrt(vi) / step.SqrtBiasCorrection2 + step.Eps);
-            }
-        });
+        }
+        var (nc1, nb2, nc2, nlr) = (Vector256.Create(c1), Vector256.Create(step.Beta2), Vector256.Create(c2), Vector256.Create(lr));
+        var (nsb, neps) = (Vector256.Create(step.SqrtBiasCorrection2), Vector256.Create(step.Eps));
+        for (; i + Simd.Width <= n; i += Simd.Width)
+        {
+            var gi = Vector256.Load(g + i);
+            var mm = Vector256.Load(m + i);
+            var mi = mm + nc1 * (gi - mm);
+            var vi = nb2 * Vector256.Load(v + i) + nc2 * gi * gi;
+            mi.Store(m + i);
+            vi.Store(v + i);
+            (Vector256.Load(theta + i) - nlr * mi / (Vector256.Sqrt(vi) / nsb + neps)).Store(theta + i);
+        }
+        for (; i < n; i++)
+        {
+            float gi = g[i];
+            float mi = m[i] + c1 * (gi - m[i]);
+            float vi = step.Beta2 * v[i] + c2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            theta[i] -= lr * mi / (MathF.Sqrt(vi) / step.SqrtBiasCorrection2 + step.Eps);
+        }
     }
 }
