@@ -40,6 +40,11 @@ public sealed record RealConfig
     public int RankSamples { get; init; } = 1000;
     public int LogEvery { get; init; } = 1;
 
+    /// <summary>Rows of the train and test sets the log points between epoch 0 and the last evaluate (the first ones; all
+    /// when null): TrainConfig.LogRows. Left out of the JSON when null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? LogRows { get; init; }
+
     /// <summary>l∞ radii of the APGD-CE sweep (pixel space on MNIST), increasing.</summary>
     public IReadOnlyList<double> Radii { get; init; } = ValueList.Linspace(0, 0.2, 15);
 
@@ -90,6 +95,8 @@ public sealed record RealConfig
         FieldParsers.Positive(e, "repeats", Repeats);
         FieldParsers.NonNegative(e, "seed", Seed);
         FieldParsers.Positive(e, "rank_samples", RankSamples);
+        if (LogRows is { } logRows)
+            FieldParsers.Positive(e, "log_rows", logRows);
         FieldParsers.Positive(e, "attack_points", AttackPoints);
         FieldParsers.Positive(e, "attack_iterations", AttackIterations);
         FieldParsers.Positive(e, "attack_restarts", AttackRestarts);

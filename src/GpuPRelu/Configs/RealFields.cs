@@ -17,6 +17,8 @@ public static class RealFields
         new("lr", "Adam learning rate", false, (c, v) => c with { Lr = Number("lr", v) }),
         new("rank-samples", "stable rank of the hidden features on the first N training inputs", false, (c, v) => c with { RankSamples = Count("rank_samples", v) }),
         new("log-every", "record metrics every this many epochs", false, (c, v) => c with { LogEvery = Count("log_every", v) }),
+        new("log-rows", "log points between the first and the last evaluate this many rows of the train and test sets (default: all)",
+            false, (c, v) => c with { LogRows = Count("log_rows", v) }),
         new("radii", "l∞ radii of the APGD-CE sweep: list or 'start:stop:count' (mnist adds 0.05, the paper's headline radius, where the grid spans but misses it)", false, (c, v) => c with { Radii = ValueList.Parse("radii", v) }),
         new("attack-points", "test points attacked per network", false, (c, v) => c with { AttackPoints = Count("attack_points", v) }),
         new("attack-iterations", "APGD iterations per restart", false, (c, v) => c with { AttackIterations = Count("attack_iterations", v) }),

@@ -138,7 +138,8 @@ public static class RealExperiment
         Action<double>? progress, CancellationToken cancel)
     {
         var rankData = train.Head(c.RankSamples);
-        var options = new TrainingOptions(OptimizerKind.Adam, LossKind.CrossEntropy, c.Lr, c.Epochs, c.BatchSize, c.LogEvery);
+        var options = new TrainingOptions(OptimizerKind.Adam, LossKind.CrossEntropy, c.Lr, c.Epochs, c.BatchSize, c.LogEvery,
+            LogRows: c.LogRows);
         var rows = new List<RealTrainingRow>();
         var sets = Enumerable.Repeat(train, c.Repeats).ToList();
         var tests = Enumerable.Repeat(test, c.Repeats).ToList();
