@@ -168,33 +168,9 @@ internal static unsafe class ManagedBackward
             {
                 float* ci = c + i * ldc, xi = x + (row + i) * ldx + col;
                 if (perRow)
-                {
-                    var si = Vector256.Create(scale[row + i]);
-                    int j = 0;
-                    if (Simd.Wide)
-                    {
-                        var sw = Vector512.Create(scale[row + i]);
-                        for (; j + 2 * Simd.Width <= cols; j += 2 * Simd.Width)
-                            Vector512.FusedMultiplyAdd(sw, Vector512.Load(xi + j), Vector512.Load(ci + j)).Store(ci + j);
-                    }
-                    for (; j + Simd.Width <= cols; j += Simd.Width)
-                        Simd.Fma(si, Vector256.Load(xi + j), Vector256.Load(ci + j)).Store(ci + j);
-                    for (; j < cols; j++)
-                        ci[j] += scale[row + i] * xi[j];
-                }
+                    Simd.Axpy(scale[row + i], xi, ci, cols);
                 else
-                {
-                    int j = 0;
-                    if (Simd.Wide)
-                    {
-                        for (; j + 2 * Simd.Width <= cols; j += 2 * Simd.Width)
-                            Vector512.FusedMultiplyAdd(Vector512.Load(scale + col + j), Vector512.Load(xi + j), Vector512.Load(ci + j)).Store(ci + j);
-                    }
-                    for (; j + Simd.Width <= cols; j += Simd.Width)
-                        Simd.Fma(Vector256.Load(scale + col + j), Vector256.Load(xi + j), Vector256.Load(ci + j)).Store(ci + j);
-                    for (; j < cols; j++)
-                        ci[j] += scale[col + j] * xi[j];
-                }
+                    Simd.MultiplyAdd(scale + col, xi, ci, cols);
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using GpuPRelu.Kernels;
 using GpuPRelu.Kernels.Training;
 using static GpuPRelu.Devices.Managed.HostPointers;
@@ -104,17 +103,24 @@ internal static unsafe class ManagedSteps
                 ManagedTraining.LossRow(spec, s.Outputs, _f + (long)m * s.Outputs, _ym[m], _g + (long)m * s.Outputs, _loss + m, _correct + m);
             OutputBackward(s, rows);
             HiddenBackward(s, rows);
-            var adam = AdamStep.At(schedule.Lr, t);
-            WeightBackward(s, rows, schedule, adam);
             if (schedule.Adam)
             {
-                ManagedTraining.AdamRange(adam, _theta + _vOffset, _dTheta + _vOffset, _m + _vOffset, _v + _vOffset, s.Hidden * s.Outputs);
-                ManagedTraining.AdamRange(adam, _theta + _biasOffset, _dTheta + _biasOffset, _m + _biasOffset, _v + _biasOffset, s.Outputs);
+                var adam = AdamStep.At(schedule.Lr, t);
+                WeightBackward(s, rows, schedule, adam);
+                Adam(adam, _vOffset, s.Hidden * s.Outputs);
+                Adam(adam, _biasOffset, s.Outputs);
                 return;
             }
-            Update(_vOffset, s.Hidden * s.Outputs, schedule.Lr);
-            Update(_biasOffset, s.Outputs, schedule.Lr);
+            WeightBackward(s, rows, schedule, default);
+            Sgd(schedule.Lr, _vOffset, s.Hidden * s.Outputs);
+            Sgd(schedule.Lr, _biasOffset, s.Outputs);
         }
+
+        /// <summary>SGD on θ[at..at+n), as ManagedTraining.Sgd updates those elements.</summary>
+        private void Sgd(float lr, long at, int n) => ManagedTraining.SgdRange(lr, _theta + at, _dTheta + at, n, Math.Clamp(_fused - at, 0, n));
+
+        /// <summary>Adam on θ[at..at+n) and its moments.</summary>
+        private void Adam(AdamStep step, long at, int n) => ManagedTraining.AdamRange(step, _theta + at, _dTheta + at, _m + at, _v + at, n);
 
         private void Gather(BatchShape s, int rowsPerSet, int offset, int rows)
         {
@@ -206,7 +212,8 @@ internal static unsafe class ManagedSteps
             }
         }
 
-        /// <summary>dW = Uᵀ·G_z (+ coefficient_j·W_j for p ≠ 1), then W's update (SGD, or Adam's step `adam`), tile by tile.</summary>
+        /// <summary>dW = Uᵀ·G_z (+ coefficient_j·W_j for p ≠ 1), then W's update (SGD, or Adam's step `adam`, unused for
+        /// SGD), tile by tile.</summary>
         private void WeightBackward(BatchShape s, int rows, StepSchedule schedule, AdamStep adam)
         {
             int D = s.Inputs, H = s.Hidden;
@@ -230,51 +237,22 @@ internal static unsafe class ManagedSteps
             }
         }
 
-        /// <summary>θ[i] −= lr·dθ[i] over n parameters from `offset`, as ManagedTraining.Sgd does element i.</summary>
-        private void Update(long offset, int n, float lr)
-        {
-            for (long i = offset; i < offset + n; i++)
-                _theta[i] = Sgd(_theta[i], _dTheta[i], lr, i < _fused);
-        }
     }
 
-    private static float Sgd(float theta, float d, float lr, bool fused) => fused ? MathF.FusedMultiplyAdd(-lr, d, theta) : theta - lr * d;
-
-    /// <summary>c += scale[j]·w[j] over one row of a tile (fused, as ManagedBackward's ScaledAdd; the tail unfused).</summary>
-    private static void Radial(float* c, float* scale, float* w, int cols)
-    {
-        int j = 0;
-        for (; Simd.Wide && j + 2 * Simd.Width <= cols; j += 2 * Simd.Width)
-            Vector512.FusedMultiplyAdd(Vector512.Load(scale + j), Vector512.Load(w + j), Vector512.Load(c + j)).Store(c + j);
-        for (; j + Simd.Width <= cols; j += Simd.Width)
-            Simd.Fma(Vector256.Load(scale + j), Vector256.Load(w + j), Vector256.Load(c + j)).Store(c + j);
-        for (; j < cols; j++)
-            c[j] += scale[j] * w[j];
-    }
-
-    /// <summary>The dW tile epilogue for SGD: the radial term (none for p = 1), then w −= lr·c (fused below θ index
-    /// `fused`, as ManagedTraining.Sgd). w's tile is read by nothing else of this product.</summary>
+    /// <summary>The dW tile epilogue for SGD: the radial term c += coefficient_j·w (fused, as ManagedBackward's ScaledAdd;
+    /// none for p = 1), then w −= lr·c as ManagedTraining.Sgd updates those elements of θ (fused below θ index `fused`).
+    /// w's tile is read by nothing else of this product.</summary>
     private readonly struct RadialUpdate(float* scale, float* w, long ldw, float lr, long w0, long fused) : ITileEpilogue
     {
         public void Apply(float* c, long ldc, int row, int rows, int col, int cols)
         {
-            var minusLr = Vector512.Create(-lr);
             for (int i = 0; i < rows; i++)
             {
                 float* ci = c + i * ldc, wi = w + (row + i) * ldw + col;
-                long index = w0 + (row + i) * ldw + col;
                 if (scale != null)
-                    Radial(ci, scale + col, wi, cols);
-                int j = 0;
-                if (index + cols <= fused)
-                {
-                    for (; Simd.Wide && j + 2 * Simd.Width <= cols; j += 2 * Simd.Width)
-                        Vector512.FusedMultiplyAdd(minusLr, Vector512.Load(ci + j), Vector512.Load(wi + j)).Store(wi + j);
-                    for (; j + Simd.Width <= cols; j += Simd.Width)
-                        Simd.Fma(Vector256.Create(-lr), Vector256.Load(ci + j), Vector256.Load(wi + j)).Store(wi + j);
-                }
-                for (; j < cols; j++)
-                    wi[j] = Sgd(wi[j], ci[j], lr, index + j < fused);
+                    Simd.MultiplyAdd(scale + col, wi, ci, cols);
+                long index = w0 + (row + i) * ldw + col;
+                ManagedTraining.SgdRange(lr, wi, ci, cols, Math.Clamp(fused - index, 0, cols));
             }
         }
     }
@@ -290,7 +268,7 @@ internal static unsafe class ManagedSteps
                 float* ci = c + i * ldc;
                 long at = (row + i) * ldw + col;
                 if (scale != null)
-                    Radial(ci, scale + col, w + at, cols);
+                    Simd.MultiplyAdd(scale + col, w + at, ci, cols);
                 ManagedTraining.AdamRange(adam, w + at, ci, m + at, v + at, cols);
             }
         }

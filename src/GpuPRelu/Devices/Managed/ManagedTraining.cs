@@ -89,24 +89,25 @@ internal static unsafe class ManagedTraining
 
     public static void Sgd(float lr, float* theta, float* dTheta, long n)
     {
-        // whole 16-float pieces split across the cores; the tail (n mod 8, not fused) where it always was
+        // whole 8-float vectors in pieces split across the cores; the tail (n mod 8, not fused) where it always was
         const long Piece = 1 << 15;
         long vectors = n / Simd.Width * Simd.Width, pieces = (vectors + Piece - 1) / Piece;
         Parallel.For(0L, pieces, piece =>
         {
-            long i = piece * Piece, end = Math.Min(vectors, i + Piece);
-            if (Simd.Wide)
-            {
-                var wide = Vector512.Create(-lr);
-                for (; i + 2 * Simd.Width <= end; i += 2 * Simd.Width)
-                    Vector512.FusedMultiplyAdd(wide, Vector512.Load(dTheta + i), Vector512.Load(theta + i)).Store(theta + i);
-            }
-            var step = Vector256.Create(-lr);
-            for (; i + Simd.Width <= end; i += Simd.Width)
-                Simd.Fma(step, Vector256.Load(dTheta + i), Vector256.Load(theta + i)).Store(theta + i);
+            long i = piece * Piece, count = Math.Min(vectors, i + Piece) - i;
+            SgdRange(lr, theta + i, dTheta + i, count, count);
         });
+        SgdRange(lr, theta + vectors, dTheta + vectors, n - vectors, 0);
+    }
+
+    /// <summary>θ[i] −= lr·dθ[i] over n parameters on this thread: the first `fused` (θ's elements below its last whole
+    /// 8 floats) by one fused multiply-add, as Sgd's vectors, the rest rounded twice, as Sgd's tail.</summary>
+    public static void SgdRange(float lr, float* theta, float* dTheta, long n, long fused)
+    {
+        long vectors = Math.Min(n, fused) / Simd.Width * Simd.Width;
+        Simd.Axpy(-lr, dTheta, theta, (int)vectors);
         for (long i = vectors; i < n; i++)
-            theta[i] -= lr * dTheta[i];
+            theta[i] = i < fused ? MathF.FusedMultiplyAdd(-lr, dTheta[i], theta[i]) : theta[i] - lr * dTheta[i];
     }
 
     /// <summary>AdamUpdate over n parameters on every core (pieces of Range).</summary>

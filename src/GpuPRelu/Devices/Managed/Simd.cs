@@ -68,6 +68,22 @@ internal static class Simd
             acc[i] += a * x[i];
     }
 
+    /// <summary>acc[i] += a[i]·x[i] over n floats: fused where whole vectors reach, the rest (n mod 8) rounded twice, as
+    /// Axpy does with one a.</summary>
+    public static unsafe void MultiplyAdd(float* a, float* x, float* acc, int n)
+    {
+        int i = 0;
+        if (Wide)
+        {
+            for (; i + 2 * Width <= n; i += 2 * Width)
+                Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(x + i), Vector512.Load(acc + i)).Store(acc + i);
+        }
+        for (; i + Width <= n; i += Width)
+            Fma(Vector256.Load(a + i), Vector256.Load(x + i), Vector256.Load(acc + i)).Store(acc + i);
+        for (; i < n; i++)
+            acc[i] += a[i] * x[i];
+    }
+
     /// <summary>acc[i] += x[i] over n floats.</summary>
     public static unsafe void Add(float* x, float* acc, int n)
     {
