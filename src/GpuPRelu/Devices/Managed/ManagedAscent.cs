@@ -59,8 +59,8 @@ internal static unsafe class ManagedAscent
     private sealed class Model
     {
         private readonly BatchShape _s;
-        private readonly float _p, _bias;
-        private readonly float* _w, _v, _r, _q, _z, _a, _gz, _t;
+        private readonly float _p;
+        private readonly float* _bias, _w, _v, _r, _q, _z, _a, _gz, _t;
         private readonly float[] _wt, _delta, _factor;
 
         public Model(BatchShape s, AscentSide side, int b, int m, float[] wt)
@@ -70,7 +70,7 @@ internal static unsafe class ManagedAscent
             float* theta = HostPointers.F(side.Theta);
             _s = s;
             _p = HostPointers.F(side.P)[b];
-            _bias = s.HasBias != 0 ? theta[s.BiasOffset + b] : 0f;
+            _bias = theta + s.BiasOffset + b;
             _w = theta + (long)b * D * H;
             _v = theta + s.VOffset + (long)b * H;
             _r = HostPointers.F(side.R) + (long)b * H;
@@ -89,10 +89,11 @@ internal static unsafe class ManagedAscent
                 for (int j = 0; j < H; j++)
                     _wt[j * D + d] = _w[(long)d * H + j];
             }
-            // δ = Σ_c 1·v_c: the same Axpy into zeros as HiddenBackward, the same for every row
+            // δ with ∂loss/∂f = 1 (one output): HiddenBackward's, the same for every row
             _delta = new float[H];
+            float one = 1f;
             fixed (float* dp = _delta)
-                Simd.Axpy(1f, _v, dp, H);
+                ManagedBackward.Delta(1, H, &one, _v, dp);
             _factor = new float[m];
         }
 
@@ -110,8 +111,7 @@ internal static unsafe class ManagedAscent
             }
             var act = new ManagedForward.PRelu(_s, _p, _r, _q, _a);
             Gemm.Run(new Strided(U, D, 1), new Strided(_w, H, 1), _z, H, rows, D, 0, H, ref act);
-            for (int i = 0; i < rows; i++)
-                F[i] = _bias + Simd.Dot(_a + (long)i * H, _v, H);
+            ManagedForward.Outputs(_s, rows, _a, _v, _bias, F); // one output: v is its own transpose
         }
 
         public void InputGradient(int rows)
@@ -121,10 +121,7 @@ internal static unsafe class ManagedAscent
                 ManagedBackward.HiddenRow(_s, _z + (long)i * H, _a + (long)i * H, _delta, _p, _r, _q[i], _gz + (long)i * H, _t + (long)i * H);
             bool normalize = _s.NormalizeInput != 0;
             for (int i = 0; i < rows && normalize; i++)
-            {
-                float radial = Simd.Sum(_t + (long)i * H, H), qm = _q[i];
-                _factor[i] = qm > 0f ? (1f - _p) / (qm * qm) * radial : 0f;
-            }
+                _factor[i] = ManagedBackward.InputFactor(_p, _q[i], _t + (long)i * H, H);
             fixed (float* fp = _factor, wt = _wt)
             {
                 var radial = new ManagedBackward.ScaledAdd(normalize ? fp : null, true, U, D);

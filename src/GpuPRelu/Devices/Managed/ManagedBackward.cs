@@ -48,13 +48,26 @@ internal static unsafe class ManagedBackward
                 for (int m = begin; m < end; m++)
                 {
                     long row = (long)b * M + m;
-                    Array.Clear(delta);
-                    for (int c = 0; c < C; c++)
-                        Simd.Axpy(g[row * C + c], vp + (b * C + c) * H, dp, H);
+                    Delta(C, H, g + row * C, vp + b * C * H, dp);
                     HiddenRow(s, z + row * H, a + row * H, delta, pb, r + b * H, q[row], gz + row * H, t + row * H);
                 }
             }
         });
+    }
+
+    /// <summary>δ = Σ_c g_c·v_c for one row (vt: V as [C, H]), accumulated into zeros in the order of c.</summary>
+    public static void Delta(int C, int H, float* g, float* vt, float* delta)
+    {
+        new Span<float>(delta, H).Clear();
+        for (int c = 0; c < C; c++)
+            Simd.Axpy(g[c], vt + c * H, delta, H);
+    }
+
+    /// <summary>The radial factor of dU for one row under input normalization: (1 − p)/q²·Σ_j t_j, 0 where q = 0.</summary>
+    public static float InputFactor(float p, float q, float* t, int H)
+    {
+        float radial = Simd.Sum(t, H);
+        return q > 0f ? (1f - p) / (q * q) * radial : 0f;
     }
 
     /// <summary>gz = δ·p·(z/(r·q))^(p−1) for z &gt; 0 else 0 (PReluMath.Backward) and t = δ·a over one row, eight columns
@@ -136,11 +149,7 @@ internal static unsafe class ManagedBackward
         bool normalize = s.NormalizeInput != 0;
         if (normalize)
         {
-            Parallel.For(0, s.Networks * M, bm =>
-            {
-                float radial = Simd.Sum(t + (long)bm * H, H), qm = q[bm];
-                factor[bm] = qm > 0f ? (1f - p[bm / M]) / (qm * qm) * radial : 0f;
-            });
+            Parallel.For(0, s.Networks * M, bm => factor[bm] = InputFactor(p[bm / M], q[bm], t + (long)bm * H, H));
         }
         fixed (float* fa = factor)
         {

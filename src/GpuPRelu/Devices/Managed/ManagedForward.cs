@@ -48,17 +48,20 @@ internal static unsafe class ManagedForward
         var vt = Transposed(s, theta);
         Parallel.For(0, s.Networks, b =>
         {
-            for (int m = 0; m < M; m++)
-            {
-                long row = (long)b * M + m;
-                for (int c = 0; c < C; c++)
-                {
-                    float bias = s.HasBias != 0 ? theta[s.BiasOffset + b * C + c] : 0f;
-                    fixed (float* v = &vt[(b * C + c) * H])
-                        f[row * C + c] = bias + Simd.Dot(a + row * H, v, H);
-                }
-            }
+            fixed (float* v = &vt[b * C * H])
+                Outputs(s, M, a + (long)b * M * H, v, theta + s.BiasOffset + b * C, f + (long)b * M * C);
         });
+    }
+
+    /// <summary>f[m, c] = bias_c + a_m·v_c over one network's `rows` rows: vt its V as [C, H], bias read only with HasBias.</summary>
+    public static void Outputs(BatchShape s, int rows, float* a, float* vt, float* bias, float* f)
+    {
+        int H = s.Hidden, C = s.Outputs;
+        for (int m = 0; m < rows; m++)
+        {
+            for (int c = 0; c < C; c++)
+                f[(long)m * C + c] = (s.HasBias != 0 ? bias[c] : 0f) + Simd.Dot(a + (long)m * H, vt + c * H, H);
+        }
     }
 
     /// <summary>The pReLU as a z-tile epilogue: a = act(z) over the tile, for one network (r, q, a at its first row).</summary>
@@ -78,15 +81,22 @@ internal static unsafe class ManagedForward
     {
         int H = s.Hidden, C = s.Outputs;
         var vt = new float[s.Networks * C * H];
-        for (int b = 0; b < s.Networks; b++)
+        fixed (float* p = vt)
         {
-            for (int j = 0; j < H; j++)
-            {
-                for (int c = 0; c < C; c++)
-                    vt[(b * C + c) * H + j] = theta[s.VOffset + (b * H + j) * C + c];
-            }
+            for (int b = 0; b < s.Networks; b++)
+                Transpose(H, C, theta + s.VOffset + (long)b * H * C, p + b * C * H);
         }
         return vt;
+    }
+
+    /// <summary>One network's V [H, C] as vt [C, H].</summary>
+    public static void Transpose(int H, int C, float* v, float* vt)
+    {
+        for (int j = 0; j < H; j++)
+        {
+            for (int c = 0; c < C; c++)
+                vt[c * H + j] = v[j * C + c];
+        }
     }
 
     /// <summary>a = z·(z/(r·q))^(p−1) for z &gt; 0, else 0, over n columns of a row: PReluMath.Activate, eight columns at a

@@ -141,25 +141,13 @@ internal static unsafe class ManagedSteps
 
         private void Forward(BatchShape s, int rows)
         {
-            int D = s.Inputs, H = s.Hidden, C = s.Outputs;
+            int D = s.Inputs, H = s.Hidden;
             var act = new ManagedForward.PRelu(s, _pb, _r, _q, _a);
             Gemm.Run(new Strided(_u, D, 1), new Strided(_w, H, 1), _z, H, rows, D, 0, H, ref act);
-            float* v = _theta + _vOffset;
-            for (int j = 0; j < H; j++)
-            {
-                for (int c = 0; c < C; c++)
-                    _vt[c * H + j] = v[j * C + c];
-            }
             fixed (float* vt = _vt)
             {
-                for (int m = 0; m < rows; m++)
-                {
-                    for (int c = 0; c < C; c++)
-                    {
-                        float bias = s.HasBias != 0 ? _theta[_biasOffset + c] : 0f;
-                        _f[m * C + c] = bias + Simd.Dot(_a + (long)m * H, vt + c * H, H);
-                    }
-                }
+                ManagedForward.Transpose(H, s.Outputs, _theta + _vOffset, vt);
+                ManagedForward.Outputs(s, rows, _a, vt, _theta + _biasOffset, _f);
             }
         }
 
@@ -195,9 +183,7 @@ internal static unsafe class ManagedSteps
                 for (int m = 0; m < rows; m++)
                 {
                     long row = (long)m * H;
-                    Array.Clear(_delta);
-                    for (int c = 0; c < C; c++)
-                        Simd.Axpy(_g[m * C + c], vt + c * H, dp, H);
+                    ManagedBackward.Delta(C, H, _g + (long)m * C, vt, dp);
                     ManagedBackward.HiddenRow(s, _z + row, _a + row, _delta, _pb, _r, _q[m], _gz + row, t);
                     if (_pb != 1f)
                         Simd.Add(t, cb, H);
