@@ -121,19 +121,22 @@ public static class DistanceEstimate
                         net.Center.View, best.View, cancel);
                     cancel.ThrowIfCancellationRequested();
                 }
-                for (int step = 0; step <= o.Steps && !k.RunsAscentSteps(s); step++)
+                else
                 {
-                    cancel.ThrowIfCancellationRequested();
-                    wsF.Logits(s);
-                    wsG.Logits(sG);
-                    bool move = step < o.Steps;
-                    if (move)
+                    for (int step = 0; step <= o.Steps; step++)
                     {
-                        wsF.InputGradient(s, df.View);
-                        wsG.InputGradient(sG, dg.View);
+                        cancel.ThrowIfCancellationRequested();
+                        wsF.Logits(s);
+                        wsG.Logits(sG);
+                        bool move = step < o.Steps;
+                        if (move)
+                        {
+                            wsF.InputGradient(s, df.View);
+                            wsG.InputGradient(sG, dg.View);
+                        }
+                        k.SphereAscent(s, move ? (float)o.StepSize : 0f, wsG.U.View, wsF.F.View, wsG.F.View, df.View, dg.View,
+                            scaleBuffer.View, net.Center.View, wsF.U.View, best.View);
                     }
-                    k.SphereAscent(s, move ? (float)o.StepSize : 0f, wsG.U.View, wsF.F.View, wsG.F.View, df.View, dg.View,
-                        scaleBuffer.View, net.Center.View, wsF.U.View, best.View);
                 }
                 var found = best.Slice(0, (long)B * m).ToHost();
                 for (int b = 0; b < B; b++)

@@ -98,10 +98,8 @@ public static class Trainer
             {
                 // up to the epoch's end or the next step the hook watches, whichever comes first
                 int run = 1;
-                while (onStep is not null && done + run < steps && !watches!(step + run))
+                while (done + run < steps && (onStep is null || !watches!(step + run)))
                     run++;
-                if (onStep is null)
-                    run = steps - done;
                 ws.TrainSteps(train, rowOrder, done * stepRows, run, stepRows, step + 1, options, m.View, v.View, cancel);
                 (step, done) = (step + run, done + run);
                 if (onStep is not null && watches!(step))
