@@ -11,6 +11,14 @@ public sealed record FabOptions(AttackNorm Norm, int Iterations = 100, int Resta
     double? BoxHi = null, int Seed = 0, double StartRadius = 0, double AlphaMax = 0.1, double Eta = 1.05, double Beta = 0.9,
     double? StopAt = null)
 {
+    /// <summary>The FAB-T attack of a run's settings (AutoAttack's constants; restarts after the first start at half the
+    /// largest radius).</summary>
+    public static FabOptions Of(AttackSettings s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new(s.Norm, s.Steps, s.Restarts, s.Targets, s.BoxLo, s.BoxHi, s.Seed, s.Radii.Count > 0 ? s.Radii.Max() : 0);
+    }
+
     /// <summary>Targets for a model of `classes` classes (2 for one output): as given, else classes − 1.</summary>
     public int TargetCount(int classes) => Targets ?? classes - 1;
 

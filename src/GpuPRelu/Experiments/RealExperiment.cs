@@ -172,7 +172,7 @@ public static class RealExperiment
         var robust = Apgd.Run(net, [.. net.Networks.Select(_ => points)], radii, options);
         var theta = net.ThetaToHost();
         string name = norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
-        string attack = grid.Length == 0 ? "apgd-ce" : $"apgd-ce-{grid}";
+        string attack = grid.Length == 0 ? AttackKind.ApgdCe.Name : $"{AttackKind.ApgdCe.Name}-{grid}";
         var rows = new List<RobustAccuracyRow>();
         foreach (var x in net.Networks)
         {
