@@ -35,15 +35,15 @@ public static class RealExperiment
     /// <summary>The radius the paper's MNIST claim is read at: robust accuracy at 0.05 grows with p.</summary>
     public const double HeadlineRadius = 0.05;
 
-    /// <summary>Runs a validated config on `device` into `outDir` (which must exist), on `data` when the caller has
+    /// <summary>Runs a validated config in `context` (its output folder must exist), on `data` when the caller has
     /// loaded it already (Load), else loading it first.</summary>
-    public static RealResult Run(RealConfig config, string command, ComputeDevice device, string outDir,
-        Action<string>? log = null, Action<double>? progress = null, RealData? data = null, CancellationToken cancel = default)
+    public static RealResult Run(RealConfig config, string command, RunContext context, RealData? data = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(context);
         ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
-        return ExperimentRun.Execute(command, config, device, outDir, run =>
+        var outDir = context.OutDir;
+        return ExperimentRun.Execute(command, config, context, run =>
         {
             var (train, test, subclasses, source) = data ?? Load(config);
             int R = config.Repeats, D = train.Inputs, C = train.Classes;
@@ -56,12 +56,12 @@ public static class RealExperiment
             var centers = new float[infos.Count * D];
             for (int b = 0; b < infos.Count; b++)
                 mean.CopyTo(centers, b * D);
-            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"{source}: {train.Samples} training, {test.Samples} test samples of {D} features, {C} classes"));
             run.EndPhase("data");
 
-            using var net = new NetworkBatch(device, shape, infos, theta, centers);
-            var state = new State(config, net, train, test, outDir, log, progress, run.Cancel);
+            using var net = new NetworkBatch(context.Device, shape, infos, theta, centers);
+            var state = new State(config, net, train, test, outDir, context.Log, context.Progress, run.Cancel);
             StudyPipeline.Run(Phases(config), state, run.EndPhase, run.Cancel);
 
             RealDataPlots.Correlation(subclasses, source, config.Source == DataSourceKind.Mnist ? "digit" : "class", run.PathOf("a_correlation.png"));
@@ -76,7 +76,7 @@ public static class RealExperiment
             Record(run, result);
             run.Results["wall_seconds"] = run.Elapsed.TotalSeconds;
             return result;
-        }, cancel);
+        });
     }
 
     // what the phases share: the run's batch and data, where the outputs go, and each phase's rows

@@ -24,26 +24,26 @@ public sealed record StudyResult(
 /// files as soon as it ends (a later failure keeps them): train the grid α × seed × p (training.csv, summary.csv,
 /// dynamics.csv from snapshots of the first seed's networks at the smallest α), neuron alignment of every network
 /// (neurons.csv, cosines.csv, alignment.csv), the paper's l2 PGD on the networks of the smallest α beside the exact
-/// curves of F and F^(p) on the same points (robust_accuracy.csv; with minRadius also each point's radius, FAB-T's
+/// curves of F and F^(p) on the same points (robust_accuracy.csv; with min_radius also each point's radius, FAB-T's
 /// upper bound beside the exact one of F and F^(p): min_radius.csv, f_radius_distribution.png), the distance of every network to F and F^(p)
 /// (distance.csv); then the panels (a)–(e) and the dynamics as PNG, report.md and manifest.json.</summary>
 public static class StudyExperiment
 {
-    /// <summary>Runs a validated config on `device` into `outDir` (which must exist); `command` is the verb ("fig2"),
-    /// `title` names the figure ("Fig. 2"). `log` receives progress lines, `progress` the training's fraction done.</summary>
-    public static StudyResult Run(StudyConfig config, string command, string title, ComputeDevice device, string outDir, bool save,
-        Action<string>? log = null, Action<double>? progress = null, bool minRadius = false, CancellationToken cancel = default)
+    /// <summary>Runs a validated config in `context` (its output folder must exist); `command` is the verb ("fig2"),
+    /// `title` names the figure ("Fig. 2"). The log receives progress lines, the progress the training's fraction done.</summary>
+    public static StudyResult Run(StudyConfig config, string command, string title, RunContext context)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(context);
         ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
-        return ExperimentRun.Execute(command, config, device, outDir, run =>
+        var outDir = context.OutDir;
+        return ExperimentRun.Execute(command, config, context, run =>
         {
             var c = config.Train;
             var plan = new TrainPlan(c);
-            using var state = new StudyState(config, plan, device, outDir) { Log = log, Progress = progress, Cancel = run.Cancel };
+            using var state = new StudyState(config, plan, context.Device, outDir) { Log = context.Log, Progress = context.Progress, Cancel = run.Cancel };
             run.EndPhase("data");
-            StudyPipeline.Run(StudyPhases.Figure(config, save, minRadius), state, run.EndPhase, run.Cancel);
+            StudyPipeline.Run(StudyPhases.Figure(config), state, run.EndPhase, run.Cancel);
 
             var result = new StudyResult(state.Summary, state.Alignment.Summary, state.RobustAccuracy, state.Distance, run.Elapsed);
             WritePlots(config, plan, state.Alignment, state.RobustAccuracy, state.Distance, state.Dynamics?.Rows, outDir);
@@ -54,7 +54,7 @@ public static class StudyExperiment
             Record(run, result, c.Subclasses);
             run.Results["wall_seconds"] = run.Elapsed.TotalSeconds;
             return result with { WallTime = run.Elapsed };
-        }, cancel);
+        });
     }
 
     /// <summary>Optimizer steps of the whole run: one per mini-batch (sgd, adam) or one per epoch (gd).</summary>

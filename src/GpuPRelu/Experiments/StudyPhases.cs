@@ -12,19 +12,19 @@ namespace GpuPRelu.Experiments;
 /// list; a sweep's batch (Sweeps/BatchRunner) runs the ones its phases name, with the whole batch attacked.</summary>
 public static class StudyPhases
 {
-    /// <summary>The fig2/fig5 study: train (with the dynamics' snapshots when config.Snapshots > 0, networks.safetensors
-    /// when `save`), every neuron's alignment, PGD on the networks of the smallest α, the exact radii of F and F^(p) on
-    /// the same points, with `minRadius` each point's radius, then the distance of every network.</summary>
-    public static IReadOnlyList<StudyPhase<StudyState>> Figure(StudyConfig config, bool save, bool minRadius)
+    /// <summary>The fig2/fig5 study: train (with the dynamics' snapshots when snapshots > 0, networks.safetensors with
+    /// save), every neuron's alignment, PGD on the networks of the smallest α, the exact radii of F and F^(p) on the same
+    /// points, with min_radius each point's radius, then the distance of every network.</summary>
+    public static IReadOnlyList<StudyPhase<StudyState>> Figure(StudyConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         return
         [
-            Train(config.Snapshots > 0, save),
+            Train(config.Snapshots > 0, config.Train.Save),
             Alignment(everyNeuron: true),
             Attack(smallestAlpha: true),
             ExactRadii,
-            .. minRadius ? [MinRadius] : Array.Empty<StudyPhase<StudyState>>(),
+            .. config.MinRadius ? [MinRadius] : Array.Empty<StudyPhase<StudyState>>(),
             Distance,
         ];
     }
