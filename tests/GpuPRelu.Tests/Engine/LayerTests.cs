@@ -14,7 +14,7 @@ public sealed class LayerTests
     private static readonly string[] Order =
         ["Random", "Devices", "IO", "Data", "Models", "Training", "Attacks", "Analysis", "Configs", "Plots", "Experiments", "Sweeps", "Bench"];
 
-    // The references that break the order, each "Layer/Type → Layer/Type" (issue 13, item 3): none since the configs moved
+    // The references that break the order, each "Layer/Type → Layer/Type": none since the configs moved
     // to Configs/ (with ConfigFile, which applies their fields) and FeatureTable to Data/. The test fails on an entry that
     // no longer occurs, so a list here only shrinks.
     private static readonly string[] KnownViolations = [];

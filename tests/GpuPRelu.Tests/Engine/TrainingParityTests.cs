@@ -8,7 +8,7 @@ using Xunit;
 
 namespace GpuPRelu.Tests.Engine;
 
-/// <summary>Issue 15 in CI without PyTorch: the engine's SGD trajectory against a float64 reference trainer
+/// <summary>Training parity with the paper's code, checked without PyTorch: the engine's SGD trajectory against a float64 reference trainer
 /// (SgdTrainerReference) from the same θ₀ on the same mini-batches, step for step over 300 steps. A wrong term or scale
 /// (the radial term of ∂a/∂w, the mean's 1/rows on the short last batch, the learning rate, the shuffle) moves θ by
 /// orders of magnitude more than float32 rounding does here (≈ 1e-6 relative).</summary>

@@ -10,7 +10,7 @@ using Xunit;
 
 namespace GpuPRelu.Tests.IO;
 
-/// <summary>Issue 14 item 12: every parser of the user's files (safetensors networks, .npy, IDX, CSV feature tables, YAML
+/// <summary>Every parser of the user's files (safetensors networks, .npy, IDX, CSV feature tables, YAML
 /// configs) on a seeded corpus of 1000 mutations of a valid file each: it answers only with the tool's own input error
 /// (InvalidDataException or FormatException, naming the file or source), within 1 s, allocating no more than a bound set
 /// by the file's size. A failure names the case's seed, which reproduces it.</summary>
