@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Byte-identity check (issue 13): runs the quick presets of train, fig2, fig5, mnist, an attack and an evaluation of
+# Byte-identity check: runs the quick presets of train, fig2, fig5, mnist, an attack and an evaluation of
 # a saved file at fixed seeds on the managed CPU path, and compares the sha256 of every deterministic output (all CSVs,
 # and networks.safetensors) with bench/identity/sha256.txt. A refactoring that must not change behaviour passes it
 # before and after. Sizes are cut below the presets where a preset takes minutes (flags override preset fields), so the

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Training fidelity (issue 15): the same measurements on networks trained by the engine and by the paper's code.
+"""Training fidelity: the same measurements on networks trained by the engine and by the paper's code.
 
   train    trains seeds × p networks the way the paper's synthetic script does (numpy `generate_data`: centers e_k,
            k uniform, N(0, α²/D) noise; ShallowPreluNet with normal init of std ε on W and the output layer, no bias;

@@ -4,7 +4,7 @@
 Written for GpuPRelu's benchmarks (not the authors' code): same data model, network, loss, optimizer and attack as
 docs/design.md §1-2, so `gpuprelu bench` and this script time the same work. Prints one JSON object of phase timings.
 
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/reference/fig2_reference.py --config issue17 --threads 2
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/reference/fig2_reference.py --config compare --threads 2
 """
 import argparse
 import json
@@ -16,13 +16,13 @@ import torch
 import torch_info
 
 CONFIGS = {
-    # issue 6's scaled fig2: D 200, h 400, n 2000, 100 epochs, 12 networks, PGD and distance included
+    # fig2 scaled down (the fig2-scaled preset): D 200, h 400, n 2000, 100 epochs, 12 networks, PGD and distance included
     "fig2-scaled": dict(D=200, K=10, K1=6, h=400, n=2000, alphas=[0.01, 0.05, 0.1], seeds=2, ps=[1.0, 3.0], epochs=100,
                         batch=100, lr=0.2, init=1e-7, radii=15, max_radius=1.5, pgd_steps=200, pgd_step=0.1,
                         pgd_points=500, dist_starts=100, dist_steps=200, dist_step=0.01),
-    # issue 17's timing configuration: fig2-scaled with the whole test set of 2000 points attacked at 7 radii, and the
+    # the comparison's timing configuration (gpuprelu bench --compare): fig2-scaled with the whole test set of 2000 points attacked at 7 radii, and the
     # distance of every attacked network to F and to its own F^(p) with 200 starts × 200 steps × 2 repeats
-    "issue17": dict(D=200, K=10, K1=6, h=400, n=2000, alphas=[0.01, 0.05, 0.1], seeds=2, ps=[1.0, 3.0], epochs=100,
+    "compare": dict(D=200, K=10, K1=6, h=400, n=2000, alphas=[0.01, 0.05, 0.1], seeds=2, ps=[1.0, 3.0], epochs=100,
                     batch=100, lr=0.2, init=1e-7, radii=7, max_radius=1.5, pgd_steps=200, pgd_step=0.1,
                     pgd_points=2000, dist_starts=200, dist_steps=200, dist_step=0.01, dist_repeats=2, both_ideals=True),
     # seconds, for checking the scripts
@@ -149,7 +149,7 @@ def main():
                     t0 = time.perf_counter()
                     row["robust_acc"] = [pgd_l2(net, xt, yt, r, c) for r in radii]
                     timings["pgd"] += time.perf_counter() - t0
-                # the reference measures the distance of those networks to their own ideal; issue17 of every network to both
+                # the reference measures the distance of those networks to their own ideal; compare of every network to both
                 if not args.skip_attack and (a_i == 0 or c.get("both_ideals")):
                     t0 = time.perf_counter()
                     row["dist"] = distance(net, c, p, gen)

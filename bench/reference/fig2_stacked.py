@@ -4,10 +4,10 @@
 Written for GpuPRelu's benchmarks (not the authors' code): the same data model, network, loss, optimizer, attack and
 distance as fig2_reference.py (one network at a time, the paper's way), but W [B, D, h] and V [B, h, 1] of all
 networks trained together with torch.bmm (torch 1.13 has no torch.func.vmap; bmm is what vmap would lower to), the
-attack batched over networks × points (one radius at a time; stacking the radii too was slower, issue 17), and the
+attack batched over networks × points (one radius at a time; stacking the radii too was slower), and the
 distance batched over networks × starts. Prints one JSON object: phase timings, the BLAS actually loaded, threads.
 
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/reference/fig2_stacked.py --config issue17 --threads 2
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/reference/fig2_stacked.py --config compare --threads 2
 """
 import argparse
 import json
@@ -83,7 +83,7 @@ def distance(W, V, p, q, c, gen):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--config", default="issue17", choices=sorted(CONFIGS))
+    ap.add_argument("--config", default="compare", choices=sorted(CONFIGS))
     ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)

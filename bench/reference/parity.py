@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Step-for-step parity of the engine's training with PyTorch (issue 15).
+"""Step-for-step parity of the engine's training with PyTorch.
 
 Reads a trace written by `gpuprelu train --trace DIR` (θ₀, the data, every epoch's mini-batch order, θ every N steps),
 trains the reference module -- the paper's ShallowPreluNet: W [D, h], a_j = ReLU(x·w_j)^p / ‖w_j‖^(p−1), an output

@@ -27,8 +27,8 @@ internal sealed class ConfigOptions<TConfig>
     {
         string description = defaults is not null && field.Show?.Invoke(defaults) is { } value ? $"{field.Description} [default: {value}]" : field.Description;
         return field.IsSwitch
-            ? new Option<bool>("--" + field.Flag) { Description = description }
-            : new Option<string>("--" + field.Flag) { Description = description };
+            ? new FieldOption<bool>(field.Key) { Description = description }
+            : new FieldOption<string>(field.Key) { Description = description };
     }
 
     /// <summary>Adds --config (unless left out) and one option per field.</summary>

@@ -6,7 +6,7 @@ using GpuPRelu.Sweeps;
 
 namespace GpuPRelu.Cli.Commands;
 
-/// <summary>`gpuprelu sweep`: a grid of study networks as one job (issue 16, docs/design.md §5) — planned into batches, run on
+/// <summary>`gpuprelu sweep`: a grid of study networks as one job (docs/design.md §5) — planned into batches, run on
 /// one or several devices, resumable after a kill, shardable over a Slurm job array; `--plan` prints the plan only.</summary>
 internal static class SweepCommand
 {

@@ -8,7 +8,7 @@ using GpuPRelu.IO;
 
 namespace GpuPRelu.Bench;
 
-/// <summary>`gpuprelu bench --compare`: issue 17's timing configuration (the fig2 `scaled` shape with 2000 test points
+/// <summary>`gpuprelu bench --compare`: the comparison configuration `compare` (the fig2 `scaled` shape with 2000 test points
 /// attacked at 7 radii, and the distance of every network to F and F^(p) with 200 starts × 200 steps × 2 repeats) run by
 /// the engine (the fig2 study, its phases timed by the manifest) and by the two PyTorch references when /usr/bin/python3
 /// imports torch: the paper's way (bench/reference/fig2_reference.py, one network at a time) and every network stacked
@@ -16,12 +16,12 @@ namespace GpuPRelu.Bench;
 /// rate, the fraction of the measured peak and the engine's speed-up; the references' BLAS and threads in the rows.</summary>
 public static class CompareExperiment
 {
-    /// <summary>The configurations of fig2_reference.py that the engine can run too: issue17, and smoke (seconds).</summary>
+    /// <summary>The configurations of fig2_reference.py that the engine can run too: compare, and smoke (seconds).</summary>
     public static StudyConfig Find(string name) => name switch
     {
-        "issue17" => Issue17,
+        "compare" => Comparison,
         "smoke" => Smoke,
-        _ => throw new FormatException($"bench --compare: unknown configuration '{name}'; known: issue17, smoke"),
+        _ => throw new FormatException($"bench --compare: unknown configuration '{name}'; known: compare, smoke"),
     };
 
     /// <summary>The references' `smoke` configuration: every phase in seconds, for checking the comparison itself.</summary>
@@ -43,9 +43,9 @@ public static class CompareExperiment
         Snapshots = 0,
     };
 
-    /// <summary>The engine's side of issue 17's comparison: the fig2-scaled preset's data and training, issue 17's attack
-    /// and distance, metrics only at the first and last epoch (the references evaluate nothing while training).</summary>
-    public static StudyConfig Issue17 => new()
+    /// <summary>The engine's side of the comparison: the fig2-scaled preset's data and training, 2000 test points attacked
+    /// at 7 radii (200 PGD steps) and the distance with 200 starts × 200 steps × 2 repeats, metrics only at the first and last epoch (the references evaluate nothing while training).</summary>
+    public static StudyConfig Comparison => new()
     {
         Train = new TrainConfig
         {
@@ -63,7 +63,7 @@ public static class CompareExperiment
         Snapshots = 0,
     };
 
-    /// <summary>Runs configuration `name` (issue17 or smoke) by the engine on `device` into outDir/engine, then by each
+    /// <summary>Runs configuration `name` (compare or smoke) by the engine on `device` into outDir/engine, then by each
     /// reference script in `referenceDir` (none when null), and writes outDir/compare.csv.</summary>
     public static IReadOnlyList<CompareRow> Run(string name, ComputeDevice device, string outDir, string? referenceDir,
         Action<string>? log = null, CancellationToken cancel = default)

@@ -2,7 +2,7 @@ using CsvHelper.Configuration.Attributes;
 
 namespace GpuPRelu.Bench;
 
-/// <summary>A row of compare.csv: one phase of issue 17's configuration run by one method. gflop is the work the paper's
+/// <summary>A row of compare.csv: one phase of the comparison configuration run by one method. gflop is the work the paper's
 /// method needs for the phase (the same for every method, so early exits count in the faster method's favour);
 /// peak_fraction divides the rate by the engine device's measured FP32 peak; slowdown is seconds / the engine's.</summary>
 public sealed record CompareRow(

@@ -3,7 +3,7 @@ using ScottPlot;
 
 namespace GpuPRelu.Plots;
 
-/// <summary>A sweep's panels across its swept axes (issue 16): the robust radius (the smallest l2 radius where a network's
+/// <summary>A sweep's panels across its swept axes: the robust radius (the smallest l2 radius where a network's
 /// PGD robust accuracy drops below 0.5) and the distance to F and F^(p), against width and against D, a line per p (mean
 /// over seeds with the min–max band), one panel per value of the other axis, with the theory's radii 1/√K and √2/2.</summary>
 public static class SweepPlot

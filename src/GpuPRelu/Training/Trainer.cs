@@ -54,11 +54,13 @@ public static class Trainer
         var all = new List<NetworkMetrics>();
         var diverged = new bool[net.Shape.Networks];
         long step = 0;
+        // the gradient-flow time of the steps taken so far: t = step·lr (NeuronDynamics reads its snapshots by it)
+        double FlowTime() => step * options.Lr;
         void Log(int epoch)
         {
             // the first and last log points see every row; those between, LogRows of each set where it is set
             int? subset = epoch == 0 || epoch == options.Epochs ? null : options.LogRows;
-            var rows = Evaluate(net, eval, train, test, options.Loss, epoch, step, step * options.LearningRate, diverged, subset);
+            var rows = Evaluate(net, eval, train, test, options.Loss, epoch, step, FlowTime(), diverged, subset);
             all.AddRange(rows);
             onLog?.Invoke(rows, (double)epoch / options.Epochs);
         }
@@ -79,12 +81,12 @@ public static class Trainer
             all.AddRange(saved.Metrics);
             foreach (var point in saved.Metrics.GroupBy(r => r.Epoch))
                 onLog?.Invoke([.. point], (double)point.Key / options.Epochs);
-            onStep?.Invoke(saved.Epoch, step, step * options.LearningRate);
+            onStep?.Invoke(saved.Epoch, step, FlowTime());
         }
         else
         {
             Log(0);
-            onStep?.Invoke(0, 0, 0);
+            onStep?.Invoke(0, 0, FlowTime());
         }
         for (int epoch = first; epoch <= options.Epochs; epoch++)
         {
@@ -103,7 +105,7 @@ public static class Trainer
                 ws.TrainSteps(train, rowOrder, done * stepRows, run, stepRows, step + 1, options, m.View, v.View, cancel);
                 (step, done) = (step + run, done + run);
                 if (onStep is not null && watches!(step))
-                    onStep(epoch, step, step * options.LearningRate);
+                    onStep(epoch, step, FlowTime());
             }
             for (int offset = 0; offset < n && !perNetwork; offset += stepRows)
             {
@@ -114,7 +116,7 @@ public static class Trainer
                 ws.Backward(s);
                 step++;
                 Update(net, ws, options, step, m.View, v.View);
-                onStep?.Invoke(epoch, step, step * options.LearningRate);
+                onStep?.Invoke(epoch, step, FlowTime());
             }
             if (epoch % options.LogEvery == 0 || epoch == options.Epochs)
                 Log(epoch);
@@ -165,11 +167,11 @@ public static class Trainer
         var k = net.Device.Kernels;
         if (o.Optimizer != OptimizerKind.Adam)
         {
-            k.Sgd((float)o.LearningRate, net.Theta.View, ws.DTheta.View);
+            k.Sgd((float)o.Lr, net.Theta.View, ws.DTheta.View);
             return;
         }
         // PyTorch Adam defaults (β1 0.9, β2 0.999, ε 1e-8); bias corrections in float64 on the host
-        k.Adam(AdamStep.At((float)o.LearningRate, step), net.Theta.View, ws.DTheta.View, m, v);
+        k.Adam(AdamStep.At((float)o.Lr, step), net.Theta.View, ws.DTheta.View, m, v);
     }
 
     private static List<NetworkMetrics> Evaluate(NetworkBatch net, Workspace eval, DeviceData train, DeviceData test,

@@ -68,7 +68,7 @@ public sealed class TrainingCheckpoint
         return new TrainingCheckpoint(checkpoint, new Dictionary<string, string>
         {
             ["shape"] = $"B {s.Networks}, D {s.Inputs}, H {s.Hidden}, C {s.Outputs}, bias {s.HasBias}, normalize_input {s.NormalizeInput}",
-            ["options"] = Invariant($"{o.Optimizer} {o.Loss} lr {o.LearningRate:R}, {o.Epochs} epochs, batch {o.BatchSize}, log every {o.LogEvery}, eval rows {o.EvalRows}"),
+            ["options"] = Invariant($"{o.Optimizer} {o.Loss} lr {o.Lr:R}, {o.Epochs} epochs, batch {o.BatchSize}, log every {o.LogEvery}, eval rows {o.EvalRows}"),
             ["networks"] = Sha256(h => h.AppendData(Encoding.UTF8.GetBytes(string.Join("\n", net.Networks.Select(n =>
                 Invariant($"{n.Index} p {n.P:R} alpha {n.Alpha:R} seed {n.Seed} set {n.DataSet}")))))),
             ["data"] = Sha256(h =>

@@ -8,7 +8,7 @@ namespace GpuPRelu.Training;
 public sealed record TrainingOptions(
     OptimizerKind Optimizer,
     LossKind Loss,
-    double LearningRate,
+    double Lr,
     int Epochs,
     int BatchSize,
     int LogEvery,

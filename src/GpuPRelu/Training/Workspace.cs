@@ -119,7 +119,7 @@ internal sealed class Workspace : IDisposable
         var buffers = new TrainingBuffers(data.X.View, data.Y.View, data.SetOf.View, order, _net.Center.View, _net.Theta.View,
             _net.P.View, Rows, U.View, Ym.View, Q.View, Z.View, A.View, F.View, G.View, Loss.View, Correct.View, R.View,
             DTheta.View, adam ? m : null, adam ? v : null);
-        var schedule = new StepSchedule(data.Samples, offset, steps, stepRows, (int)options.Loss, (float)options.LearningRate,
+        var schedule = new StepSchedule(data.Samples, offset, steps, stepRows, (int)options.Loss, (float)options.Lr,
             firstStep, adam);
         _net.Device.Kernels.TrainSteps(_net.Shape, buffers, schedule, cancel);
         cancel.ThrowIfCancellationRequested();

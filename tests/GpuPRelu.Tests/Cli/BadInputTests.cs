@@ -6,8 +6,8 @@ using Xunit;
 
 namespace GpuPRelu.Tests.Cli;
 
-/// <summary>Issue 14's bad inputs: each is refused with exit 2 and one line naming the file, key or field and the rule,
-/// before the output folder exists (items 1, 2, 4, 9, 13); networks holding NaN are marked or refused (item 3).</summary>
+/// <summary>Bad inputs: each is refused with exit 2 and one line naming the file, key or field and the rule, before the
+/// output folder exists; networks holding NaN are marked or refused.</summary>
 [Collection(CliGroup.Name)]
 public sealed class BadInputTests : IDisposable
 {

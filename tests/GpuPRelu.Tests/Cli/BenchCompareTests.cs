@@ -40,9 +40,9 @@ public sealed class BenchCompareTests
     }
 
     [Fact]
-    public void WorkOfIssue17MatchesTheHandCount()
+    public void WorkOfTheComparisonMatchesTheHandCount()
     {
-        var work = CompareExperiment.Work(CompareExperiment.Issue17);
+        var work = CompareExperiment.Work(CompareExperiment.Comparison);
         // 4·200·400 = 320000 flops per row: 12 × 100 × 2000 rows; 4 × 7 × 2000 × 200; 12 × 2 × 2 × 200 × 200
         Close.Assert([768, 3584, 614.4], [work["train"], work["pgd"], work["distance"]], atol: 0, rtol: 1e-12, what: "gflop");
     }

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace GpuPRelu.Tests.Cli;
 
-/// <summary>Issue 14 items 5–7: --out targets that cannot be folders, --overwrite clearing what an earlier run wrote,
+/// <summary>--out targets that cannot be folders, --overwrite clearing what an earlier run wrote,
 /// and the lock that keeps two runs out of one folder.</summary>
 [Collection(CliGroup.Name)]
 public sealed class OutputFolderTests : IDisposable

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace GpuPRelu.Tests.Cli;
 
-/// <summary>Issue 14 item 8: a real `gpuprelu` child process sent SIGINT or SIGTERM (kill) stops at the next step, writes
+/// <summary>A real `gpuprelu` child process sent SIGINT or SIGTERM (kill) stops at the next step, writes
 /// what is complete, marks the manifest "cancelled", prints one line and exits 130 / 143; a second SIGINT ends it at once.</summary>
 public sealed class SignalTests : IDisposable
 {

@@ -107,7 +107,7 @@ public sealed class StudyCommandTests : IDisposable
     /// <summary>The quick preset at two α, one seed and fewer attack points and starts, on a fresh data/init seed: p = 1
     /// networks are broken at l2 radius 0.5 (above 1/√K = 0.32), p = 3 networks stay robust at 0.6 (below √2/2), dist(f1, F)
     /// grows with α while dist(f3, F^(3)) stays low (so at α 0.2 the p = 3 network is the closer one), and every dominant
-    /// neuron is aligned with the center its p predicts (issue 4's acceptance, scaled down).</summary>
+    /// neuron is aligned with the center its p predicts (the study's acceptance criteria, scaled down).</summary>
     [Theory]
     [MemberData(nameof(Seeds.Data), MemberType = typeof(Seeds))]
     public void QuickStudyWritesEveryOutputAndShowsThePapersEffect(int seed)

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace GpuPRelu.Tests.Cli;
 
-/// <summary>`gpuprelu train --trace DIR` (issue 15): what bench/reference/parity.py reads.</summary>
+/// <summary>`gpuprelu train --trace DIR`: what bench/reference/parity.py reads.</summary>
 [Collection(CliGroup.Name)]
 public sealed class TrainTraceTests : IDisposable
 {

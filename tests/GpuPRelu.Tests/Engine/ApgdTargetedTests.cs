@@ -27,7 +27,7 @@ public sealed class ApgdTargetedTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Norms))]
+    [DeviceData(nameof(Norms))]
     public void FollowsAHandComputedFourClassCaseStepByStep(string device, int norm)
     {
         // f = A·x, x0 = (0.4, 0.1), label 0: f(x0) = (0.42, 0.22, −0.12, 0.20), ranked 0, 1, 3, 2, so the first target is
@@ -77,7 +77,7 @@ public sealed class ApgdTargetedTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(LinearSeeds))]
+    [DeviceData(nameof(LinearSeeds))]
     public void BracketsTheExactMarginOfALinearMultiClassClassifier(string device, int norm, int seed)
     {
         const int D = 6, C = 5, n = 8;
@@ -109,7 +109,7 @@ public sealed class ApgdTargetedTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(IdealSeeds))]
+    [DeviceData(nameof(IdealSeeds))]
     public void OneOutputMarginLossNeverBreaksInsideTheExactRadiusOfTheIdealClassifiers(string device, int seed)
     {
         const int n = 24;
@@ -124,7 +124,7 @@ public sealed class ApgdTargetedTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(LinearSeeds))]
+    [DeviceData(nameof(LinearSeeds))]
     public void AttacksOnlyThePointsStillRobustAndKeepsTheirExamples(string device, int norm, int seed)
     {
         const int D = 6, C = 4, n = 10;

@@ -28,7 +28,7 @@ public sealed class ApgdTests(DeviceFixture devices)
     private NetworkBatch Linear(string device, double[,] a, double[] bias) => LinearClassifier.Network(devices.Get(device), a, bias);
 
     [Theory]
-    [MemberData(nameof(Norms))]
+    [DeviceData(nameof(Norms))]
     public void CeFollowsAHandComputedTwoDimensionalThreeClassCaseStepByStep(string device, int norm)
     {
         // f = A·x, x0 = (0.4, 0.1), label 0: f(x0) = (0.42, 0.22, −0.12), softmax (0.41641, 0.34093, 0.24266), so by hand
@@ -87,7 +87,7 @@ public sealed class ApgdTests(DeviceFixture devices)
     public static TheoryData<string, int, int, int> MultiClassAndSeeds => Seeds.Cross(MultiClass);
 
     [Theory]
-    [MemberData(nameof(MultiClassAndSeeds))]
+    [DeviceData(nameof(MultiClassAndSeeds))]
     public void BracketsTheExactMarginOfALinearMultiClassClassifier(string device, int norm, int loss, int seed)
     {
         const int D = 6, C = 4, n = 8;
@@ -109,7 +109,7 @@ public sealed class ApgdTests(DeviceFixture devices)
     public static TheoryData<string, int, int> NormsAndSeeds => Seeds.Cross(Norms);
 
     [Theory]
-    [MemberData(nameof(NormsAndSeeds))]
+    [DeviceData(nameof(NormsAndSeeds))]
     public void CeVerdictsMatchTheFloat64Specification(string device, int norm, int seed)
     {
         const int D = 5, C = 3, n = 6;
@@ -134,7 +134,7 @@ public sealed class ApgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    [DeviceData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
     public void L1BracketsTheExactMarginOfALinearClassifierInTheUnitBox(string device, int seed)
     {
         var rng = new System.Random(seed);
@@ -186,7 +186,7 @@ public sealed class ApgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    [DeviceData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
     public void NeverBreaksAPointInsideTheExactRadiusOfTheIdealClassifiers(string device, int seed)
     {
         const int n = 24;
@@ -220,7 +220,7 @@ public sealed class ApgdTests(DeviceFixture devices)
     public static TheoryData<string, int, int, int> CompactionCasesAndSeeds => Seeds.Cross(CompactionCases);
 
     [Theory]
-    [MemberData(nameof(CompactionCasesAndSeeds))]
+    [DeviceData(nameof(CompactionCasesAndSeeds))]
     public void CompactionKeepsEveryVerdict(string device, int norm, int loss, int seed)
     {
         var rng = new System.Random(seed);

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace GpuPRelu.Tests.Engine;
 
-/// <summary>ILGPU lives behind the device layer (issue 13, item 5): the engine holds DeviceBuffers and DeviceViews and calls
+/// <summary>ILGPU lives behind the device layer: the engine holds DeviceBuffers and DeviceViews and calls
 /// the launchers, so another backend, or a runner over several devices, changes Devices/ and not the algorithms. Read
 /// from the compiled assemblies like LayerTests: signatures, fields, locals and every token in the method bodies.</summary>
 public sealed class DeviceBoundaryTests

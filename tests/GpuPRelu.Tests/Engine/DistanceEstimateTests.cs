@@ -18,7 +18,7 @@ public sealed class DistanceEstimateTests(DeviceFixture devices)
     /// <summary>Scale and distance of random p = 1 and p = 3 networks against F and F^(p), against the same ascent run in
     /// float64 here with f, ∇f from the docs/design.md formulas and F, F^(p) written out directly (same samples, same starts).</summary>
     [Theory]
-    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    [DeviceData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
     public void MatchesFloat64Ascent(string device, int seed)
     {
         var rng = new System.Random(seed);

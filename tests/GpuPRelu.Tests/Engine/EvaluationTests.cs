@@ -26,7 +26,7 @@ public sealed class EvaluationTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [DeviceData(nameof(Cases))]
     public void PointsBreakBetweenTheirMarginAndTwiceItAndTheirExamplesProveIt(string device, int norm, int seed)
     {
         const int D = 6, C = 5, n = 12;

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace GpuPRelu.Tests.Engine;
 
-/// <summary>The runner every experiment's Run goes through (issue 13, item 4): manifest.json before, between and after the
+/// <summary>The runner every experiment's Run goes through: manifest.json before, between and after the
 /// phases, and the status a run ends with: ok, "failed: message" or "cancelled", the exception passed on unchanged.</summary>
 [Collection(DeviceGroup.Name)]
 public sealed class ExperimentRunTests(DeviceFixture devices) : IDisposable

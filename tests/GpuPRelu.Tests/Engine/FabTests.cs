@@ -30,7 +30,7 @@ public sealed class FabTests(DeviceFixture devices, ITestOutputHelper output)
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [DeviceData(nameof(Cases))]
     public void FindsTheMinimalPerturbationOfALinearClassifier(string device, int norm, bool box, int seed)
     {
         // 3 classes on 10 inputs in [−1, 1]: the smallest perturbation that changes the class is min over c ≠ y of the
@@ -80,7 +80,7 @@ public sealed class FabTests(DeviceFixture devices, ITestOutputHelper output)
     }
 
     [Theory]
-    [MemberData(nameof(SquareTests.IdealSeeds), MemberType = typeof(SquareTests))]
+    [DeviceData(nameof(SquareTests.IdealSeeds), MemberType = typeof(SquareTests))]
     public void NeverBreaksAPointInsideTheExactRadiusOfTheIdealClassifiers(string device, int seed)
     {
         // one output: q = −y·f, the single target; l2, the norm of the exact radii
@@ -95,7 +95,7 @@ public sealed class FabTests(DeviceFixture devices, ITestOutputHelper output)
     }
 
     [Theory]
-    [MemberData(nameof(SquareTests.IdealSeeds), MemberType = typeof(SquareTests))]
+    [DeviceData(nameof(SquareTests.IdealSeeds), MemberType = typeof(SquareTests))]
     public void NormsAreUpperBoundsCloseToTheExactRadiiOfTheIdealClassifiers(string device, int seed)
     {
         // FAB's smallest l2 norm per point never undercuts the exact radius (float32: 1e-3) and, on these piecewise smooth

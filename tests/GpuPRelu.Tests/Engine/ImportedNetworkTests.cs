@@ -35,7 +35,7 @@ public sealed class ImportedNetworkTests(DeviceFixture fixture) : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [DeviceData(nameof(Cases))]
     public void ReferenceLayout_LogitsMatchReferenceForward(string kind, int C, double p, bool bias, bool pInFile)
     {
         var device = fixture.Get(kind);
@@ -75,7 +75,7 @@ public sealed class ImportedNetworkTests(DeviceFixture fixture) : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
+    [DeviceData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
     public void BatchedFile_EachNetworkMatchesItsReference(string kind)
     {
         var device = fixture.Get(kind);
@@ -109,7 +109,7 @@ public sealed class ImportedNetworkTests(DeviceFixture fixture) : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
+    [DeviceData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
     public void RefusesDataThatDoesNotFit(string kind)
     {
         var device = fixture.Get(kind);

@@ -9,14 +9,12 @@ namespace GpuPRelu.Tests.Engine;
 /// method and field token in the method bodies (lambdas and iterators included, through their compiler-made types).</summary>
 public sealed class LayerTests
 {
-    // bottom to top, as ARCHITECTURE.md draws them (the kernels assembly is below all of them); Sweeps is the folder the
-    // sweep branch adds (a plan of batches over the experiments), placed here before it lands
+    // bottom to top, as ARCHITECTURE.md draws them (the kernels assembly is below all of them)
     private static readonly string[] Order =
         ["Random", "Devices", "IO", "Data", "Models", "Training", "Attacks", "Analysis", "Configs", "Plots", "Experiments", "Sweeps", "Bench"];
 
-    // The references that break the order, each "Layer/Type → Layer/Type" (issue 13, item 3): none since the configs moved
-    // to Configs/ (with ConfigFile, which applies their fields) and FeatureTable to Data/. The test fails on an entry that
-    // no longer occurs, so a list here only shrinks.
+    // The references allowed to break the order, each "Layer/Type → Layer/Type": none. The test fails on an entry that
+    // no longer occurs, so a list here could only shrink.
     private static readonly string[] KnownViolations = [];
 
     [Fact]

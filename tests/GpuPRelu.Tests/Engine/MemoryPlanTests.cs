@@ -33,7 +33,7 @@ public sealed class MemoryPlanTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    [DeviceData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
     public void SplitsAnAttackThatDoesNotFitAndKeepsItsVerdicts(string device, int seed)
     {
         var rng = new System.Random(seed);

@@ -28,7 +28,7 @@ public sealed class PgdTests(DeviceFixture devices)
     public static TheoryData<string, int, int> NormsAndSeeds => Seeds.Cross(Norms);
 
     [Theory]
-    [MemberData(nameof(NormsAndSeeds))]
+    [DeviceData(nameof(NormsAndSeeds))]
     public void FindsTheExactMarginOfALinearClassifier(string device, int norm, int seed)
     {
         var rng = new System.Random(seed);
@@ -61,7 +61,7 @@ public sealed class PgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(NormsAndSeeds))]
+    [DeviceData(nameof(NormsAndSeeds))]
     public void CompactionKeepsEveryVerdict(string device, int norm, int seed)
     {
         var rng = new System.Random(seed);
@@ -90,7 +90,7 @@ public sealed class PgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    [DeviceData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
     public void NeverBreaksAPointInsideTheCertifiedRadiusOfTheIdealClassifiers(string device, int seed)
     {
         const int D = 12, K = 4, K1 = 2, n = 30;
@@ -126,7 +126,7 @@ public sealed class PgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Seeds.DevicesAndTiled), MemberType = typeof(Seeds))]
+    [DeviceData(nameof(Seeds.DevicesAndTiled), MemberType = typeof(Seeds))]
     public void PaperVariantFollowsItsFloat64LoopOnALinearClassifier(string device, int seed)
     {
         // PR §5: g = −(y/B)·exp(−y f)·∇f with B the whole test set, dir = g/(‖g‖ + 1e-7), δ ← (δ + α·dir)·min(ε/‖·‖, 1).
@@ -182,7 +182,7 @@ public sealed class PgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(NormsAndSeeds))]
+    [DeviceData(nameof(NormsAndSeeds))]
     public void RandomStartStaysInTheBallAndCountsCleanErrors(string device, int norm, int seed)
     {
         var rng = new System.Random(seed);

@@ -31,7 +31,7 @@ public sealed class SquareTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [DeviceData(nameof(Cases))]
     public void BreaksALinearClassifierBeyondItsMarginAndNeverInside(string device, int norm, int seed)
     {
         // 5 × 5 images, 3 classes: a point breaks only beyond its exact margin; 1000 queries break it at 1.25× (l∞: the
@@ -76,7 +76,7 @@ public sealed class SquareTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(IdealSeeds))]
+    [DeviceData(nameof(IdealSeeds))]
     public void NeverBreaksAPointInsideTheExactRadiusOfTheIdealClassifiers(string device, int seed)
     {
         double[] radii = [0.2, 0.4, 0.6, 0.8, 1.0, 1.5];

@@ -42,7 +42,7 @@ public sealed class StableRankTests(DeviceFixture fixture)
         new(fixture.Get(kind), s, [.. p.Select((x, b) => new NetworkInfo(b, x, 0, 0, 0))], theta, centers);
 
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
+    [DeviceData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
     public void OfWeights_MatchesKnownSpectrum(string kind)
     {
         const int D = 9, H = 4;
@@ -69,7 +69,7 @@ public sealed class StableRankTests(DeviceFixture fixture)
     }
 
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
+    [DeviceData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
     public void OfHiddenFeatures_MatchesReference(string kind)
     {
         const int N = 29, D = 6, H = 5, C = 3;

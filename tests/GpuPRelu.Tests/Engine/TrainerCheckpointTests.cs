@@ -43,7 +43,7 @@ public sealed class TrainerCheckpointTests(DeviceFixture devices) : IDisposable
     };
 
     [Theory]
-    [MemberData(nameof(Interruptions))]
+    [DeviceData(nameof(Interruptions))]
     public void ResumeAfterCancelIsBitIdentical(string device, OptimizerKind optimizer, int stopAt)
     {
         var dev = devices.Get(device);

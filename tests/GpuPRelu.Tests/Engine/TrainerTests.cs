@@ -25,7 +25,7 @@ public sealed class TrainerTests(DeviceFixture devices)
     public static TheoryData<string, int> TrainingDevicesAndSeeds => Seeds.Cross(TrainingDevices);
 
     [Theory]
-    [MemberData(nameof(TrainingDevicesAndSeeds))]
+    [DeviceData(nameof(TrainingDevicesAndSeeds))]
     public void SmallSyntheticBatchLearns(string device, int seed)
     {
         var config = Small with { Seed = seed };
@@ -64,7 +64,7 @@ public sealed class TrainerTests(DeviceFixture devices)
     public static TheoryData<string, int> GpuDevicesAndSeeds => Seeds.Cross(new TheoryData<string>(["ilgpu-tiled", "cuda"]));
 
     [Theory]
-    [MemberData(nameof(GpuDevicesAndSeeds))]
+    [DeviceData(nameof(GpuDevicesAndSeeds))]
     public void GpuPathAgreesWithCpu(string device, int seed)
     {
         var config = Small with { Seed = seed, Epochs = 3, NTrain = 200, NTest = 100, Width = 32 };

@@ -22,6 +22,10 @@ public sealed class DeviceFixture : IDisposable
 
     public static bool CudaRequired => Environment.GetEnvironmentVariable(RequireCudaVariable) == "1";
 
+    /// <summary>Whether the CUDA rows of the device theories run ([DeviceData]): a CUDA device is present, or required
+    /// (then a missing one fails each of them).</summary>
+    public static bool CudaRuns { get; } = CudaRequired || ComputeDevice.CudaAvailable();
+
     /// <summary>The shared accelerator of the kind; a missing CUDA device skips the test (fails when required).</summary>
     public ComputeDevice Get(string kind)
     {

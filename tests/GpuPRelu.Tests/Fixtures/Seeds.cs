@@ -10,6 +10,13 @@ public static class Seeds
     /// <summary>Set to 1 to add a drawn seed to every seeded theory.</summary>
     public const string SoakVariable = "GPUPRELU_SOAK";
 
+    /// <summary>Set to 1 for the long runs: every fixed seed on ILGPU's CPU accelerator too (ilgpu-cpu, ilgpu-tiled),
+    /// and ParserFuzzTests' full corpus. By default those simulated devices run the first seed of a seeded theory (the
+    /// managed cpu device and CUDA run all of them): they execute the same kernels many times slower.</summary>
+    public const string LongVariable = "GPUPRELU_LONG_TESTS";
+
+    public static bool LongRuns { get; } = Environment.GetEnvironmentVariable(LongVariable) == "1";
+
     /// <summary>The fixed seeds (each test's assertions hold for every one of them; checked when they were chosen).</summary>
     public static readonly int[] Fixed = [7, 123, 901];
 
@@ -28,20 +35,21 @@ public static class Seeds
     /// <summary>Every device of DeviceFixture.DevicesAndTiled × every seed.</summary>
     public static TheoryData<string, int> DevicesAndTiled => Cross(DeviceFixture.DevicesAndTiled);
 
-    /// <summary>Each row of `rows` once per seed (the seed last).</summary>
+    /// <summary>Each row of `rows` once per seed of its device (the seed last).</summary>
     public static TheoryData<T, int> Cross<T>(TheoryData<T> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var data = new TheoryData<T, int>();
         foreach (var row in rows)
         {
-            foreach (int seed in All)
-                data.Add((T)((ITheoryDataRow)row).GetData()[0]!, seed);
+            var first = ((ITheoryDataRow)row).GetData()[0];
+            foreach (int seed in SeedsOf(first))
+                data.Add((T)first!, seed);
         }
         return data;
     }
 
-    /// <summary>Each row of `rows` once per seed (the seed last).</summary>
+    /// <summary>Each row of `rows` once per seed of its device (the seed last).</summary>
     public static TheoryData<T1, T2, int> Cross<T1, T2>(TheoryData<T1, T2> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -49,13 +57,13 @@ public static class Seeds
         foreach (var row in rows)
         {
             var values = ((ITheoryDataRow)row).GetData();
-            foreach (int seed in All)
+            foreach (int seed in SeedsOf(values[0]))
                 data.Add((T1)values[0]!, (T2)values[1]!, seed);
         }
         return data;
     }
 
-    /// <summary>Each row of `rows` once per seed (the seed last).</summary>
+    /// <summary>Each row of `rows` once per seed of its device (the seed last).</summary>
     public static TheoryData<T1, T2, T3, int> Cross<T1, T2, T3>(TheoryData<T1, T2, T3> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -63,13 +71,13 @@ public static class Seeds
         foreach (var row in rows)
         {
             var values = ((ITheoryDataRow)row).GetData();
-            foreach (int seed in All)
+            foreach (int seed in SeedsOf(values[0]))
                 data.Add((T1)values[0]!, (T2)values[1]!, (T3)values[2]!, seed);
         }
         return data;
     }
 
-    /// <summary>Each row of `rows` once per seed (the seed last).</summary>
+    /// <summary>Each row of `rows` once per seed of its device (the seed last).</summary>
     public static TheoryData<T1, T2, T3, T4, int> Cross<T1, T2, T3, T4>(TheoryData<T1, T2, T3, T4> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -77,11 +85,15 @@ public static class Seeds
         foreach (var row in rows)
         {
             var values = ((ITheoryDataRow)row).GetData();
-            foreach (int seed in All)
+            foreach (int seed in SeedsOf(values[0]))
                 data.Add((T1)values[0]!, (T2)values[1]!, (T3)values[2]!, (T4)values[3]!, seed);
         }
         return data;
     }
+
+    /// <summary>The seeds of a row whose first value is `first`: one on ILGPU's CPU accelerator unless LongRuns, else All.</summary>
+    private static int[] SeedsOf(object? first) =>
+        !LongRuns && first is "ilgpu-cpu" or "ilgpu-tiled" ? Drawn == 0 ? [Fixed[0]] : [Fixed[0], Drawn] : All;
 
     /// <summary>A fixed seed for a case known by its settings (the network kernels' rows, one seed each, so the rows of
     /// one kernel cover several seeds); under a soak, shifted by the drawn seed.</summary>

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace GpuPRelu.Tests.IO;
 
-/// <summary>Issue 14 item 10: training.csv grows by whole rows in place (appended, never rewritten), so a reader sees a
+/// <summary>training.csv grows by whole rows in place (appended, never rewritten), so a reader sees a
 /// valid file at every log point and a handle opened early sees every later row.</summary>
 [Collection(DeviceGroup.Name)]
 public sealed class TrainingCsvTests(DeviceFixture devices) : IDisposable

@@ -158,7 +158,7 @@ internal static unsafe class Gemm
     private static void Kernel(Strided a, int rows, int k, float* b, long ldb, float* c, long ldc, int panel, bool accumulate)
     {
         if (panel == WidePanel)
-            Kernel512(a, rows, k, b, ldb, c, ldc, accumulate);
+            Kernel512(a, rows, k, b, c, ldc, ldb, accumulate);
         else
             Kernel256(a, rows, k, b, c, ldc, ldb, accumulate);
     }
@@ -381,7 +381,7 @@ internal static unsafe class Gemm
 
     /// <summary>The 6 × 32 register block of Kernel256 on Vector512: the same 12 accumulators, each twice as wide.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel512(Strided a, int rows, int k, float* b, long ldb, float* c, long ldc, bool accumulate)
+    private static void Kernel512(Strided a, int rows, int k, float* b, float* c, long ldc, long ldb, bool accumulate)
     {
         const int half = 2 * Simd.Width;
         long rs = a.Rs, cs = a.Cs;

@@ -23,7 +23,7 @@ public sealed class GramAccumulateTests(DeviceFixture fixture)
     };
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [DeviceData(nameof(Cases))]
     public void MatchesReference(string kind, int B, int M, int H)
     {
         var device = fixture.Get(kind);

@@ -11,7 +11,7 @@ namespace GpuPRelu.Tests.Kernels.Analysis;
 public sealed class PowerNormalizeTests(DeviceFixture fixture)
 {
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
+    [DeviceData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
     public void MatchesReference(string kind)
     {
         var device = fixture.Get(kind);

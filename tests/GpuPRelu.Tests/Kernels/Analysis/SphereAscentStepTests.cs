@@ -26,7 +26,7 @@ public sealed class SphereAscentStepTests(DeviceFixture devices)
     public static TheoryData<string, float, int> StepsAndSeeds => Seeds.Cross(Steps);
 
     [Theory]
-    [MemberData(nameof(StepsAndSeeds))]
+    [DeviceData(nameof(StepsAndSeeds))]
     public void MatchesReference(string device, float step, int seed)
     {
         var dev = devices.Get(device);

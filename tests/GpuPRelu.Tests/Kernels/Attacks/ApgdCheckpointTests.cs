@@ -10,7 +10,7 @@ namespace GpuPRelu.Tests.Kernels.Attacks;
 public sealed class ApgdCheckpointTests(DeviceFixture devices)
 {
     [Theory]
-    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    [DeviceData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
     public void MatchesReference(string device, int seed)
     {
         var dev = devices.Get(device);

@@ -26,7 +26,7 @@ public sealed class ApgdL1StepTests(DeviceFixture devices)
     public static TheoryData<string, int, int> RowsAndSeeds => Seeds.Cross(Rows);
 
     [Theory]
-    [MemberData(nameof(RowsAndSeeds))]
+    [DeviceData(nameof(RowsAndSeeds))]
     public void MatchesReference(string device, int box, int seed)
     {
         var dev = devices.Get(device);

@@ -29,7 +29,7 @@ public sealed class ApgdStepTests(DeviceFixture devices)
     public static TheoryData<string, int, int, float, int> RowsAndSeeds => Seeds.Cross(Rows);
 
     [Theory]
-    [MemberData(nameof(RowsAndSeeds))]
+    [DeviceData(nameof(RowsAndSeeds))]
     public void MatchesReference(string device, int norm, int box, float momentum, int seed)
     {
         var dev = devices.Get(device);

@@ -26,7 +26,7 @@ public sealed class ApgdUpdateTests(DeviceFixture devices)
     public static TheoryData<string, bool, int> RowsAndSeeds => Seeds.Cross(Rows);
 
     [Theory]
-    [MemberData(nameof(RowsAndSeeds))]
+    [DeviceData(nameof(RowsAndSeeds))]
     public void MatchesReference(string device, bool start, int seed)
     {
         var dev = devices.Get(device);

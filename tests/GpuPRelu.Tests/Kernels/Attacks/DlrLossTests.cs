@@ -25,7 +25,7 @@ public sealed class DlrLossTests(DeviceFixture devices)
     public static TheoryData<string, int, int> ClassesAndSeeds => Seeds.Cross(Classes);
 
     [Theory]
-    [MemberData(nameof(ClassesAndSeeds))]
+    [DeviceData(nameof(ClassesAndSeeds))]
     public void MatchesReference(string device, int classes, int seed)
     {
         var dev = devices.Get(device);

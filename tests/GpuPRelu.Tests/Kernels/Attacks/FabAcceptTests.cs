@@ -23,7 +23,7 @@ public sealed class FabAcceptTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [DeviceData(nameof(Cases))]
     public void MatchesReference(string device, int norm)
     {
         var dev = devices.Get(device);

@@ -23,7 +23,7 @@ public sealed class FabMarginTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [DeviceData(nameof(Cases))]
     public void MatchesReference(string device, int classes)
     {
         var dev = devices.Get(device);

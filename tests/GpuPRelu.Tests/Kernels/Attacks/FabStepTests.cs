@@ -39,7 +39,7 @@ public sealed class FabStepTests(DeviceFixture devices)
     public static TheoryData<string> Devices => DeviceFixture.Devices;
 
     [Theory]
-    [MemberData(nameof(Devices))]
+    [DeviceData(nameof(Devices))]
     public void KernelProjectsAsComputedByHand(string device)
     {
         // from the clean point (u = u0) with η = 1 both projections coincide, so the step lands at u0 + δ
@@ -77,7 +77,7 @@ public sealed class FabStepTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [DeviceData(nameof(Cases))]
     public void MatchesReference(string device, int norm, int box, int seed)
     {
         var dev = devices.Get(device);

@@ -29,7 +29,7 @@ public sealed class PgdStepTests(DeviceFixture devices)
     public static TheoryData<string, int, int, int> RowsAndSeeds => Seeds.Cross(Rows);
 
     [Theory]
-    [MemberData(nameof(RowsAndSeeds))]
+    [DeviceData(nameof(RowsAndSeeds))]
     public void MatchesReference(string device, int norm, int box, int seed)
     {
         var dev = devices.Get(device);

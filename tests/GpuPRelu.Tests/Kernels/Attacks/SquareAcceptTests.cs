@@ -24,7 +24,7 @@ public sealed class SquareAcceptTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [DeviceData(nameof(Cases))]
     public void MatchesReference(string device, int classes, bool start)
     {
         var dev = devices.Get(device);

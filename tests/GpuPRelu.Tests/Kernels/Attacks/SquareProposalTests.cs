@@ -27,7 +27,7 @@ public sealed class SquareProposalTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [DeviceData(nameof(Cases))]
     public void MatchesReference(string device, int norm, int hasBox, int seed)
     {
         var dev = devices.Get(device);
@@ -65,7 +65,7 @@ public sealed class SquareProposalTests(DeviceFixture devices)
     private static readonly int[] HandDraws = [1, 0, 0, 0, 0, 0], HandDrawsL2 = [1, 0, 0, 0, 0, 1], NotBroken = [0];
 
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
+    [DeviceData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
     public void MatchesHandComputedCases(string device)
     {
         // a 3×3 image, x0 = 0, best point 0.1 everywhere, ε 0.25, a 2×2 window at row 1, column 0, sign −1:

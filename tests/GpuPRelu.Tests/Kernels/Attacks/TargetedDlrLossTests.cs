@@ -26,7 +26,7 @@ public sealed class TargetedDlrLossTests(DeviceFixture devices)
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [DeviceData(nameof(Cases))]
     public void MatchesReference(string device, int classes, int seed)
     {
         var dev = devices.Get(device);
@@ -60,7 +60,7 @@ public sealed class TargetedDlrLossTests(DeviceFixture devices)
     private static readonly int[] HandLabel = [0], HandTarget = [3];
 
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
+    [DeviceData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
     public void MatchesAHandComputedCase(string device)
     {
         // f = (3, 1, 2, 0, −1), y = 0, t = 3: ranks 0, 2, 1, 3; Δ = 3 − (1 + 0)/2 = 2.5, q = 3 − 0 = 3, L = −1.2;

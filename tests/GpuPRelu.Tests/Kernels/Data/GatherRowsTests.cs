@@ -10,7 +10,7 @@ namespace GpuPRelu.Tests.Kernels.Data;
 public sealed class GatherRowsTests(DeviceFixture devices)
 {
     [Theory]
-    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    [DeviceData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
     public void MatchesReference(string device, int seed)
     {
         var dev = devices.Get(device);

@@ -8,7 +8,7 @@ namespace GpuPRelu.Tests.Kernels.Network;
 public sealed class OutputBackwardTests(DeviceFixture devices)
 {
     [Theory]
-    [MemberData(nameof(Cases.Network), MemberType = typeof(Cases))]
+    [DeviceData(nameof(Cases.Network), MemberType = typeof(Cases))]
     public void MatchesReference(string device, int outputs, int bias, int normalize)
     {
         var dev = devices.Get(device);

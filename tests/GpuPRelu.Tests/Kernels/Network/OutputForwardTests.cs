@@ -8,7 +8,7 @@ namespace GpuPRelu.Tests.Kernels.Network;
 public sealed class OutputForwardTests(DeviceFixture devices)
 {
     [Theory]
-    [MemberData(nameof(Cases.Network), MemberType = typeof(Cases))]
+    [DeviceData(nameof(Cases.Network), MemberType = typeof(Cases))]
     public void MatchesReference(string device, int outputs, int bias, int normalize) => Check(device, outputs, bias, normalize);
 
     /// <summary>The tiled kernel (TiledLaunchers, the GPU path) on ILGPU's CPU accelerator, at sizes that cross the 128 × 128

@@ -8,13 +8,13 @@ namespace GpuPRelu.Tests.Kernels.Network;
 public sealed class PReluForwardTests(DeviceFixture devices)
 {
     [Theory]
-    [MemberData(nameof(Cases.Network), MemberType = typeof(Cases))]
+    [DeviceData(nameof(Cases.Network), MemberType = typeof(Cases))]
     public void MatchesReference(string device, int outputs, int bias, int normalize) => Check(device, outputs, bias, normalize);
 
     /// <summary>Sizes that cross the managed product's blocks (6-row, 16-column, MC 120 rows, KC 256 inner) with ragged
     /// edges everywhere; one setting per device.</summary>
     [Theory]
-    [MemberData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
+    [DeviceData(nameof(DeviceFixture.Devices), MemberType = typeof(DeviceFixture))]
     public void MatchesReferenceAcrossBlocks(string device) => Check(device, 3, 1, 1, samples: 127, inputs: 263, hidden: 270);
 
     /// <summary>The tiled kernel (TiledLaunchers, the GPU path) on ILGPU's CPU accelerator, at sizes that cross the 128 × 128

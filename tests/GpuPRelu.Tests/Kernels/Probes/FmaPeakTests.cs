@@ -10,7 +10,7 @@ public sealed class FmaPeakTests(DeviceFixture devices)
 {
     /// <summary>The chains compute what they claim (so the flops counted are real work), on fresh m and a.</summary>
     [Theory]
-    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    [DeviceData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
     public void MatchesReference(string device, int seed)
     {
         var dev = devices.Get(device);

@@ -26,7 +26,7 @@ public sealed class LossGradientTests(DeviceFixture devices)
     public static TheoryData<string, int, int> LossesAndSeeds => Seeds.Cross(Losses);
 
     [Theory]
-    [MemberData(nameof(LossesAndSeeds))]
+    [DeviceData(nameof(LossesAndSeeds))]
     public void MatchesReference(string device, int kind, int seed)
     {
         var dev = devices.Get(device);

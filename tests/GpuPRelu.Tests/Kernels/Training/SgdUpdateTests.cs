@@ -8,7 +8,7 @@ namespace GpuPRelu.Tests.Kernels.Training;
 public sealed class SgdUpdateTests(DeviceFixture devices)
 {
     [Theory]
-    [MemberData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
+    [DeviceData(nameof(Seeds.Devices), MemberType = typeof(Seeds))]
     public void MatchesReference(string device, int seed)
     {
         var dev = devices.Get(device);

@@ -6,7 +6,7 @@ using GpuPRelu.Training;
 
 namespace GpuPRelu.Tests.Reference.Training;
 
-/// <summary>Mini-batch SGD in float64, one network at a time, the way the reference's training loop runs (issue 15):
+/// <summary>Mini-batch SGD in float64, one network at a time, the way the reference's training loop runs:
 /// for each epoch the given row order, consecutive mini-batches of `batch` rows (the last one shorter, drop_last =
 /// false), the mean loss over the mini-batch's rows, θ ← θ − η·∇θ with the gradient of NetworkReference (held to
 /// finite differences by NetworkReferenceTests). Returns θ of the network ([W | V | b] of a batch of one) after every
