@@ -81,15 +81,17 @@ internal static class TrainCommand
         return command;
     }
 
-    // --resume takes an empty or absent folder (first start) or a train run's folder (a manifest.json of "train")
+    // --resume takes an empty or absent folder (first start) or a train run's folder (a manifest.json of "train"), and
+    // its lock: a run still alive there is refused before anything is read or removed
     private static string PrepareResume(string dir)
     {
+        if (OutputFolder.Problem(dir) is { } problem)
+            throw new UsageException(problem);
         var full = Path.GetFullPath(dir);
         var manifest = Path.Combine(full, "manifest.json");
-        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !IsTrainRun(manifest))
+        if (OutputFolder.HoldsEntries(full) && !IsTrainRun(manifest))
             throw new UsageException($"resume: '{dir}' is not the folder of a train run (no manifest.json of 'train'); give the run's --out, or an empty folder to start one");
-        Directory.CreateDirectory(full);
-        return full;
+        return CommonOptions.HoldOut(dir);
     }
 
     private static bool IsTrainRun(string manifest)
