@@ -57,6 +57,9 @@ internal static class TrainCommand
             if (minutes is { } m && !(m >= 0 && double.IsFinite(m)))
                 throw new UsageException($"checkpoint_minutes must be ≥ 0, got {m}");
             bool resuming = parse.GetValue(resume);
+            // the device's memory plan (the data, the step's and evaluation's rows) before the output folder exists
+            using var dev = CommonOptions.Open(kind);
+            TrainExperiment.PlanDevice(cfg, dev);
             var outDir = resuming ? PrepareResume(parse.GetValue(output)!) : CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
             var checkpoint = Path.Combine(outDir, TrainExperiment.CheckpointFolder);
             if (!resuming && Directory.Exists(checkpoint))
@@ -65,7 +68,6 @@ internal static class TrainCommand
                 Console.WriteLine($"resuming from {checkpoint}");
             traceDir = traceDir is null ? null : Path.GetFullPath(traceDir);
 
-            using var dev = CommonOptions.Open(kind);
             var plan = new TrainPlan(cfg);
             Console.WriteLine($"{plan.Networks.Count} networks (p {string.Join(",", cfg.P)} × {cfg.Alpha.Count} α × {cfg.Seeds} seeds), "
                 + $"D {cfg.InputDim}, h {cfg.Width}, n_train {cfg.NTrain}, {cfg.Optimizer.ToString().ToLowerInvariant()} {cfg.ResolvedEpochs} epochs");
