@@ -17,6 +17,10 @@ public enum ApgdLoss
 public sealed record ApgdOptions(AttackNorm Norm, ApgdLoss Loss, int Iterations = 100, int Restarts = 1, bool RandomStart = true,
     double? BoxLo = null, double? BoxHi = null, int Seed = 0, double Rho = 0.75, int? Targets = null)
 {
+    /// <summary>Polled at every step: once cancelled (a signal through the CLI), the attack stops there with
+    /// OperationCanceledException. Not part of the attack's definition (no result depends on it).</summary>
+    public CancellationToken Cancel { get; init; }
+
     /// <summary>Targets APGD-T runs for a model of `classes` classes (2 for one output): as given, else classes − 1;
     /// 1 for the untargeted losses.</summary>
     public int TargetCount(int classes) => Loss == ApgdLoss.TargetedDlr ? Targets ?? classes - 1 : 1;

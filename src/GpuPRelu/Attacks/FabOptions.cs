@@ -11,6 +11,10 @@ public sealed record FabOptions(AttackNorm Norm, int Iterations = 100, int Resta
     double? BoxHi = null, int Seed = 0, double StartRadius = 0, double AlphaMax = 0.1, double Eta = 1.05, double Beta = 0.9,
     double? StopAt = null)
 {
+    /// <summary>Polled at every step: once cancelled (a signal through the CLI), the attack stops there with
+    /// OperationCanceledException. Not part of the attack's definition (no result depends on it).</summary>
+    public CancellationToken Cancel { get; init; }
+
     /// <summary>Targets for a model of `classes` classes (2 for one output): as given, else classes − 1.</summary>
     public int TargetCount(int classes) => Targets ?? classes - 1;
 

@@ -9,6 +9,10 @@ namespace GpuPRelu.Attacks;
 public sealed record SquareOptions(AttackNorm Norm, int Queries = 5000, double PInit = 0.8, double? BoxLo = null, double? BoxHi = null,
     int Seed = 0, bool SharedDraws = false)
 {
+    /// <summary>Polled at every step: once cancelled (a signal through the CLI), the attack stops there with
+    /// OperationCanceledException. Not part of the attack's definition (no result depends on it).</summary>
+    public CancellationToken Cancel { get; init; }
+
     /// <summary>Every rule the options break for inputs of dimension D, naming the field.</summary>
     public IReadOnlyList<string> Validate(int inputs)
     {

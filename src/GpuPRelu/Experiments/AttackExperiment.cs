@@ -14,7 +14,10 @@ namespace GpuPRelu.Experiments;
 /// classifiers; FAB-T's upper bounds for networks, also whenever fab-t runs), manifest.</summary>
 public static class AttackExperiment
 {
-    public static IReadOnlyList<RobustAccuracyRow> Run(AttackConfig config, ComputeDevice device, string outDir, Action<string>? log = null)
+    /// <summary>Runs a validated config on `device` into `outDir` (which must exist); `cancel` is polled at every step of
+    /// every attack (the manifest then says "cancelled").</summary>
+    public static IReadOnlyList<RobustAccuracyRow> Run(AttackConfig config, ComputeDevice device, string outDir, Action<string>? log = null,
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
@@ -45,14 +48,14 @@ public static class AttackExperiment
             using var net = new NetworkBatch(device, shape, infos, theta, centers);
             // pgd alone; the APGD attacks alone or in sequence, each on the points still robust (a row per attack, the
             // robust accuracy after it, and one for the whole sequence)
-            var steps = config.IsApgd ? EvaluationRunner.Run(config, net, points, names, outDir, log) : [];
+            var steps = config.IsApgd ? EvaluationRunner.Run(config, net, points, names, outDir, log, run.Cancel) : [];
             var results = config.IsApgd
                 ? steps.Select(s => (s.Name, s.Outcome.Robust)).ToList()
-                : [("pgd", Pgd.Run(net, points, config.Radii, config.ToPgd(shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy) with { RefBatch = count }))];
+                : [("pgd", Pgd.Run(net, points, config.Radii, config.ToPgd(shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy) with { RefBatch = count, Cancel = run.Cancel }))];
             if (config.IsSequence)
                 results.Add((EvaluationRunner.EnsembleName(config), results[^1].Item2));
             if (config.NetworkFile is not null && config.MinRadius)
-                WriteNetworkRadii(config, net, points, infos, names, steps, outDir, log);
+                WriteNetworkRadii(config, net, points, infos, names, steps, outDir, log, run.Cancel);
             run.EndPhase("attack");
 
             string norm = config.Norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
@@ -83,7 +86,7 @@ public static class AttackExperiment
             }
             run.EndPhase("write");
             return rows;
-        });
+        }, cancel);
     }
 
     /// <summary>The first n samples of real data (all when fewer), checked against the networks before any work.</summary>
@@ -123,14 +126,14 @@ public static class AttackExperiment
     // min_radius.csv of trained networks: FAB-T's smallest norm per point, an upper bound on the radius; from the run's own
     // FAB-T when it attacked every point still robust, else from a FAB-T run on every point (AutoAttack's settings, 100 iterations)
     private static void WriteNetworkRadii(AttackConfig c, NetworkBatch net, List<DataSet> points, List<NetworkInfo> infos, List<string> names,
-        IReadOnlyList<(string Name, AttackOutcome Outcome)> steps, string outDir, Action<string>? log)
+        IReadOnlyList<(string Name, AttackOutcome Outcome)> steps, string outDir, Action<string>? log, CancellationToken cancel)
     {
         var norms = steps.FirstOrDefault(s => s.Name == "fab-t").Outcome?.Norms;
         if (norms is null)
         {
             log?.Invoke("min_radius: running fab-t on every point for the upper bounds");
             var options = c.Attacks.Contains(AttackKind.FabT) ? c.ToFab() : c.ToFab() with { Iterations = c.Steps is { } st && c.IsApgd ? st : 100, Restarts = 1 };
-            norms = Fab.RunOn(net, points, c.Radii, options, null, false).Norms!;
+            norms = Fab.RunOn(net, points, c.Radii, options with { Cancel = cancel }, null, false).Norms!;
         }
         string norm = c.Norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
         var rows = new List<NetworkRadiusRow>();

@@ -12,7 +12,7 @@ internal static class EvaluationRunner
 {
     /// <summary>Every attack's outcome in order (see Evaluation.Run), after writing the per-point files asked for.</summary>
     public static IReadOnlyList<(string Name, AttackOutcome Outcome)> Run(AttackConfig c, NetworkBatch net, IReadOnlyList<DataSet> points,
-        IReadOnlyList<string> names, string outDir, Action<string>? log)
+        IReadOnlyList<string> names, string outDir, Action<string>? log, CancellationToken cancel)
     {
         bool examples = c.PerPoint || c.SaveAdversarial;
         if (net.Shape.Outputs == 1 && c.Attacks.Contains(AttackKind.ApgdT))
@@ -27,7 +27,7 @@ internal static class EvaluationRunner
             log?.Invoke("one output: fab-t linearizes the margin itself, q = −y·f, as the single logit difference (one target)");
         if (c.IsStandard && c.Norm == AttackNorm.L1)
             log?.Invoke("standard l1: apgd-ce, apgd-t, fab-t (AutoAttack's l1 Square is not implemented)");
-        var attacks = c.Attacks.Select(kind => (AttackNames.Name(kind), Member(c, net, points, kind, examples))).ToList();
+        var attacks = c.Attacks.Select(kind => (AttackNames.Name(kind), Member(c, net, points, kind, examples, cancel))).ToList();
         var steps = Evaluation.Run(attacks, log);
         if (examples)
         {
@@ -44,17 +44,18 @@ internal static class EvaluationRunner
     public static string EnsembleName(AttackConfig c) =>
         c.IsStandard ? "standard" : string.Join("+", c.Attacks.Select(AttackNames.Name));
 
-    private static Func<bool[][][]?, AttackOutcome> Member(AttackConfig c, NetworkBatch net, IReadOnlyList<DataSet> points, AttackKind kind, bool examples)
+    private static Func<bool[][][]?, AttackOutcome> Member(AttackConfig c, NetworkBatch net, IReadOnlyList<DataSet> points, AttackKind kind, bool examples,
+        CancellationToken cancel)
     {
         if (kind == AttackKind.Square)
-            return before => Square.RunOn(net, points, c.Radii, c.ToSquare(), before, examples);
+            return before => Square.RunOn(net, points, c.Radii, c.ToSquare() with { Cancel = cancel }, before, examples);
         if (kind == AttackKind.FabT)
         {
             // a point's search stops once its norm is within the grid's smallest positive radius (its verdicts are final),
             // unless its smallest norm is asked for (min_radius.csv, points.csv's norms, the examples)
             bool minimal = c.MinRadius || c.PerPoint || examples;
             double? stop = minimal || !c.Radii.Any(r => r > 0) ? null : c.Radii.Where(r => r > 0).Min();
-            return before => Fab.RunOn(net, points, c.Radii, c.ToFab() with { StopAt = stop }, before, examples);
+            return before => Fab.RunOn(net, points, c.Radii, c.ToFab() with { StopAt = stop, Cancel = cancel }, before, examples);
         }
         var loss = kind switch
         {
@@ -63,6 +64,6 @@ internal static class EvaluationRunner
             AttackKind.ApgdT => ApgdLoss.TargetedDlr,
             _ => throw new ArgumentException($"attack {AttackNames.Name(kind)} cannot run in an evaluation", nameof(kind)),
         };
-        return before => Apgd.RunOn(net, points, c.Radii, c.ToApgd(loss), before, examples);
+        return before => Apgd.RunOn(net, points, c.Radii, c.ToApgd(loss) with { Cancel = cancel }, before, examples);
     }
 }

@@ -182,7 +182,7 @@ public static class RealExperiment
         cancel.ThrowIfCancellationRequested();
         var box = c.Box;
         var options = new ApgdOptions(norm, ApgdLoss.CrossEntropy, c.AttackIterations, c.AttackRestarts, RandomStart: true,
-            box?.Lo, box?.Hi, c.Seed);
+            box?.Lo, box?.Hi, c.Seed) { Cancel = cancel };
         var robust = Apgd.Run(net, [.. net.Networks.Select(_ => points)], radii, options);
         var theta = net.ThetaToHost();
         string name = norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };

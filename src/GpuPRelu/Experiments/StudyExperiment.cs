@@ -68,7 +68,7 @@ public static class StudyExperiment
 
             log?.Invoke($"attacking the networks of α = {c.Alpha[0].ToString(CultureInfo.InvariantCulture)}: {config.Radii.Count} radii × {config.PgdPoints} points, {config.PgdSteps} PGD steps");
             var attacked = net.Networks.Where(x => x.Alpha == c.Alpha[0]).ToList();
-            var robust = StudyAttack.Networks(config, net, attacked, test, x => x.Index.ToString(CultureInfo.InvariantCulture));
+            var robust = StudyAttack.Networks(config, net, attacked, test, x => x.Index.ToString(CultureInfo.InvariantCulture), run.Cancel);
             run.EndPhase("attack");
             // the exact radii of F and F^(p) on the same points: the engine's own output, timed apart from the paper's PGD
             robust.AddRange(StudyAttack.Ideals(config, attacked, test, mu, c.P));
@@ -77,7 +77,7 @@ public static class StudyExperiment
             if (minRadius)
             {
                 log?.Invoke($"minimal l2 radii: FAB-T on the same networks and points, beside the exact radii of F and F^(p)");
-                var radii = StudyAttack.Radii(config, net, attacked, test, mu, c.P, x => x.Index.ToString(CultureInfo.InvariantCulture));
+                var radii = StudyAttack.Radii(config, net, attacked, test, mu, c.P, x => x.Index.ToString(CultureInfo.InvariantCulture), run.Cancel);
                 CsvOutput.Write(run.PathOf("min_radius.csv"), radii);
                 RadiusDistributionPlot.Write(radii, c.Subclasses, run.PathOf("f_radius_distribution.png"));
                 run.EndPhase("min_radius");

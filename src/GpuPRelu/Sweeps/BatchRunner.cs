@@ -69,8 +69,7 @@ public static class BatchRunner
             IReadOnlyList<RobustAccuracyRow> robust = [];
             if (phases.HasFlag(SweepPhases.Attack))
             {
-                cancel.ThrowIfCancellationRequested();
-                robust = StudyAttack.Networks(config, net, net.Networks, data.Test, x => x.Index.ToString(CultureInfo.InvariantCulture));
+                robust = StudyAttack.Networks(config, net, net.Networks, data.Test, x => x.Index.ToString(CultureInfo.InvariantCulture), cancel);
                 CsvOutput.Write(Path.Combine(temp, "robust_accuracy.csv"), robust);
             }
             IReadOnlyList<DistanceRow> distance = [];
