@@ -63,7 +63,8 @@ internal static class RealCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{verb}{(file is null ? "" : $" ({file})")}: {cfg.P.Count * cfg.Repeats} networks (p {string.Join(",", cfg.P)} × {cfg.Repeats} repeats), "
                 + $"width {cfg.Width}, {cfg.Epochs} epochs of Adam, batch {cfg.BatchSize}"));
-            var result = ProgressReporter.Run(verb, (log, progress) => RealExperiment.Run(cfg, verb, dev, outDir, log, progress, data, Interrupts.Token));
+            var result = ProgressReporter.Run(verb, (log, progress) =>
+                RealExperiment.Run(cfg, verb, new RunContext(dev, outDir) { Log = log, Progress = progress, Cancel = Interrupts.Token }, data));
             foreach (var g in result.RobustAccuracy.Where(r => r.Attack == "apgd-ce").GroupBy(r => r.P))
             {
                 var curve = string.Join(" ", g.GroupBy(r => r.Radius).Select(h => FormattableString.Invariant($"{h.Key:0.###}:{h.Average(r => r.RobustAcc):0.00}")));

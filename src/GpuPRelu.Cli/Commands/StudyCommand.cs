@@ -24,13 +24,8 @@ internal static class StudyCommand
         var device = CommonOptions.Device();
         var output = CommonOptions.Out($"runs/{name}");
         var overwrite = CommonOptions.Overwrite();
-        var save = new Option<bool>("--save") { Description = "also write the trained networks to networks.safetensors" };
-        var minRadius = new Option<bool>("--min-radius")
-        {
-            Description = "also each attacked point's l2 radius: FAB-T's upper bound for the networks beside the exact radius of F and F^(p) (min_radius.csv, f_radius_distribution.png)",
-        };
-        var fields = new ConfigOptions<StudyConfig>(StudyFields.All);
-        foreach (var o in new Option[] { preset, device, output, overwrite, save, minRadius })
+        var fields = new ConfigOptions<StudyConfig>(StudyFields.Verb);
+        foreach (var o in new Option[] { preset, device, output, overwrite })
             command.Options.Add(o);
         fields.AddTo(command);
 
@@ -51,7 +46,7 @@ internal static class StudyCommand
                 $"{figure} ({file}): {t.P.Count * t.Alpha.Count * t.Seeds} networks (p {string.Join(",", t.P)} × {t.Alpha.Count} α × {t.Seeds} seeds), "
                 + $"D {t.InputDim}, K {t.Subclasses}, K1 {t.PositiveSubclasses}, h {t.Width}, n_train {t.NTrain}, {t.ResolvedEpochs} epochs"));
             var result = ProgressReporter.Run(name, (log, progress) =>
-                StudyExperiment.Run(cfg, name, figure, dev, outDir, parse.GetValue(save), log, progress, parse.GetValue(minRadius), Interrupts.Token));
+                StudyExperiment.Run(cfg, name, figure, new RunContext(dev, outDir) { Log = log, Progress = progress, Cancel = Interrupts.Token }));
             foreach (var g in result.RobustAccuracy.Where(r => r.Attack == "pgd").GroupBy(r => r.P))
             {
                 var curve = string.Join(" ", g.GroupBy(r => r.Radius).Select(h => FormattableString.Invariant($"{h.Key:0.##}:{h.Average(r => r.RobustAcc):0.00}")));

@@ -18,21 +18,14 @@ internal static class TrainCommand
         var device = CommonOptions.Device();
         var output = CommonOptions.Out("runs/train");
         var overwrite = CommonOptions.Overwrite();
-        var save = new Option<bool>("--save") { Description = "write the trained networks to networks.safetensors" };
         var load = new Option<FileInfo>("--load") { Description = "start from the networks of a safetensors file instead of a fresh init" };
-        var checkpointMinutes = new Option<double?>("--checkpoint-minutes")
-        {
-            Description = "save the training state into OUT/checkpoint every M minutes, at epoch ends (0: every epoch), so that --resume continues after a kill",
-        };
         var resume = new Option<bool>("--resume")
         {
             Description = "continue the train run in --out from OUT/checkpoint, or start it when it has none (give the flags that started it); "
                 + "checkpoints every --checkpoint-minutes (10)",
         };
-        var trace = new Option<string>("--trace") { Description = "export a trace for a twin run (bench/reference/parity.py) into this folder: θ₀, the data, every epoch's mini-batch order, θ every --trace-every steps; small grids only" };
-        var traceEvery = new Option<int>("--trace-every") { Description = "with --trace: write θ every this many optimizer steps", DefaultValueFactory = _ => 100 };
-        var fields = new ConfigOptions<TrainConfig>(TrainFields.All, StudyFields.TrainFileKeys);
-        foreach (var o in new Option[] { preset, device, output, overwrite, save, load, checkpointMinutes, resume, trace, traceEvery })
+        var fields = new ConfigOptions<TrainConfig>([.. TrainFields.All, .. TrainFields.Run, .. TrainFields.Trace], StudyFields.TrainFileKeys);
+        foreach (var o in new Option[] { preset, device, output, overwrite, load, resume })
             command.Options.Add(o);
         fields.AddTo(command);
 
@@ -47,16 +40,12 @@ internal static class TrainCommand
                 throw new UsageException(problem);
             if (loadPath is not null)
                 TrainExperiment.CheckLoad(cfg, loadPath.FullName);
-            var traceDir = parse.GetValue(trace);
-            int every = parse.GetValue(traceEvery);
-            if (every < 1)
-                throw new UsageException($"trace_every must be ≥ 1, got {every}");
+            var traceDir = cfg.Trace;
             if (traceDir is not null && Directory.Exists(traceDir) && Directory.EnumerateFileSystemEntries(traceDir).Any() && !parse.GetValue(overwrite))
                 throw new UsageException($"trace: '{traceDir}' exists and is not empty; choose another folder or pass --overwrite");
-            var minutes = parse.GetValue(checkpointMinutes);
-            if (minutes is { } m && !(m >= 0 && double.IsFinite(m)))
-                throw new UsageException($"checkpoint_minutes must be ≥ 0, got {m}");
             bool resuming = parse.GetValue(resume);
+            // --resume checkpoints every 10 minutes unless told otherwise; the resolved interval goes into the manifest
+            cfg = cfg with { CheckpointMinutes = cfg.CheckpointMinutes ?? (resuming ? 10 : null), Trace = traceDir is null ? null : Path.GetFullPath(traceDir) };
             // the device's memory plan (the data, the step's and evaluation's rows) before the output folder exists
             using var dev = CommonOptions.Open(kind);
             TrainExperiment.PlanDevice(cfg, dev);
@@ -66,15 +55,12 @@ internal static class TrainCommand
                 Directory.Delete(checkpoint, recursive: true); // --overwrite of an older run: never resume it unasked
             if (resuming && TrainingCheckpoint.Exists(checkpoint))
                 Console.WriteLine($"resuming from {checkpoint}");
-            traceDir = traceDir is null ? null : Path.GetFullPath(traceDir);
 
             var plan = new TrainPlan(cfg);
             Console.WriteLine($"{plan.Networks.Count} networks (p {string.Join(",", cfg.P)} × {cfg.Alpha.Count} α × {cfg.Seeds} seeds), "
                 + $"D {cfg.InputDim}, h {cfg.Width}, n_train {cfg.NTrain}, {cfg.Optimizer.ToString().ToLowerInvariant()} {cfg.ResolvedEpochs} epochs");
             var summary = ProgressReporter.Run("train", (log, progress) =>
-                TrainExperiment.Run(cfg, dev, outDir, parse.GetValue(save), loadPath?.FullName, log, progress,
-                    resuming || minutes is not null ? TimeSpan.FromMinutes(minutes ?? 10) : null,
-                    traceDir is null ? null : (traceDir, every), Interrupts.Token));
+                TrainExperiment.Run(cfg, new RunContext(dev, outDir) { Log = log, Progress = progress, Cancel = Interrupts.Token }, loadPath?.FullName));
             foreach (var g in summary.GroupBy(s => s.P))
                 Console.WriteLine($"p={g.Key}: mean test_acc {g.Average(s => s.TestAcc):0.0000}, diverged {g.Count(s => s.Diverged)}");
             Console.WriteLine($"wrote {outDir}");

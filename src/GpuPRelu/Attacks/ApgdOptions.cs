@@ -21,6 +21,15 @@ public sealed record ApgdOptions(AttackNorm Norm, ApgdLoss Loss, int Iterations 
     /// OperationCanceledException. Not part of the attack's definition (no result depends on it).</summary>
     public CancellationToken Cancel { get; init; }
 
+    /// <summary>The APGD attack of a run's settings with the given loss (random starts seeded by the settings' seed; the
+    /// targets for APGD-T only).</summary>
+    public static ApgdOptions Of(AttackSettings s, ApgdLoss loss)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new(s.Norm, loss, s.Steps, s.Restarts, RandomStart: true, s.BoxLo, s.BoxHi, s.Seed,
+            Targets: loss == ApgdLoss.TargetedDlr ? s.Targets : null) { Cancel = s.Cancel };
+    }
+
     /// <summary>Targets APGD-T runs for a model of `classes` classes (2 for one output): as given, else classes − 1;
     /// 1 for the untargeted losses.</summary>
     public int TargetCount(int classes) => Loss == ApgdLoss.TargetedDlr ? Targets ?? classes - 1 : 1;

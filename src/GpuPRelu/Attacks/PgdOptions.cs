@@ -17,6 +17,14 @@ public sealed record PgdOptions(AttackNorm Norm, int Steps, double StepSize, Los
     /// mean over the whole test set of `testPoints`, direction g/(‖g‖ + 1e-7), no box.</summary>
     public static PgdOptions Paper(int testPoints) => new(AttackNorm.L2, 2000, 0.1, LossKind.Exp, RefBatch: testPoints, Guard: 1e-7);
 
+    /// <summary>The PGD attack of a run's settings as the paper runs it: the step size as given, else 0.1; the loss a mean
+    /// over `refBatch` points; the l2 direction g/(‖g‖ + 1e-7); from the clean point or a random start.</summary>
+    public static PgdOptions Of(AttackSettings s, LossKind loss, int refBatch)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new(s.Norm, s.Steps, s.StepSize ?? 0.1, loss, s.BoxLo, s.BoxHi, s.RandomStart, refBatch, Guard: 1e-7, s.Seed) { Cancel = s.Cancel };
+    }
+
     /// <summary>Every rule the options break, naming the field.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -25,8 +33,8 @@ public sealed record PgdOptions(AttackNorm Norm, int Steps, double StepSize, Los
             e.Add($"steps must be ≥ 1, got {Steps}");
         if (!(StepSize > 0) || double.IsInfinity(StepSize))
             e.Add($"step_size must be > 0 and finite, got {StepSize}");
-        if (Norm == AttackNorm.L1)
-            e.Add("norm l1 is not available for PGD; use l2 or linf");
+        if (AttackKind.Pgd.NormError(Norm) is { } norm)
+            e.Add(norm);
         if (BoxLo is { } lo && BoxHi is { } hi && !(lo < hi))
             e.Add($"box must be lo,hi with lo < hi, got {lo},{hi}");
         if (RefBatch < 1)

@@ -13,12 +13,20 @@ public sealed record SquareOptions(AttackNorm Norm, int Queries = 5000, double P
     /// OperationCanceledException. Not part of the attack's definition (no result depends on it).</summary>
     public CancellationToken Cancel { get; init; }
 
+    /// <summary>The Square attack of a run's settings (AutoAttack's 5000 queries unless given, p_init 0.8; draws seeded by
+    /// the settings' seed).</summary>
+    public static SquareOptions Of(AttackSettings s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new(s.Norm, s.Queries ?? 5000, 0.8, s.BoxLo, s.BoxHi, s.Seed, s.SquareSharedDraws) { Cancel = s.Cancel };
+    }
+
     /// <summary>Every rule the options break for inputs of dimension D, naming the field.</summary>
     public IReadOnlyList<string> Validate(int inputs)
     {
         var e = new List<string>();
-        if (Norm == AttackNorm.L1)
-            e.Add("norm l1: square runs l∞ and l2 only (AutoAttack's l1 Square is not implemented)");
+        if (AttackKind.Square.NormError(Norm) is { } norm)
+            e.Add(norm);
         if (Queries < 1)
             e.Add($"queries must be ≥ 1, got {Queries}");
         if (!(PInit > 0 && PInit <= 1))

@@ -75,7 +75,7 @@ public static class CompareExperiment
         var work = Work(config);
         string engineDir = Path.Combine(outDir, "engine");
         Directory.CreateDirectory(engineDir);
-        StudyExperiment.Run(config, "fig2", "Fig. 2", device, engineDir, save: false, log, cancel: cancel);
+        StudyExperiment.Run(config, "fig2", "Fig. 2", new RunContext(device, engineDir) { Log = log, Cancel = cancel });
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(engineDir, "manifest.json")));
         var phases = manifest.RootElement.GetProperty("phase_seconds");
         var engine = new Dictionary<string, double>

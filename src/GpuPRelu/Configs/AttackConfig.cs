@@ -56,21 +56,11 @@ public sealed record AttackConfig
     /// <summary>Write adversarial.safetensors: the adversarial examples per network × radius × point.</summary>
     public bool SaveAdversarial { get; init; }
 
-    /// <summary>The attacks that run alone or in an evaluation (pgd runs alone).</summary>
-    public static readonly AttackKind[] EvaluationAttacks =
-        [AttackKind.ApgdCe, AttackKind.ApgdDlr, AttackKind.ApgdT, AttackKind.FabT, AttackKind.Square];
-
-    /// <summary>AutoAttack's standard sequence (docs/attacks.md §9.1; autoattack.py's `standard`): APGD-CE, APGD-T, FAB-T,
-    /// Square for l∞ and l2; for l1 the same without Square, whose l1 variant is not implemented.</summary>
-    public static IReadOnlyList<AttackKind> Standard(AttackNorm norm) => norm == AttackNorm.L1
-        ? [AttackKind.ApgdCe, AttackKind.ApgdT, AttackKind.FabT]
-        : [AttackKind.ApgdCe, AttackKind.ApgdT, AttackKind.FabT, AttackKind.Square];
-
     /// <summary>The attacks in order: the standard sequence, a list, or one attack.</summary>
-    public IReadOnlyList<AttackKind> Attacks => IsStandard ? Standard(Norm) : Attack;
+    public IReadOnlyList<AttackKind> Attacks => IsStandard ? AttackKind.StandardSequence(Norm) : Attack;
 
     /// <summary>True for AutoAttack's standard sequence (named "standard" in robust_accuracy.csv).</summary>
-    public bool IsStandard => Attack is [AttackKind.Standard];
+    public bool IsStandard => Attack.Count == 1 && Attack[0] == AttackKind.Standard;
 
     /// <summary>True for a sequence of attacks (standard or a list), false for one attack alone.</summary>
     public bool IsSequence => Attacks.Count > 1;
@@ -79,6 +69,11 @@ public sealed record AttackConfig
     [JsonIgnore] public SyntheticDataConfig SyntheticData => new(InputDim, Subclasses, PositiveSubclasses, [Alpha]);
     [JsonIgnore] public AttackSweepConfig AttackSweep => new(Radii);
 
+    /// <summary>What the attacks read (AttackKind builds each from it); the smallest norm per point is searched when
+    /// min_radius.csv, points.csv or the examples need it.</summary>
+    [JsonIgnore] public AttackSettings Settings => new(Norm, Radii, ResolvedSteps, StepSize, Restarts, RandomStart, BoxLo, BoxHi, Seed, Targets,
+        Queries, SquareSharedDraws, MinimalNorms: MinRadius || PerPoint || SaveAdversarial);
+
     /// <summary>Every rule the config breaks, naming the field.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -86,16 +81,8 @@ public sealed record AttackConfig
         if ((NetworkFile is null) == (Model is null))
             e.Add("give exactly one of network (a .safetensors file) and model (F or Fp)");
         e.AddRange(ValidateAttacks());
-        if (IsApgd && StepSize is not null)
-            e.Add("step_size applies to pgd only (APGD starts at 2ε and adapts its step)");
-        if (IsApgd && Restarts != 1 && !ApgdLosses().Any() && !Attacks.Contains(AttackKind.FabT))
-            e.Add($"restarts applies to the APGD attacks and fab-t only (square runs once per point), got {Restarts}");
-        if (!IsApgd && Restarts != 1)
-            e.Add($"restarts applies to apgd-ce and apgd-dlr only (pgd starts at the clean point), got {Restarts}");
         if (Restarts < 1)
             e.Add($"restarts must be ≥ 1, got {Restarts}");
-        if (Attacks.Contains(AttackKind.ApgdDlr) && Model is not null)
-            e.Add("attack apgd-dlr needs ≥ 3 classes; the ideal classifiers F and F^(p) are binary (one output): use apgd-ce or pgd");
         e.AddRange(SyntheticData.Validate());
         if (N < 1)
             e.Add($"n must be ≥ 1, got {N}");
@@ -113,14 +100,11 @@ public sealed record AttackConfig
         if (P is not null)
             e.AddRange(ModelConfig.DegreeErrors(P));
         e.AddRange(AttackSweep.Validate());
-        if (IsApgd)
-        {
-            // binary models (the ideal classifiers) have two classes for APGD-T's targets; apgd-dlr's own rule is above
-            foreach (var loss in ApgdLosses())
-                e.AddRange(ToApgd(loss).Validate(loss != ApgdLoss.TargetedDlr ? 3 : Model is not null ? 2 : int.MaxValue));
-        }
-        else if (Attacks.All(a => a == AttackKind.Pgd))
-            e.AddRange(ToPgd(Training.LossKind.Exp).Validate());
+        // each attack's own rules; the model's classes and D are checked in ValidateModel (binary models, the ideal
+        // classifiers, have two classes; D of a network file is the file's)
+        var settings = Settings;
+        foreach (var attack in Attacks)
+            e.AddRange(attack.Check(settings, Model is not null ? 2 : int.MaxValue, Model is not null ? InputDim ?? 100 : 25));
         if (Model is not null && e.Count == 0)
             e.AddRange(HostMemoryErrors(Model == IdealKind.F ? 1 : P?.Count ?? 1, InputDim ?? 100));
         // the attack's own rules repeat some of the config's (restarts, steps): one line per broken rule
@@ -131,64 +115,50 @@ public sealed record AttackConfig
     {
         var e = new List<string>();
         var list = Attacks;
-        // the names parse to attacks (AttackNames.Parse); what is left is standard inside a list, or no attack
+        // the names parse to attacks (AttackKind.Parse); what is left is an attack that runs alone inside a list, or no attack
         if (list.Count == 0)
             e.Add("attack must name at least one attack");
-        foreach (var a in list.Where(a => a != AttackKind.Pgd && !EvaluationAttacks.Contains(a)))
-            e.Add($"attack must be pgd, apgd-ce, apgd-dlr, apgd-t, fab-t, square, standard or a comma list of apgd-ce, apgd-dlr, apgd-t, fab-t, square; got {AttackNames.Name(a)}");
-        if (list.Count > 1 && list.Contains(AttackKind.Pgd))
-            e.Add("attack pgd runs alone (the paper's attack); lists take apgd-ce, apgd-dlr, apgd-t, fab-t and square");
+        if (list.Count > 1)
+        {
+            foreach (var a in list.Where(a => a.Placement != AttackPlacement.AloneOrInList))
+                e.Add($"attack {a.Name} runs alone; lists take {AttackKind.Sentence(AttackKind.Listable.Select(l => l.Name))}");
+        }
         if (list.Distinct().Count() < list.Count)
-            e.Add($"attack lists each attack once, got {string.Join(",", Attack.Select(AttackNames.Name))}");
-        if (Targets is not null && !list.Contains(AttackKind.ApgdT) && !list.Contains(AttackKind.FabT))
-            e.Add("targets applies to apgd-t and fab-t (and standard) only");
-        // binary models (the ideal classifiers) have two classes; a network file's classes are checked in ValidateModel
-        if (list.Contains(AttackKind.FabT))
-            e.AddRange(ToFab().Validate(Model is not null ? 2 : int.MaxValue));
-        if (SquareSharedDraws && !list.Contains(AttackKind.Square))
-            e.Add("square_draws applies to square (and standard) only");
-        if (Queries is not null && !list.Contains(AttackKind.Square))
-            e.Add("queries applies to square (and standard) only");
-        // a network file's D is checked against Square's layout in ValidateModel
-        if (list.Contains(AttackKind.Square))
-            e.AddRange(ToSquare().Validate(Model is not null ? InputDim ?? 100 : 25));
+            e.Add($"attack lists each attack once, got {string.Join(",", Attack.Select(a => a.Name))}");
+        // an option of some attacks only, set while no attack of the list reads it
+        foreach (var option in OptionsSet().Where(o => !list.Any(a => a.Options.Contains(o))))
+        {
+            bool standard = AttackKind.StandardSequence(Norm).Any(a => a.Options.Contains(option));
+            e.Add($"{option} applies to {AttackKind.Reading(option)}{(standard ? " (and standard)" : "")} only");
+        }
         // min_radius of networks runs fab-t on its own when the list has none
         if (MinRadius && NetworkFile is not null && !list.Contains(AttackKind.FabT))
-            e.AddRange(ToFab().Validate(int.MaxValue).Where(m => m.StartsWith("box", StringComparison.Ordinal)).Select(m => $"min_radius: {m}"));
-        if ((PerPoint || SaveAdversarial) && list.Contains(AttackKind.Pgd))
-            e.Add("per_point and save_adversarial need the APGD or Square attacks (pgd keeps no examples)");
+            e.AddRange(FabOptions.Of(Settings).Validate(int.MaxValue).Where(m => m.StartsWith("box", StringComparison.Ordinal)).Select(m => $"min_radius: {m}"));
+        if ((PerPoint || SaveAdversarial) && list.FirstOrDefault(a => !a.KeepsExamples) is { } none)
+        {
+            e.Add($"per_point and save_adversarial need attacks that keep their examples ({AttackKind.Sentence(AttackKind.Listable.Select(a => a.Name))}); "
+                + $"{none.Name} keeps none");
+        }
         return e;
     }
 
-    /// <summary>True when no attack is pgd: APGD and Square, alone or in a sequence.</summary>
-    public bool IsApgd => !Attacks.Contains(AttackKind.Pgd);
-
-    /// <summary>The APGD losses of the attack list.</summary>
-    public IEnumerable<ApgdLoss> ApgdLosses() => Attacks.Select(a => a switch
+    // the options of AttackKind.Options this config sets (to other than their defaults)
+    private IEnumerable<string> OptionsSet()
     {
-        AttackKind.ApgdCe => ApgdLoss.CrossEntropy,
-        AttackKind.ApgdDlr => ApgdLoss.Dlr,
-        AttackKind.ApgdT => ApgdLoss.TargetedDlr,
-        _ => (ApgdLoss?)null,
-    }).OfType<ApgdLoss>();
+        if (StepSize is not null)
+            yield return "step_size";
+        if (Restarts != 1)
+            yield return "restarts";
+        if (Targets is not null)
+            yield return "targets";
+        if (Queries is not null)
+            yield return "queries";
+        if (SquareSharedDraws)
+            yield return "square_draws";
+    }
 
-    /// <summary>Steps or iterations: as given, else the paper's 2000 for pgd and AutoAttack's 100 for APGD.</summary>
-    public int ResolvedSteps => Steps ?? (IsApgd ? 100 : 2000);
-
-    /// <summary>The PGD attack of this config as the paper runs it (step size as given, else 0.1; the loss a mean over the
-    /// N test points; l2 direction g/(‖g‖ + 1e-7)), from the clean point or a random start.</summary>
-    public PgdOptions ToPgd(Training.LossKind loss) => new(Norm, ResolvedSteps, StepSize ?? 0.1, loss, BoxLo, BoxHi, RandomStart,
-        RefBatch: Math.Max(1, N), Guard: 1e-7, Seed);
-
-    /// <summary>The Square attack of this config (AutoAttack's p_init 0.8; draws seeded by the config's seed).</summary>
-    public SquareOptions ToSquare() => new(Norm, Queries ?? 5000, 0.8, BoxLo, BoxHi, Seed, SquareSharedDraws);
-
-    /// <summary>The FAB-T attack of this config (AutoAttack's constants; restarts after the first start at half the largest radius).</summary>
-    public FabOptions ToFab() => new(Norm, ResolvedSteps, Restarts, Targets, BoxLo, BoxHi, Seed, Radii.Count > 0 ? Radii.Max() : 0);
-
-    /// <summary>The APGD attack of this config with the given loss (random starts seeded by the config's seed).</summary>
-    public ApgdOptions ToApgd(ApgdLoss loss) => new(Norm, loss, ResolvedSteps, Restarts, RandomStart: true, BoxLo, BoxHi, Seed,
-        Targets: loss == ApgdLoss.TargetedDlr ? Targets : null);
+    /// <summary>Steps or iterations: as given, else the attacks' default (the paper's 2000 for pgd, AutoAttack's 100 for the others).</summary>
+    public int ResolvedSteps => Steps ?? (Attacks.Count > 0 ? Attacks.Max(a => a.DefaultSteps) : 100);
 
     // synthetic test points: n × D per network, planned in float64 before any is generated
     private IReadOnlyList<string> HostMemoryErrors(int networks, int inputs) => Devices.MemoryPlan.HostErrors(
@@ -205,13 +175,15 @@ public sealed record AttackConfig
             e.Add($"{Path.GetFileName(file)} holds networks of input dimension {shape.Inputs}; the data has input_dim {d}");
         if (Data is null)
             e.AddRange(HostMemoryErrors(shape.Networks, shape.Inputs));
+        // the attacks' rules that depend on the model's classes or D
         int classes = Math.Max(2, shape.Outputs);
-        foreach (var loss in ApgdLosses())
-            e.AddRange(ToApgd(loss).Validate(classes).Where(m => m.Contains("classes", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
-        if (Attacks.Contains(AttackKind.FabT))
-            e.AddRange(ToFab().Validate(classes).Where(m => m.Contains("classes", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
-        if (Attacks.Contains(AttackKind.Square))
-            e.AddRange(ToSquare().Validate(shape.Inputs).Where(m => m.Contains("lays out", StringComparison.Ordinal)).Select(m => $"{Path.GetFileName(file)}: {m}"));
+        var settings = Settings;
+        foreach (var attack in Attacks)
+        {
+            e.AddRange(attack.Check(settings, classes, shape.Inputs)
+                .Where(m => m.Contains("classes", StringComparison.Ordinal) || m.Contains("lays out", StringComparison.Ordinal))
+                .Select(m => $"{Path.GetFileName(file)}: {m}"));
+        }
         return e;
     }
 }

@@ -47,6 +47,14 @@ public static class FieldParsers
             errors.Add($"{name} must be ≥ 1, got {value}");
     }
 
+    /// <summary>Adds the rule checkpoint_minutes breaks, if any: ≥ 0, at most 1e9 (null: no checkpoints).</summary>
+    public static void CheckpointMinutes(List<string> errors, double? minutes)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (minutes is { } m && !(m >= 0 && m <= 1e9))
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"checkpoint_minutes must be ≥ 0, got {m} (0: every epoch; at most 1e9)"));
+    }
+
     /// <summary>Adds "name must be ≥ 0, got value" to `errors` when value &lt; 0.</summary>
     public static void NonNegative(List<string> errors, string name, int value)
     {

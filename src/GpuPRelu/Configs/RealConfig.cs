@@ -59,6 +59,11 @@ public sealed record RealConfig
     /// <summary>Write networks.safetensors after training (as train --save; attack --network reads it).</summary>
     public bool Save { get; init; }
 
+    /// <summary>Minutes between checkpoints in the run's checkpoint/ folder (TrainConfig.CheckpointMinutes); null: none.
+    /// Left out of the JSON when null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? CheckpointMinutes { get; init; }
+
     public bool NormalizeInput { get; init; } = true;
     public bool Bias { get; init; } = true;
     public bool Center { get; init; } = true;
@@ -93,6 +98,7 @@ public sealed record RealConfig
         e.AddRange(Optimization.Validate());
         e.AddRange(AttackSweep.Validate());
         FieldParsers.Positive(e, "repeats", Repeats);
+        FieldParsers.CheckpointMinutes(e, CheckpointMinutes);
         FieldParsers.NonNegative(e, "seed", Seed);
         FieldParsers.Positive(e, "rank_samples", RankSamples);
         if (LogRows is { } logRows)

@@ -27,6 +27,8 @@ public static class RealFields
         new("bias", "output bias", false, (c, v) => c with { Bias = Switch("bias", v) }),
         new("center", "subtract the mean training input", false, (c, v) => c with { Center = Switch("center", v) }),
         new("save", "write networks.safetensors after training (attack --network reads it, with each network's seed)", true, (c, v) => c with { Save = Switch("save", v) }),
+        new("checkpoint-minutes", "save the training state into OUT/checkpoint every M minutes, at epoch ends (0: every epoch), and keep each finished phase, so that --resume continues after a kill",
+            false, (c, v) => c with { CheckpointMinutes = Number("checkpoint_minutes", v) }),
     ];
 
     /// <summary>`gpuprelu mnist`.</summary>

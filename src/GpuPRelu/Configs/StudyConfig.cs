@@ -33,6 +33,11 @@ public sealed record StudyConfig
     /// log-spaced steps, of the first seed's networks at the smallest α (0: none).</summary>
     public int Snapshots { get; init; } = 40;
 
+    /// <summary>Also each attacked point's l2 radius: FAB-T's upper bound for the networks beside the exact radius of F and
+    /// F^(p) (min_radius.csv, f_radius_distribution.png). Left out of the JSON when false (a sweep does not take it).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool MinRadius { get; init; }
+
     public double DominantFraction { get; init; } = new AlignmentOptions().DominantFraction;
     public double AlignCosine { get; init; } = new AlignmentOptions().AlignCosine;
 

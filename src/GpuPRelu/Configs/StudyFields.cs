@@ -28,17 +28,30 @@ public static class StudyFields
             (c, v) => c with { AlignCosine = Number("align_cosine", v) }),
     ];
 
-    /// <summary>Every field: the training fields (applied to StudyConfig.Train), then the study's own.</summary>
+    /// <summary>Every field that sets what a study computes: the training fields (applied to StudyConfig.Train), then the
+    /// study's own; a sweep's keys.</summary>
     public static IReadOnlyList<ConfigField<StudyConfig>> All { get; } =
     [
         .. TrainFields.All.Select(f => f.Lift<StudyConfig>(c => c.Train, (c, t) => c with { Train = t })),
         .. Own,
     ];
 
+    /// <summary>How a study run is kept and what it adds (not what a sweep's network is): save, checkpoint_minutes, min_radius.</summary>
+    public static IReadOnlyList<ConfigField<StudyConfig>> Run { get; } =
+    [
+        .. TrainFields.Run.Select(f => f.Lift<StudyConfig>(c => c.Train, (c, t) => c with { Train = t })),
+        new("min-radius", "also each attacked point's l2 radius: FAB-T's upper bound for the networks beside the exact radius of F and F^(p) (min_radius.csv, f_radius_distribution.png)",
+            true, (c, v) => c with { MinRadius = Switch("min_radius", v) }),
+    ];
+
+    /// <summary>The fields of `gpuprelu fig2` and `fig5`: All, then Run.</summary>
+    public static IReadOnlyList<ConfigField<StudyConfig>> Verb { get; } = [.. All, .. Run];
+
     /// <summary>The keys `gpuprelu train` reads from a preset or config file: every study key, so one file serves both
-    /// verbs; the study's own values are checked and then left aside.</summary>
+    /// verbs (the study's own values are checked and then left aside), and the trace's.</summary>
     public static IReadOnlyList<ConfigField<TrainConfig>> TrainFileKeys { get; } =
     [
-        .. All.Select(f => f.Lift<TrainConfig>(c => new StudyConfig { Train = c }, (_, s) => s.Train)),
+        .. Verb.Select(f => f.Lift<TrainConfig>(c => new StudyConfig { Train = c }, (_, s) => s.Train)),
+        .. TrainFields.Trace,
     ];
 }

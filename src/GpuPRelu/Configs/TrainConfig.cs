@@ -38,6 +38,30 @@ public sealed record TrainConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? LogRows { get; init; }
 
+    // how the run is kept, not what it computes: left out of the JSON when unset, so a sweep network's id (the hash of
+    // this record's JSON) ignores them; a sweep does not take them (StudyFields.All)
+
+    /// <summary>Write the trained networks to networks.safetensors.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Save { get; init; }
+
+    /// <summary>Minutes between training checkpoints in the run's checkpoint/ folder, at epoch ends (0: every epoch),
+    /// so that --resume continues after a kill; null: no checkpoints.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? CheckpointMinutes { get; init; }
+
+    /// <summary>The folder of a trace for a twin run (TrainTrace): θ₀, the data, each epoch's order, θ every TraceEvery
+    /// steps; null: none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Trace { get; init; }
+
+    /// <summary>With Trace: θ every this many optimizer steps (null: 100).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? TraceEvery { get; init; }
+
+    /// <summary>The interval between checkpoints, or null when the run takes none.</summary>
+    [JsonIgnore] public TimeSpan? CheckpointEvery => CheckpointMinutes is { } m ? TimeSpan.FromMinutes(m) : null;
+
     /// <summary>Outputs: 1 for the binary losses (f is a scalar), 2 for cross-entropy on the two classes.</summary>
     public int Outputs => Loss == LossKind.CrossEntropy ? 2 : 1;
 
@@ -62,6 +86,11 @@ public sealed record TrainConfig
         FieldParsers.Positive(e, "n_test", NTest);
         if (LogRows is { } logRows)
             FieldParsers.Positive(e, "log_rows", logRows);
+        FieldParsers.CheckpointMinutes(e, CheckpointMinutes);
+        if (Trace is not null && string.IsNullOrWhiteSpace(Trace))
+            e.Add("trace must name a folder, got an empty name");
+        if (TraceEvery is { } every and < 1)
+            e.Add($"trace_every must be ≥ 1, got {every}");
         if (!(InitScale > 0) || double.IsInfinity(InitScale))
             e.Add($"init_scale must be > 0 and finite, got {InitScale}");
         if (FlowTime is { } t && !(t > 0))

@@ -40,4 +40,21 @@ public static class TrainFields
         new("log-rows", "log points between the first and the last evaluate this many rows of each train and test set (default: all)",
             false, (c, v) => c with { LogRows = Count("log_rows", v) }),
     ];
+
+    /// <summary>How a run is kept, not what it computes (the study verbs take them too; a sweep does not).</summary>
+    public static IReadOnlyList<ConfigField<TrainConfig>> Run { get; } =
+    [
+        new("save", "write the trained networks to networks.safetensors", true, (c, v) => c with { Save = Switch("save", v) }),
+        new("checkpoint-minutes", "save the training state into OUT/checkpoint every M minutes, at epoch ends (0: every epoch), so that --resume continues after a kill",
+            false, (c, v) => c with { CheckpointMinutes = Number("checkpoint_minutes", v) }),
+    ];
+
+    /// <summary>`gpuprelu train`'s trace for a twin run (TrainTrace).</summary>
+    public static IReadOnlyList<ConfigField<TrainConfig>> Trace { get; } =
+    [
+        new("trace", "export a trace for a twin run (bench/reference/parity.py) into this folder: θ₀, the data, every epoch's mini-batch order, θ every --trace-every steps; small grids only",
+            false, (c, v) => c with { Trace = v }),
+        new("trace-every", "with --trace: write θ every this many optimizer steps (default 100)", false,
+            (c, v) => c with { TraceEvery = Count("trace_every", v) }),
+    ];
 }

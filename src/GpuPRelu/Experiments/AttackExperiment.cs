@@ -46,12 +46,10 @@ public static class AttackExperiment
             int count = points[0].Samples;
             run.EndPhase("data");
             using var net = new NetworkBatch(device, shape, infos, theta, centers);
-            // pgd alone; the APGD attacks alone or in sequence, each on the points still robust (a row per attack, the
-            // robust accuracy after it, and one for the whole sequence)
-            var steps = config.IsApgd ? EvaluationRunner.Run(config, net, points, names, outDir, log, run.Cancel) : [];
-            var results = config.IsApgd
-                ? steps.Select(s => (s.Name, s.Outcome.Robust)).ToList()
-                : [("pgd", Pgd.Run(net, points, config.Radii, config.ToPgd(shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy) with { RefBatch = count, Cancel = run.Cancel }))];
+            // one attack, or a sequence, each on the points still robust (a row per attack, the robust accuracy after it,
+            // and one for the whole sequence)
+            var steps = EvaluationRunner.Run(config, net, points, names, outDir, log, run.Cancel);
+            var results = steps.Select(s => (s.Name, s.Outcome.Robust)).ToList();
             if (config.IsSequence)
                 results.Add((EvaluationRunner.EnsembleName(config), results[^1].Item2));
             if (config.NetworkFile is not null && config.MinRadius)
@@ -128,12 +126,13 @@ public static class AttackExperiment
     private static void WriteNetworkRadii(AttackConfig c, NetworkBatch net, List<DataSet> points, List<NetworkInfo> infos, List<string> names,
         IReadOnlyList<(string Name, AttackOutcome Outcome)> steps, string outDir, Action<string>? log, CancellationToken cancel)
     {
-        var norms = steps.FirstOrDefault(s => s.Name == "fab-t").Outcome?.Norms;
+        var norms = steps.FirstOrDefault(s => s.Name == AttackKind.FabT.Name).Outcome?.Norms;
         if (norms is null)
         {
             log?.Invoke("min_radius: running fab-t on every point for the upper bounds");
-            var options = c.Attacks.Contains(AttackKind.FabT) ? c.ToFab() : c.ToFab() with { Iterations = c.Steps is { } st && c.IsApgd ? st : 100, Restarts = 1 };
-            norms = Fab.RunOn(net, points, c.Radii, options with { Cancel = cancel }, null, false).Norms!;
+            var fab = FabOptions.Of(c.Settings with { Cancel = cancel });
+            var options = c.Attacks.Contains(AttackKind.FabT) ? fab : fab with { Iterations = c.Attacks.Contains(AttackKind.Pgd) ? 100 : c.ResolvedSteps, Restarts = 1 };
+            norms = Fab.RunOn(net, points, c.Radii, options, null, false).Norms!;
         }
         string norm = c.Norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
         var rows = new List<NetworkRadiusRow>();
@@ -162,7 +161,7 @@ public static class AttackExperiment
             // certified: from the lower bounds
             var accuracy = RobustRadius.Accuracy(c.Radii, lower);
             for (int r = 0; r < c.Radii.Count; r++)
-                rows.Add(new(names[b], infos[b].P, infos[b].Alpha, infos[b].Seed, "l2", exact ? "exact" : "certified", c.Radii[r], accuracy[r], c.N));
+                rows.Add(new(names[b], infos[b].P, infos[b].Alpha, infos[b].Seed, "l2", (exact ? AttackKind.Exact : AttackKind.Certified).Name, c.Radii[r], accuracy[r], c.N));
         }
         if (c.MinRadius)
             CsvOutput.Write(Path.Combine(outDir, "min_radius.csv"), radiusRows);

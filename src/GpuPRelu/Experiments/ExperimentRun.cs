@@ -14,20 +14,22 @@ public sealed class ExperimentRun
     private readonly RunManifest _manifest;
     private readonly Stopwatch _clock;
 
-    private ExperimentRun(string outDir, RunManifest manifest, CancellationToken cancel)
+    private ExperimentRun(RunContext context, RunManifest manifest)
     {
-        OutDir = outDir;
+        Context = context;
         _manifest = manifest;
-        Cancel = cancel;
         _clock = Stopwatch.StartNew();
     }
 
+    /// <summary>The device, output folder, log, progress and cancellation the run was given.</summary>
+    public RunContext Context { get; }
+
     /// <summary>The output folder (it exists: the CLI created and locked it before any work).</summary>
-    public string OutDir { get; }
+    public string OutDir => Context.OutDir;
 
     /// <summary>Cancels the run (SIGINT/SIGTERM through the CLI's Interrupts): the phases stop at their next step, and the
     /// manifest says "cancelled".</summary>
-    public CancellationToken Cancel { get; }
+    public CancellationToken Cancel => Context.Cancel;
 
     /// <summary>Time since the phases started.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
@@ -50,17 +52,23 @@ public sealed class ExperimentRun
     /// <summary>Runs `phases` as verb `command` of `config` on `device` into `outDir` (which must exist) and returns what
     /// they return; the manifest is written first, after each phase and at the end, whatever the outcome.</summary>
     public static T Execute<T>(string command, object config, ComputeDevice device, string outDir, Func<ExperimentRun, T> phases,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default) =>
+        Execute(command, config, new RunContext(device, outDir) { Cancel = cancel }, phases);
+
+    /// <summary>Runs `phases` as verb `command` of `config` in `context` and returns what they return; the manifest is
+    /// written first, after each phase and at the end, whatever the outcome.</summary>
+    public static T Execute<T>(string command, object config, RunContext context, Func<ExperimentRun, T> phases)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(context.Device);
         ArgumentNullException.ThrowIfNull(phases);
-        var manifest = new RunManifest(outDir, command, config, device.Description);
+        var manifest = new RunManifest(context.OutDir, command, config, context.Device.Description);
         try
         {
             // a signal that came before the first phase (while the inputs were read) stops the run before any work
-            cancel.ThrowIfCancellationRequested();
-            var result = phases(new ExperimentRun(outDir, manifest, cancel));
+            context.Cancel.ThrowIfCancellationRequested();
+            var result = phases(new ExperimentRun(context, manifest));
             manifest.Finish("ok");
             return result;
         }

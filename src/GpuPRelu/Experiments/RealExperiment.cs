@@ -35,15 +35,15 @@ public static class RealExperiment
     /// <summary>The radius the paper's MNIST claim is read at: robust accuracy at 0.05 grows with p.</summary>
     public const double HeadlineRadius = 0.05;
 
-    /// <summary>Runs a validated config on `device` into `outDir` (which must exist), on `data` when the caller has
+    /// <summary>Runs a validated config in `context` (its output folder must exist), on `data` when the caller has
     /// loaded it already (Load), else loading it first.</summary>
-    public static RealResult Run(RealConfig config, string command, ComputeDevice device, string outDir,
-        Action<string>? log = null, Action<double>? progress = null, RealData? data = null, CancellationToken cancel = default)
+    public static RealResult Run(RealConfig config, string command, RunContext context, RealData? data = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(context);
         ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
-        return ExperimentRun.Execute(command, config, device, outDir, run =>
+        var outDir = context.OutDir;
+        return ExperimentRun.Execute(command, config, context, run =>
         {
             var (train, test, subclasses, source) = data ?? Load(config);
             int R = config.Repeats, D = train.Inputs, C = train.Classes;
@@ -56,54 +56,76 @@ public static class RealExperiment
             var centers = new float[infos.Count * D];
             for (int b = 0; b < infos.Count; b++)
                 mean.CopyTo(centers, b * D);
-            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"{source}: {train.Samples} training, {test.Samples} test samples of {D} features, {C} classes"));
             run.EndPhase("data");
 
-            using var net = new NetworkBatch(device, shape, infos, theta, centers);
-            var training = Train(config, net, train, test, log, progress, run.Cancel);
-            CsvOutput.Write(run.PathOf("training.csv"), training);
-            if (config.Save)
-            {
-                // each network's seed in the metadata: attack --network keys its random starts by it, as this study does
-                NetworkFile.Write(run.PathOf("networks.safetensors"), shape, net.ThetaToHost(), config.Center ? net.CentersToHost() : null,
-                    [.. infos.Select(x => x.P)], new Dictionary<string, string> { ["seed"] = string.Join(",", infos.Select(x => x.Seed.ToString(CultureInfo.InvariantCulture))) });
-            }
-            run.EndPhase("train");
-
-            var points = test.Head(config.AttackPoints);
-            int n = points.Samples;
-            var box = config.Box;
-            var radii = SweepRadii(config);
-            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                $"APGD-CE l∞: {infos.Count} networks × {radii.Count} radii × {n} points, {config.AttackIterations} iterations{(box is { } bx ? $", box [{bx.Lo}, {bx.Hi}]" : "")}"));
-            var robust = Attack(config, net, points, AttackNorm.Linf, radii, run.Cancel);
-            if (config.ShortGrids)
-            {
-                log?.Invoke("short grids: l∞ 0:0.1:3, l2 0:2:3, l1 0:10:3");
-                robust.AddRange(Attack(config, net, points, AttackNorm.Linf, [0, 0.05, 0.1], run.Cancel, "short"));
-                robust.AddRange(Attack(config, net, points, AttackNorm.L2, [0, 1, 2], run.Cancel, "short"));
-                robust.AddRange(Attack(config, net, points, AttackNorm.L1, [0, 5, 10], run.Cancel, "short"));
-            }
-            CsvOutput.Write(run.PathOf("robust_accuracy.csv"), robust);
-            var summary = Summarize(config, training, robust);
-            CsvOutput.Write(run.PathOf("summary.csv"), summary);
-            run.EndPhase("attack");
+            using var net = new NetworkBatch(context.Device, shape, infos, theta, centers);
+            var state = new State(config, net, train, test, outDir, context.Log, context.Progress, run.Cancel);
+            StudyPipeline.Run(Phases(config), state, run.EndPhase, run.Cancel);
 
             RealDataPlots.Correlation(subclasses, source, config.Source == DataSourceKind.Mnist ? "digit" : "class", run.PathOf("a_correlation.png"));
-            RealDataPlots.Accuracy(training, run.PathOf("b_accuracy.png"));
-            RealDataPlots.StableRanks(training, run.PathOf("c_stable_rank.png"));
-            RobustAccuracyPlot.Write(robust.Where(r => r.Attack == "apgd-ce"), run.PathOf("d_robust_accuracy.png"), [],
+            RealDataPlots.Accuracy(state.Training, run.PathOf("b_accuracy.png"));
+            RealDataPlots.StableRanks(state.Training, run.PathOf("c_stable_rank.png"));
+            RobustAccuracyPlot.Write(state.Robust.Where(r => r.Attack == "apgd-ce"), run.PathOf("d_robust_accuracy.png"), [],
                 title: $"Robust accuracy, {source}");
             run.EndPhase("plots");
 
-            var result = new RealResult(training, summary, robust, run.Elapsed);
-            RealReport.Write(run.PathOf("report.md"), config, source, train, test, n, result);
+            var result = new RealResult(state.Training, state.Summary, state.Robust, run.Elapsed);
+            RealReport.Write(run.PathOf("report.md"), config, source, train, test, Math.Min(config.AttackPoints, test.Samples), result);
             Record(run, result);
             run.Results["wall_seconds"] = run.Elapsed.TotalSeconds;
             return result;
-        }, cancel);
+        });
     }
+
+    // what the phases share: the run's batch and data, where the outputs go, and each phase's rows
+    private sealed record State(RealConfig Config, NetworkBatch Net, DataSet Train, DataSet Test, string OutDir, Action<string>? Log,
+        Action<double>? Progress, CancellationToken Cancel)
+    {
+        public List<RealTrainingRow> Training { get; set; } = [];
+        public List<RobustAccuracyRow> Robust { get; set; } = [];
+        public List<RealSummaryRow> Summary { get; set; } = [];
+
+        public string PathOf(string file) => Path.Combine(OutDir, file);
+    }
+
+    // the real-data study's phases: Adam training with per-epoch metrics, then APGD-CE over the radii (and the short grids)
+    private static List<StudyPhase<State>> Phases(RealConfig config) =>
+    [
+        new("train", ["training.csv", .. config.Save ? ["networks.safetensors"] : Array.Empty<string>()], s =>
+        {
+            s.Training = Train(s.Config, s.Net, s.Train, s.Test, s.Log, s.Progress, s.Cancel);
+            CsvOutput.Write(s.PathOf("training.csv"), s.Training);
+            if (s.Config.Save)
+            {
+                // each network's seed in the metadata: attack --network keys its random starts by it, as this study does
+                var infos = s.Net.Networks;
+                NetworkFile.Write(s.PathOf("networks.safetensors"), s.Net.Shape, s.Net.ThetaToHost(), s.Config.Center ? s.Net.CentersToHost() : null,
+                    [.. infos.Select(x => x.P)], new Dictionary<string, string> { ["seed"] = string.Join(",", infos.Select(x => x.Seed.ToString(CultureInfo.InvariantCulture))) });
+            }
+        }),
+        new("attack", ["robust_accuracy.csv", "summary.csv"], s =>
+        {
+            var c = s.Config;
+            var points = s.Test.Head(c.AttackPoints);
+            var box = c.Box;
+            var radii = SweepRadii(c);
+            s.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"APGD-CE l∞: {s.Net.Networks.Count} networks × {radii.Count} radii × {points.Samples} points, {c.AttackIterations} iterations{(box is { } bx ? $", box [{bx.Lo}, {bx.Hi}]" : "")}"));
+            s.Robust = Attack(c, s.Net, points, AttackNorm.Linf, radii, s.Cancel);
+            if (c.ShortGrids)
+            {
+                s.Log?.Invoke("short grids: l∞ 0:0.1:3, l2 0:2:3, l1 0:10:3");
+                s.Robust.AddRange(Attack(c, s.Net, points, AttackNorm.Linf, [0, 0.05, 0.1], s.Cancel, "short"));
+                s.Robust.AddRange(Attack(c, s.Net, points, AttackNorm.L2, [0, 1, 2], s.Cancel, "short"));
+                s.Robust.AddRange(Attack(c, s.Net, points, AttackNorm.L1, [0, 5, 10], s.Cancel, "short"));
+            }
+            CsvOutput.Write(s.PathOf("robust_accuracy.csv"), s.Robust);
+            s.Summary = Summarize(c, s.Training, s.Robust);
+            CsvOutput.Write(s.PathOf("summary.csv"), s.Summary);
+        }),
+    ];
 
     /// <summary>The config's samples (MNIST's split, or a feature table split at random by the seed); a malformed or mismatched
     /// file throws InvalidDataException or FileNotFoundException naming it.</summary>
@@ -186,7 +208,7 @@ public static class RealExperiment
         var robust = Apgd.Run(net, [.. net.Networks.Select(_ => points)], radii, options);
         var theta = net.ThetaToHost();
         string name = norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
-        string attack = grid.Length == 0 ? "apgd-ce" : $"apgd-ce-{grid}";
+        string attack = grid.Length == 0 ? AttackKind.ApgdCe.Name : $"{AttackKind.ApgdCe.Name}-{grid}";
         var rows = new List<RobustAccuracyRow>();
         foreach (var x in net.Networks)
         {

@@ -46,7 +46,7 @@ public static class StudyAttack
             for (int r = 0; r < config.Radii.Count; r++)
             {
                 double acc = finite ? robust[b][r].Count(v => v) / (double)n : double.NaN;
-                rows.Add(new(names(x), x.P, x.Alpha, x.Seed, "l2", "pgd", config.Radii[r], acc, n));
+                rows.Add(new(names(x), x.P, x.Alpha, x.Seed, "l2", AttackKind.Pgd.Name, config.Radii[r], acc, n));
             }
         }
         return rows;
@@ -74,7 +74,7 @@ public static class StudyAttack
                 var (lower, _, exact) = RobustRadius.OfPoints(kind, p, data, mu[x.Index], c.Subclasses, c.PositiveSubclasses);
                 var accuracy = RobustRadius.Accuracy(config.Radii, lower);
                 for (int r = 0; r < config.Radii.Count; r++)
-                    rows.Add(new(name, p, x.Alpha, x.Seed, "l2", exact ? "exact" : "certified", config.Radii[r], accuracy[r], n));
+                    rows.Add(new(name, p, x.Alpha, x.Seed, "l2", (exact ? AttackKind.Exact : AttackKind.Certified).Name, config.Radii[r], accuracy[r], n));
             }
         }
         return rows;

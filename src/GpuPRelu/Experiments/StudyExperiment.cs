@@ -24,80 +24,37 @@ public sealed record StudyResult(
 /// files as soon as it ends (a later failure keeps them): train the grid α × seed × p (training.csv, summary.csv,
 /// dynamics.csv from snapshots of the first seed's networks at the smallest α), neuron alignment of every network
 /// (neurons.csv, cosines.csv, alignment.csv), the paper's l2 PGD on the networks of the smallest α beside the exact
-/// curves of F and F^(p) on the same points (robust_accuracy.csv; with minRadius also each point's radius, FAB-T's
+/// curves of F and F^(p) on the same points (robust_accuracy.csv; with min_radius also each point's radius, FAB-T's
 /// upper bound beside the exact one of F and F^(p): min_radius.csv, f_radius_distribution.png), the distance of every network to F and F^(p)
 /// (distance.csv); then the panels (a)–(e) and the dynamics as PNG, report.md and manifest.json.</summary>
 public static class StudyExperiment
 {
-    /// <summary>Runs a validated config on `device` into `outDir` (which must exist); `command` is the verb ("fig2"),
-    /// `title` names the figure ("Fig. 2"). `log` receives progress lines, `progress` the training's fraction done.</summary>
-    public static StudyResult Run(StudyConfig config, string command, string title, ComputeDevice device, string outDir, bool save,
-        Action<string>? log = null, Action<double>? progress = null, bool minRadius = false, CancellationToken cancel = default)
+    /// <summary>Runs a validated config in `context` (its output folder must exist); `command` is the verb ("fig2"),
+    /// `title` names the figure ("Fig. 2"). The log receives progress lines, the progress the training's fraction done.</summary>
+    public static StudyResult Run(StudyConfig config, string command, string title, RunContext context)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(context);
         ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
-        return ExperimentRun.Execute(command, config, device, outDir, run =>
+        var outDir = context.OutDir;
+        return ExperimentRun.Execute(command, config, context, run =>
         {
             var c = config.Train;
             var plan = new TrainPlan(c);
-            var (train, test, mu, centers) = StudyData.Prepare(plan);
-            var theta = NetworkBatch.Initialize(plan.Shape, plan.Networks, c.Init, c.InitScale);
+            using var state = new StudyState(config, plan, context.Device, outDir) { Log = context.Log, Progress = context.Progress, Cancel = run.Cancel };
             run.EndPhase("data");
+            StudyPipeline.Run(StudyPhases.Figure(config), state, run.EndPhase, run.Cancel);
 
-            using var net = new NetworkBatch(device, plan.Shape, plan.Networks, theta, plan.Centers(train));
-            // Fig. 1: the first seed's networks (one per p) at the smallest α, log-spaced over the whole run
-            var watched = plan.Networks.Where(n => n.DataSet == 0).Select(n => n.Index).ToList();
-            var dynamics = config.Snapshots > 0
-                ? new NeuronDynamics(net, centers, NeuronDynamics.LogSpacedSteps(TotalSteps(c), Math.Max(2, config.Snapshots)), watched)
-                : null;
-            log?.Invoke($"training {plan.Networks.Count} networks");
-            var summary = TrainExperiment.TrainBatch(plan, net, train, test, outDir, log, progress, dynamics is null ? null : dynamics.OnStep, cancel: run.Cancel,
-                watches: dynamics is null ? null : dynamics.Watches);
-            if (dynamics is not null)
-                CsvOutput.Write(run.PathOf("dynamics.csv"), dynamics.Rows);
-            if (save)
-                TrainExperiment.Save(plan, net, outDir);
-            run.EndPhase("train");
-
-            var alignment = NeuronAlignment.Analyze(net, centers, config.Alignment);
-            CsvOutput.Write(run.PathOf("neurons.csv"), alignment.Neurons);
-            CsvOutput.Write(run.PathOf("cosines.csv"), alignment.Cosines);
-            CsvOutput.Write(run.PathOf("alignment.csv"), alignment.Summary);
-            run.EndPhase("alignment");
-
-            log?.Invoke($"attacking the networks of α = {c.Alpha[0].ToString(CultureInfo.InvariantCulture)}: {config.Radii.Count} radii × {config.PgdPoints} points, {config.PgdSteps} PGD steps");
-            var attacked = net.Networks.Where(x => x.Alpha == c.Alpha[0]).ToList();
-            var robust = StudyAttack.Networks(config, net, attacked, test, x => x.Index.ToString(CultureInfo.InvariantCulture), run.Cancel);
-            run.EndPhase("attack");
-            // the exact radii of F and F^(p) on the same points: the engine's own output, timed apart from the paper's PGD
-            robust.AddRange(StudyAttack.Ideals(config, attacked, test, mu, c.P));
-            CsvOutput.Write(run.PathOf("robust_accuracy.csv"), robust);
-            run.EndPhase("exact_radii");
-            if (minRadius)
-            {
-                log?.Invoke($"minimal l2 radii: FAB-T on the same networks and points, beside the exact radii of F and F^(p)");
-                var radii = StudyAttack.Radii(config, net, attacked, test, mu, c.P, x => x.Index.ToString(CultureInfo.InvariantCulture), run.Cancel);
-                CsvOutput.Write(run.PathOf("min_radius.csv"), radii);
-                RadiusDistributionPlot.Write(radii, c.Subclasses, run.PathOf("f_radius_distribution.png"));
-                run.EndPhase("min_radius");
-            }
-
-            log?.Invoke($"distance to F and F^(p): {config.DistRepeats} × {config.DistStarts} starts × {config.DistSteps} steps per network");
-            var distance = DistanceEstimate.Run(net, mu, c.Subclasses, c.PositiveSubclasses, config.Distance, run.Cancel);
-            CsvOutput.Write(run.PathOf("distance.csv"), distance);
-            run.EndPhase("distance");
-
-            var result = new StudyResult(summary, alignment.Summary, robust, distance, run.Elapsed);
-            WritePlots(config, plan, alignment, robust, distance, dynamics?.Rows, outDir);
+            var result = new StudyResult(state.Summary, state.Alignment.Summary, state.RobustAccuracy, state.Distance, run.Elapsed);
+            WritePlots(config, plan, state.Alignment, state.RobustAccuracy, state.Distance, state.Dynamics?.Rows, outDir);
             run.EndPhase("plots");
             SyntheticReport.Write(run.PathOf("report.md"), new SyntheticReportInput(
                 $"{title}: pReLU networks on K = {c.Subclasses} subclasses (K1 = {c.PositiveSubclasses}), D = {c.InputDim}, width {c.Width}",
-                c.Subclasses, distance, alignment.Summary, robust, run.Elapsed));
+                c.Subclasses, state.Distance, state.Alignment.Summary, state.RobustAccuracy, run.Elapsed));
             Record(run, result, c.Subclasses);
             run.Results["wall_seconds"] = run.Elapsed.TotalSeconds;
             return result with { WallTime = run.Elapsed };
-        }, cancel);
+        });
     }
 
     /// <summary>Optimizer steps of the whole run: one per mini-batch (sgd, adam) or one per epoch (gd).</summary>

@@ -15,22 +15,20 @@ public static class TrainExperiment
     /// <summary>The subfolder of a run's output folder that holds its training checkpoint.</summary>
     public const string CheckpointFolder = "checkpoint";
 
-    /// <summary>Runs a validated config on `device`, writing into `outDir` (which must exist). `load` starts from the
-    /// networks of a file instead of a fresh init. `log` receives one line per log point; `progress` the fraction done.
-    /// `checkpointEvery` saves the training state into outDir/checkpoint that often (Zero: every epoch) and resumes from
-    /// a checkpoint already there (Trainer.Train); the outputs of a resumed run equal an uninterrupted one's (the
-    /// manifest gains resumed_from_epoch). `trace` (folder, every N steps) exports what a twin run needs (TrainTrace).
-    /// Returns the summary rows.</summary>
-    public static IReadOnlyList<SummaryRow> Run(TrainConfig config, ComputeDevice device, string outDir, bool save,
-        string? load = null, Action<string>? log = null, Action<double>? progress = null, TimeSpan? checkpointEvery = null,
-        (string Dir, int Every)? trace = null,
-        CancellationToken cancel = default)
+    /// <summary>Runs a validated config in `context` (its output folder must exist). `load` starts from the networks of a
+    /// file instead of a fresh init. The log receives one line per log point, the progress the fraction done.
+    /// config.CheckpointMinutes saves the training state into OUT/checkpoint that often (0: every epoch) and resumes from
+    /// a checkpoint already there (Trainer.Train); the outputs of a resumed run equal an uninterrupted one's (the manifest
+    /// gains resumed_from_epoch). config.Trace exports what a twin run needs (TrainTrace); config.Save writes
+    /// networks.safetensors. Returns the summary rows.</summary>
+    public static IReadOnlyList<SummaryRow> Run(TrainConfig config, RunContext context, string? load = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(context);
         ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
         var plan = new TrainPlan(config);
-        return ExperimentRun.Execute("train", config, device, outDir, run =>
+        var outDir = context.OutDir;
+        return ExperimentRun.Execute("train", config, context, run =>
         {
             var theta = load is null
                 ? NetworkBatch.Initialize(plan.Shape, plan.Networks, config.Init, config.InitScale)
@@ -38,11 +36,11 @@ public static class TrainExperiment
             var (train, test) = plan.GenerateData();
             run.EndPhase("data");
 
-            using var batch = new NetworkBatch(device, plan.Shape, plan.Networks, theta, plan.Centers(train));
-            var checkpoint = checkpointEvery is { } every ? new CheckpointOptions(Path.Combine(outDir, CheckpointFolder), every) : null;
-            var tracer = trace is { } t ? new TrainTrace(t.Dir, t.Every, plan, batch, train) : null;
+            using var batch = new NetworkBatch(context.Device, plan.Shape, plan.Networks, theta, plan.Centers(train));
+            var checkpoint = config.CheckpointEvery is { } every ? new CheckpointOptions(Path.Combine(outDir, CheckpointFolder), every) : null;
+            var tracer = config.Trace is { } dir ? new TrainTrace(dir, config.TraceEvery ?? 100, plan, batch, train) : null;
             bool first = true;
-            var summary = TrainBatch(plan, batch, train, test, outDir, log, progress, (epoch, step, time) =>
+            var summary = TrainBatch(plan, batch, train, test, outDir, context.Log, context.Progress, (epoch, step, time) =>
             {
                 // a fresh run's first call is (0, 0, 0); a resumed one's is the checkpoint's epoch
                 if (first && epoch > 0)
@@ -52,13 +50,13 @@ public static class TrainExperiment
             }, checkpoint, step => tracer?.Watches(step) == true, run.Cancel);
             run.EndPhase("train");
 
-            if (save)
+            if (config.Save)
                 Save(plan, batch, outDir);
             run.Results["diverged_networks"] = summary.Count(s => s.Diverged);
             run.Results["min_test_acc"] = summary.Where(s => !s.Diverged).Select(s => s.TestAcc).DefaultIfEmpty(double.NaN).Min();
             run.EndPhase("write");
             return summary;
-        }, cancel);
+        });
     }
 
     /// <summary>Trains `batch` (the plan's networks on its data) in place, keeping training.csv current (each log point's

@@ -1,10 +1,8 @@
-using System.Diagnostics;
-using System.Globalization;
-
 namespace GpuPRelu.IO;
 
 /// <summary>The output folder of one run (--out): checked (a folder name, not a file nor under one), created, held by an
-/// exclusive lock file (pid, host and the process's start time; a lock whose process is gone is stale and taken over) and,
+/// exclusive lock file (LockHolder: pid, host, boot id and the kernel's start time of the process; a lock whose process
+/// is gone is stale and taken over) and,
 /// with overwrite, cleared of what an earlier run of the tool wrote (its known outputs and leftover temporary files).
 /// Every refusal throws OutputFolderException with one sentence naming the folder and the rule. Dispose releases the lock.</summary>
 public sealed class OutputFolder : IDisposable
@@ -145,9 +143,7 @@ public sealed class OutputFolder : IDisposable
     private static OutputFolder Lock(string dir, string full, Action<string>? say)
     {
         var lockPath = System.IO.Path.Combine(full, LockName);
-        using var self = Process.GetCurrentProcess();
-        var text = string.Create(CultureInfo.InvariantCulture,
-            $"pid {Environment.ProcessId}\nhost {Environment.MachineName}\nstarted {self.StartTime.ToUniversalTime().Ticks}\n");
+        var text = LockHolder.Current().Text();
         for (int attempt = 0; attempt < 3; attempt++)
         {
             var temp = lockPath + ".tmp-" + Guid.NewGuid().ToString("N");

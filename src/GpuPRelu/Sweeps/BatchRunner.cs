@@ -11,8 +11,8 @@ using GpuPRelu.Training;
 
 namespace GpuPRelu.Sweeps;
 
-/// <summary>Runs one batch of a sweep through the study's phases (StudyData, TrainExperiment.TrainBatch,
-/// NeuronAlignment, StudyAttack on every network, DistanceEstimate) into a temporary folder, keys its CSVs by network id,
+/// <summary>Runs one batch of a sweep through the study's pipeline (StudyPipeline: StudyPhases' train, then those of
+/// alignment, attack on every network and distance the plan names) into a temporary folder, keys its CSVs by network id,
 /// then commits it by renaming the folder to batches/NAME: a batch folder exists whole or not at all.</summary>
 public static class BatchRunner
 {
@@ -48,36 +48,11 @@ public static class BatchRunner
         try
         {
             var phases = plan.Options.Phases;
-            var config = batch.Config;
-            var c = config.Train;
-            var train = batch.TrainPlan();
-            var data = StudyData.Prepare(train);
-            var theta = NetworkBatch.Initialize(train.Shape, train.Networks, c.Init, c.InitScale);
-            using var net = new NetworkBatch(device, train.Shape, train.Networks, theta, train.Centers(data.Train));
             var checkpoint = new CheckpointOptions(CheckpointFolder(sweepDir, batch), checkpointEvery);
-            int resumedFrom = -1;
-            var summary = TrainExperiment.TrainBatch(train, net, data.Train, data.Test, temp,
-                onStep: (epoch, _, _) => resumedFrom = resumedFrom < 0 ? epoch : resumedFrom, checkpoint: checkpoint, cancel: cancel,
-                watches: _ => false);
+            using var state = new StudyState(batch.Config, batch.TrainPlan(), device, temp) { Checkpoint = checkpoint, Cancel = cancel };
+            StudyPipeline.Run(Phases(phases), state, null, cancel);
             File.Delete(Path.Combine(temp, "summary.csv"));
-            IReadOnlyList<AlignmentRow> alignment = [];
-            if (phases.HasFlag(SweepPhases.Alignment))
-            {
-                alignment = NeuronAlignment.Analyze(net, data.Centers, config.Alignment).Summary;
-                CsvOutput.Write(Path.Combine(temp, "alignment.csv"), alignment);
-            }
-            IReadOnlyList<RobustAccuracyRow> robust = [];
-            if (phases.HasFlag(SweepPhases.Attack))
-            {
-                robust = StudyAttack.Networks(config, net, net.Networks, data.Test, x => x.Index.ToString(CultureInfo.InvariantCulture), cancel);
-                CsvOutput.Write(Path.Combine(temp, "robust_accuracy.csv"), robust);
-            }
-            IReadOnlyList<DistanceRow> distance = [];
-            if (phases.HasFlag(SweepPhases.Distance))
-            {
-                distance = DistanceEstimate.Run(net, data.Mu, c.Subclasses, c.PositiveSubclasses, config.Distance, cancel);
-                CsvOutput.Write(Path.Combine(temp, "distance.csv"), distance);
-            }
+            var (summary, alignment, robust, distance) = (state.Summary, state.Alignment.Summary, state.RobustAccuracy, state.Distance);
             var ids = batch.Networks.Select(n => n.Id).ToArray();
             foreach (var file in PhaseFiles.Select(f => Path.Combine(temp, f)).Where(File.Exists))
                 KeyById(file, ids);
@@ -88,7 +63,7 @@ public static class BatchRunner
                 Batch = batch.Name,
                 Networks = ids,
                 Device = device.Description,
-                ResumedFromEpoch = resumedFrom,
+                ResumedFromEpoch = state.ResumedFromEpoch,
                 Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
             }));
             if (Directory.Exists(final))
@@ -103,6 +78,15 @@ public static class BatchRunner
                 Directory.Delete(temp, recursive: true);
         }
     }
+
+    // the study's phases a sweep runs on a batch: training (no snapshots), then those chosen, on every network of the batch
+    private static List<StudyPhase<StudyState>> Phases(SweepPhases phases) =>
+    [
+        StudyPhases.Train(snapshots: false, save: false),
+        .. phases.HasFlag(SweepPhases.Alignment) ? [StudyPhases.Alignment(everyNeuron: false)] : Array.Empty<StudyPhase<StudyState>>(),
+        .. phases.HasFlag(SweepPhases.Attack) ? [StudyPhases.Attack(smallestAlpha: false)] : Array.Empty<StudyPhase<StudyState>>(),
+        .. phases.HasFlag(SweepPhases.Distance) ? [StudyPhases.Distance] : Array.Empty<StudyPhase<StudyState>>(),
+    ];
 
     // the first column (a network's index in the batch) becomes network_id
     private static void KeyById(string path, string[] ids)

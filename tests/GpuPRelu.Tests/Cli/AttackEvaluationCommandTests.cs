@@ -31,7 +31,7 @@ public sealed class AttackEvaluationCommandTests : IDisposable
     [InlineData("square", "--norm", "l1", "norm l1: square runs l∞ and l2 only")]
     [InlineData("square", "--queries", "0", "queries must be ≥ 1")]
     [InlineData("standard", "--input-dim", "20", "D = 20 lays out as 4 × 5")]
-    [InlineData("square", "--restarts", "2", "restarts applies to the APGD attacks and fab-t only")]
+    [InlineData("square", "--restarts", "2", "restarts applies to apgd-ce, apgd-dlr, apgd-t and fab-t (and standard) only")]
     public void RefusesBadEvaluationSettingsBeforeWork(string attack, string flag, string? value, string named)
     {
         string[] args = ["attack", "--model", "F", "--attack", attack, "--device", "cpu", flag, .. value is null ? Array.Empty<string>() : [value],

@@ -73,9 +73,18 @@ public sealed class OutputFolderTests : IDisposable
         Assert.False(File.Exists(Path.Combine(PathOf("busy"), OutputFolder.LockName)));
     }
 
+    // this process's start time and boot id as the kernel gives them (fields 22 of /proc/self/stat)
+    private static (long Started, string Boot) Self()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (long.Parse(fields[19], CultureInfo.InvariantCulture), File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim());
+    }
+
     [Theory]
     [InlineData("gone")]
     [InlineData("reused")]
+    [InlineData("rebooted")]
     [InlineData("garbled")]
     public void AStaleLockIsTakenOverAndSaid(string kind)
     {
@@ -86,13 +95,17 @@ public sealed class OutputFolderTests : IDisposable
             child.WaitForExit();
             pid = child.Id;
         }
-        using var self = Process.GetCurrentProcess();
+        var (started, boot) = Self();
+        var host = Environment.MachineName;
+        var self = Environment.ProcessId;
         var text = kind switch
         {
             // a process that has ended
-            "gone" => $"pid {pid}\nhost {Environment.MachineName}\nstarted 1\n",
+            "gone" => $"pid {pid}\nhost {host}\nboot {boot}\nstarted 1\n",
             // a live pid with another start time: the pid was reused by another process
-            "reused" => string.Create(CultureInfo.InvariantCulture, $"pid {Environment.ProcessId}\nhost {Environment.MachineName}\nstarted {self.StartTime.ToUniversalTime().Ticks - 1}\n"),
+            "reused" => string.Create(CultureInfo.InvariantCulture, $"pid {self}\nhost {host}\nboot {boot}\nstarted {started - 1}\n"),
+            // the right pid and start time, but written before the machine last booted
+            "rebooted" => string.Create(CultureInfo.InvariantCulture, $"pid {self}\nhost {host}\nboot 00000000-0000-0000-0000-000000000000\nstarted {started}\n"),
             _ => "",
         };
         File.WriteAllText(Path.Combine(PathOf("stale"), OutputFolder.LockName), text);
@@ -100,6 +113,29 @@ public sealed class OutputFolderTests : IDisposable
         using var folder = OutputFolder.Open(PathOf("stale"), overwrite: false, said.Add);
         Assert.Contains("took over the stale lock", Assert.Single(said), StringComparison.Ordinal);
         Assert.Contains($"pid {Environment.ProcessId}\n", File.ReadAllText(Path.Combine(folder.Path, OutputFolder.LockName)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("current")]
+    [InlineData("without start time")]
+    [InlineData("older format")]
+    public void ALockOfALiveProcessIsRespected(string kind)
+    {
+        // every way a live holder's lock can read: this format; a start time that could not be read; the format that
+        // recorded .NET's StartTime ticks (another clock: only the pid is trusted)
+        Directory.CreateDirectory(PathOf("live"));
+        var (started, boot) = Self();
+        var (pid, host) = (Environment.ProcessId, Environment.MachineName);
+        var text = kind switch
+        {
+            "current" => string.Create(CultureInfo.InvariantCulture, $"pid {pid}\nhost {host}\nboot {boot}\nstarted {started}\n"),
+            "without start time" => string.Create(CultureInfo.InvariantCulture, $"pid {pid}\nhost {host}\nboot {boot}\nstarted 0\n"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"pid {pid}\nhost {host}\nstarted 639011234567890123\n"),
+        };
+        File.WriteAllText(Path.Combine(PathOf("live"), OutputFolder.LockName), text);
+        var refused = Assert.Throws<OutputFolderException>(() => OutputFolder.Open(PathOf("live"), overwrite: true));
+        Assert.Contains($"is in use by another run (pid {pid} on {host}", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(text, File.ReadAllText(Path.Combine(PathOf("live"), OutputFolder.LockName)));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using GpuPRelu.Tests.Fixtures;
 using Xunit;
 
 namespace GpuPRelu.Tests.Cli;
@@ -12,39 +13,6 @@ public sealed class SignalTests : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
-    /// <summary>Starts `gpuprelu args` and returns once a stdout line contains `ready`.</summary>
-    private static (Process Child, Task<string> Err) StartUntil(string ready, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gpuprelu.dll"));
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        var child = Process.Start(start)!;
-        var err = child.StandardError.ReadToEndAsync();
-        var clock = Stopwatch.StartNew();
-        while (child.StandardOutput.ReadLine() is { } line)
-        {
-            if (line.Contains(ready, StringComparison.Ordinal))
-            {
-                // keep draining stdout so the child never blocks on a full pipe
-                _ = child.StandardOutput.ReadToEndAsync();
-                return (child, err);
-            }
-            Assert.True(clock.Elapsed < Patience, $"no '{ready}' line within {Patience}");
-        }
-        Assert.Fail($"the child ended before printing '{ready}': {err.Result}");
-        return default;
-    }
-
-    private static void Kill(Process child, string signal)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
-    }
-
     private string[] LongTrain(string outDir) => ["train", "--device", "cpu", "--input-dim", "12", "--subclasses", "4", "--positive-subclasses", "2",
         "--alpha", "0.1", "--seeds", "1", "--width", "4", "--epochs", "100000000", "--n-train", "20", "--n-test", "10", "--batch-size", "10",
         "--out", Path.Combine(_dir.FullName, outDir)];
@@ -54,11 +22,11 @@ public sealed class SignalTests : IDisposable
     [InlineData("TERM", 143, "SIGTERM")]
     public async Task ASignalCancelsTheRunWritingWhatIsComplete(string signal, int exitCode, string name)
     {
-        var (child, err) = StartUntil("epoch 0 step 0", LongTrain(signal));
+        var (child, err) = ChildRun.StartUntil("epoch 0 step 0", LongTrain(signal));
         using (child)
         {
-            Kill(child, signal);
-            Assert.True(child.WaitForExit(Patience), "the child did not stop after the signal");
+            ChildRun.Signal(child, signal);
+            Assert.True(child.WaitForExit(ChildRun.Patience), "the child did not stop after the signal");
             Assert.Equal(exitCode, child.ExitCode);
             var line = Assert.Single((await err).Split('\n', StringSplitOptions.RemoveEmptyEntries));
             Assert.StartsWith($"cancelled by {name}", line, StringComparison.Ordinal);
@@ -78,13 +46,13 @@ public sealed class SignalTests : IDisposable
     public void ASecondSigintEndsTheProcessAtOnce()
     {
         // the attack of the ideal classifiers does not poll the token: only the second signal can end it
-        var (child, _) = StartUntil("device", "attack", "--model", "F", "--device", "cpu", "--n", "2000", "--steps", "1000000",
+        var (child, _) = ChildRun.StartUntil("device", "attack", "--model", "F", "--device", "cpu", "--n", "2000", "--steps", "1000000",
             "--out", Path.Combine(_dir.FullName, "attack"));
         using (child)
         {
-            Kill(child, "INT");
+            ChildRun.Signal(child, "INT");
             Assert.False(child.WaitForExit(TimeSpan.FromSeconds(1)), "the first SIGINT should only ask the run to stop");
-            Kill(child, "INT");
+            ChildRun.Signal(child, "INT");
             Assert.True(child.WaitForExit(TimeSpan.FromSeconds(10)), "the second SIGINT did not end the process");
             Assert.Equal(130, child.ExitCode);
         }

@@ -41,7 +41,7 @@ public sealed class TrainingCsvTests(DeviceFixture devices) : IDisposable
         int points = 0;
         try
         {
-            TrainExperiment.Run(config, devices.Get("cpu"), _dir.FullName, save: false, log: _ =>
+            TrainExperiment.Run(config, new RunContext(devices.Get("cpu"), _dir.FullName) { Log = _ =>
             {
                 // at every log point the file ends at a row boundary and holds the header and 2 rows per point so far
                 points++;
@@ -50,7 +50,7 @@ public sealed class TrainingCsvTests(DeviceFixture devices) : IDisposable
                 var text = now.ReadToEnd();
                 Assert.EndsWith("\n", text, StringComparison.Ordinal);
                 Assert.Equal(1 + 2 * points, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-            }, cancel: TestContext.Current.CancellationToken);
+            }, Cancel = TestContext.Current.CancellationToken });
             Assert.Equal(7, points);
             // the handle opened at the first log point reads every row: the file was appended to, never replaced
             using var reader = new StreamReader(early!);
