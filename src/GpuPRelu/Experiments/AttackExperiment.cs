@@ -75,7 +75,10 @@ public static class AttackExperiment
                 }
             }
             if (config.Model is { } kind)
+            {
+                log?.Invoke($"exact radii of {string.Join(", ", names)} on {count} points");
                 rows.AddRange(ExactCurves(config, kind, infos, names, mu, points, outDir));
+            }
             CsvOutput.Write(run.PathOf("robust_accuracy.csv"), rows);
             foreach (var g in rows.GroupBy(r => (r.Network, r.Attack)))
             {
