@@ -68,6 +68,8 @@ internal static class SweepCommand
                     throw new UsageException($"--device {s}: {reason}");
             }
             var part = parse.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.FromEnvironment(Environment.GetEnvironmentVariable) ?? ShardSpec.Whole;
+            if (parse.GetValue(rate) is { } given && !(given > 0 && double.IsFinite(given)))
+                throw new UsageException($"rate must be > 0 GFLOP/s and finite, got {given}");
             if (planOnlyRun || full is null)
             {
                 double perDevice = parse.GetValue(rate) is { } r ? r * 1e9 : Measure(specs[0]);
