@@ -29,6 +29,9 @@ public sealed class ProbeCaseTests : IDisposable
         // the sweep's own numbers
         { ["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--pgd-points", "5", "--plan", "--rate", "-1"], 2, "rate must be > 0 GFLOP/s and finite, got -1" },
         { ["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--pgd-points", "5", "--max-networks", "-1", "--out", "{dir}/out"], 2, "max_networks must be ≥ 1, got -1" },
+        // seeds is a count: not an axis, and counted before its axis is made
+        { ["sweep", "--grid", "seeds=1,2", "--device", "cpu", "--pgd-points", "5", "--n-test", "10", "--plan", "--rate", "1"], 2, "seeds: seeds sweeps the number of seeds" },
+        { ["sweep", "--grid", "p=1,3", "--seeds", "2000000000", "--plan", "--rate", "1"], 2, "seeds: 2000000000 seeds per network; at most 100000" },
         // --out: a file, the root
         { ["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--pgd-points", "5", "--out", "{file}"], 2, "is a file; give a folder" },
         { ["train", .. Small, "--alpha", "0.1", "--out", "/", "--overwrite"], 2, "out: '/' is the root folder, not a run's folder" },
@@ -49,6 +52,23 @@ public sealed class ProbeCaseTests : IDisposable
         Assert.Equal("not a folder", File.ReadAllText(file));
         if (code == 0)
             Assert.Contains("batch", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ADamagedSweepCheckpointNamesTheFolderToDelete()
+    {
+        var folder = Path.Combine(_dir.FullName, "sweep");
+        string[] sweep = ["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--phases", "train"];
+        var (code, _, err) = Gpuprelu.Run([.. sweep, "--out", folder]);
+        Assert.True(code == 0, err);
+        // the batch uncommitted again, and its training checkpoint damaged
+        Directory.Delete(Path.Combine(folder, "batches", "b0000"), recursive: true);
+        var checkpoint = Path.Combine(folder, "checkpoints", "b0000");
+        Directory.CreateDirectory(checkpoint);
+        File.WriteAllText(Path.Combine(checkpoint, "checkpoint.json"), "{ not json");
+        var (again, _, againErr) = Gpuprelu.Run(["sweep", "--resume", folder, "--device", "cpu"]);
+        Assert.Equal(2, again);
+        Assert.Contains($"delete {checkpoint} to run batch b0000 again from its start", againErr, StringComparison.Ordinal);
     }
 
     [Fact]
