@@ -28,7 +28,20 @@ internal static class CommonOptions
     /// which clears the tool's earlier outputs and says so. Runner releases the lock when the verb ends.</summary>
     public static string PrepareOut(string dir, bool overwrite)
     {
+        // a signal while the inputs were read: stop before the folder exists
+        Interrupts.Token.ThrowIfCancellationRequested();
         var folder = OutputFolder.Open(dir, overwrite, Console.WriteLine);
+        lock (Held)
+            Held.Add(folder);
+        return folder.Path;
+    }
+
+    /// <summary>Creates and locks a folder that a run continues whatever it holds (OutputFolder.Hold: sweep, merge,
+    /// train --resume); a live run's lock refuses it. Runner releases the lock when the verb ends.</summary>
+    public static string HoldOut(string dir)
+    {
+        Interrupts.Token.ThrowIfCancellationRequested();
+        var folder = OutputFolder.Hold(dir, Console.WriteLine);
         lock (Held)
             Held.Add(folder);
         return folder.Path;

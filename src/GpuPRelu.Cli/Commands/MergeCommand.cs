@@ -16,7 +16,9 @@ internal static class MergeCommand
         command.Arguments.Add(shards);
         command.SetAction(parse =>
         {
-            var plan = SweepMerge.Run(parse.GetValue(shards)!, parse.GetValue(output)!);
+            // every shard checked before the folder exists; then its lock, as every verb's --out
+            var merge = SweepMerge.Check(parse.GetValue(shards)!, parse.GetValue(output)!);
+            var plan = SweepMerge.Write(merge, CommonOptions.HoldOut(parse.GetValue(output)!));
             Console.WriteLine($"merged {plan.Batches.Count} batches of plan {plan.ShortHash} into {Path.GetFullPath(parse.GetValue(output)!)} (summary.csv, report.md)");
             return 0;
         });

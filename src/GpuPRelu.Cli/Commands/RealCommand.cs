@@ -57,9 +57,9 @@ internal static class RealCommand
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             // the data is read (and refused, naming the file) before the output folder exists
             var data = RealExperiment.Load(cfg);
-            var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
-
             using var dev = CommonOptions.Open(kind);
+            RealExperiment.PlanDevice(cfg, data, dev);
+            var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{verb}{(file is null ? "" : $" ({file})")}: {cfg.P.Count * cfg.Repeats} networks (p {string.Join(",", cfg.P)} × {cfg.Repeats} repeats), "
                 + $"width {cfg.Width}, {cfg.Epochs} epochs of Adam, batch {cfg.BatchSize}"));

@@ -37,9 +37,10 @@ internal static class StudyCommand
             var cfg = fields.Build(parse, new StudyConfig(), file, Presets.Load(file));
             CommonOptions.Refuse(cfg.Validate());
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
-            var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
-
+            // the device's memory plan before the output folder exists
             using var dev = CommonOptions.Open(kind);
+            TrainExperiment.PlanDevice(cfg.Train, dev);
+            var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
             var t = cfg.Train;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{figure} ({file}): {t.P.Count * t.Alpha.Count * t.Seeds} networks (p {string.Join(",", t.P)} × {t.Alpha.Count} α × {t.Seeds} seeds), "

@@ -2,6 +2,7 @@ using System.CommandLine;
 using GpuPRelu.Configs;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;
+using GpuPRelu.IO;
 using GpuPRelu.Sweeps;
 
 namespace GpuPRelu.Cli.Commands;
@@ -67,19 +68,24 @@ internal static class SweepCommand
                     throw new UsageException($"--device {s}: {reason}");
             }
             var part = parse.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.FromEnvironment(Environment.GetEnvironmentVariable) ?? ShardSpec.Whole;
+            if (parse.GetValue(rate) is { } given && !(given > 0 && double.IsFinite(given)))
+                throw new UsageException($"rate must be > 0 GFLOP/s and finite, got {given}");
             if (planOnlyRun || full is null)
             {
                 double perDevice = parse.GetValue(rate) is { } r ? r * 1e9 : Measure(specs[0]);
                 Console.Write(SweepPlanText.Render(plan, perDevice, specs.Count, part));
                 return 0;
             }
-            if (!resuming && Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
+            if (OutputFolder.Problem(dir!) is { } problem)
+                throw new UsageException(problem);
+            if (!resuming && OutputFolder.HoldsEntries(full))
                 throw new UsageException($"out: '{dir}' exists and is not empty; pass --resume to continue the sweep in it, or choose another folder");
-            if (resuming && Directory.Exists(full) && stored is null && Directory.EnumerateFileSystemEntries(full).Any())
+            if (resuming && stored is null && OutputFolder.HoldsEntries(full))
                 throw new UsageException($"resume: '{dir}' is not empty and holds no sweep (no plan.json); choose another folder");
             if (parse.GetValue(checkpointMinutes) is var minutes && !(minutes >= 0))
                 throw new UsageException($"checkpoint_minutes must be ≥ 0, got {minutes}");
-            Directory.CreateDirectory(full);
+            // the sweep's lock: a second sweep (or --resume) while this one runs is refused before it touches the folder
+            CommonOptions.HoldOut(dir!);
             using var pool = new DevicePool(specs);
             foreach (var d in pool.Devices)
                 Console.WriteLine($"device {d.Description}");

@@ -46,6 +46,9 @@ internal static class TrainCommand
             bool resuming = parse.GetValue(resume);
             // --resume checkpoints every 10 minutes unless told otherwise; the resolved interval goes into the manifest
             cfg = cfg with { CheckpointMinutes = cfg.CheckpointMinutes ?? (resuming ? 10 : null), Trace = traceDir is null ? null : Path.GetFullPath(traceDir) };
+            // the device's memory plan (the data, the step's and evaluation's rows) before the output folder exists
+            using var dev = CommonOptions.Open(kind);
+            TrainExperiment.PlanDevice(cfg, dev);
             var outDir = resuming ? PrepareResume(parse.GetValue(output)!) : CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
             var checkpoint = Path.Combine(outDir, TrainExperiment.CheckpointFolder);
             if (!resuming && Directory.Exists(checkpoint))
@@ -53,7 +56,6 @@ internal static class TrainCommand
             if (resuming && TrainingCheckpoint.Exists(checkpoint))
                 Console.WriteLine($"resuming from {checkpoint}");
 
-            using var dev = CommonOptions.Open(kind);
             var plan = new TrainPlan(cfg);
             Console.WriteLine($"{plan.Networks.Count} networks (p {string.Join(",", cfg.P)} × {cfg.Alpha.Count} α × {cfg.Seeds} seeds), "
                 + $"D {cfg.InputDim}, h {cfg.Width}, n_train {cfg.NTrain}, {cfg.Optimizer.ToString().ToLowerInvariant()} {cfg.ResolvedEpochs} epochs");
@@ -67,15 +69,17 @@ internal static class TrainCommand
         return command;
     }
 
-    // --resume takes an empty or absent folder (first start) or a train run's folder (a manifest.json of "train")
+    // --resume takes an empty or absent folder (first start) or a train run's folder (a manifest.json of "train"), and
+    // its lock: a run still alive there is refused before anything is read or removed
     private static string PrepareResume(string dir)
     {
+        if (OutputFolder.Problem(dir) is { } problem)
+            throw new UsageException(problem);
         var full = Path.GetFullPath(dir);
         var manifest = Path.Combine(full, "manifest.json");
-        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !IsTrainRun(manifest))
+        if (OutputFolder.HoldsEntries(full) && !IsTrainRun(manifest))
             throw new UsageException($"resume: '{dir}' is not the folder of a train run (no manifest.json of 'train'); give the run's --out, or an empty folder to start one");
-        Directory.CreateDirectory(full);
-        return full;
+        return CommonOptions.HoldOut(dir);
     }
 
     private static bool IsTrainRun(string manifest)

@@ -11,8 +11,10 @@ public static class NetworkEvaluator
 {
     /// <summary>Loss, accuracy and (with keepLogits) the logits of every network on all rows of `data`. The loss is
     /// `loss`, or by default the exponential loss for one output (labels 1 / 0 as y = ±1) and cross-entropy for C ≥ 2.
-    /// Throws ArgumentException, naming both sizes, when the data's features differ from D or a label does not fit C.</summary>
-    public static Evaluation Evaluate(NetworkBatch net, DataSet data, bool keepLogits = false, LossKind? loss = null, int chunkRows = 2048)
+    /// Throws ArgumentException, naming both sizes, when the data's features differ from D or a label does not fit C.
+    /// `cancel` is polled before every chunk.</summary>
+    public static Evaluation Evaluate(NetworkBatch net, DataSet data, bool keepLogits = false, LossKind? loss = null, int chunkRows = 2048,
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(data);
@@ -32,6 +34,7 @@ public static class NetworkEvaluator
         float[]? logits = keepLogits ? new float[(long)B * N * C] : null;
         for (int offset = 0; offset < N; offset += ws.Rows)
         {
+            cancel.ThrowIfCancellationRequested();
             int rows = Math.Min(ws.Rows, N - offset);
             var shape = ws.Forward(device, device.Identity.View, offset, rows, kind, 1f);
             var sums = ws.RowSums(shape);

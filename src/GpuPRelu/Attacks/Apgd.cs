@@ -131,6 +131,7 @@ public static class Apgd
             trace?.Invoke(run, -1, ws.U.ToHost());
             for (int i = 0; i < o.Iterations && !done; i++)
             {
+                o.Cancel.ThrowIfCancellationRequested();
                 if (l1)
                     ak.ApgdL1Step(s, new L1Box(box.Has, box.Lo, box.Hi), clean.View, ws.U.View, du.View, state.View, radiusBuffer.View, net.Center.View, broken.View);
                 else

@@ -17,13 +17,17 @@ public enum ApgdLoss
 public sealed record ApgdOptions(AttackNorm Norm, ApgdLoss Loss, int Iterations = 100, int Restarts = 1, bool RandomStart = true,
     double? BoxLo = null, double? BoxHi = null, int Seed = 0, double Rho = 0.75, int? Targets = null)
 {
+    /// <summary>Polled at every step: once cancelled (a signal through the CLI), the attack stops there with
+    /// OperationCanceledException. Not part of the attack's definition (no result depends on it).</summary>
+    public CancellationToken Cancel { get; init; }
+
     /// <summary>The APGD attack of a run's settings with the given loss (random starts seeded by the settings' seed; the
     /// targets for APGD-T only).</summary>
     public static ApgdOptions Of(AttackSettings s, ApgdLoss loss)
     {
         ArgumentNullException.ThrowIfNull(s);
         return new(s.Norm, loss, s.Steps, s.Restarts, RandomStart: true, s.BoxLo, s.BoxHi, s.Seed,
-            Targets: loss == ApgdLoss.TargetedDlr ? s.Targets : null);
+            Targets: loss == ApgdLoss.TargetedDlr ? s.Targets : null) { Cancel = s.Cancel };
     }
 
     /// <summary>Targets APGD-T runs for a model of `classes` classes (2 for one output): as given, else classes − 1;

@@ -100,6 +100,7 @@ public static class Fab
             ws.U.CopyFromHost(run % o.Restarts == 0 ? u0 : Start(o, u0, centers, [.. net.Networks.Select(x => x.Seed)], m, D, first, run));
             for (int i = 0; i < o.Iterations; i++)
             {
+                o.Cancel.ThrowIfCancellationRequested();
                 if (o.StopAt is { } stop && i % StopCheckEvery == 0 && Stop(best, active, flags, stop) && !flags.Any(f => f != 0))
                     break;
                 Margin(net, ws, s, target.View);

@@ -11,12 +11,16 @@ public sealed record FabOptions(AttackNorm Norm, int Iterations = 100, int Resta
     double? BoxHi = null, int Seed = 0, double StartRadius = 0, double AlphaMax = 0.1, double Eta = 1.05, double Beta = 0.9,
     double? StopAt = null)
 {
+    /// <summary>Polled at every step: once cancelled (a signal through the CLI), the attack stops there with
+    /// OperationCanceledException. Not part of the attack's definition (no result depends on it).</summary>
+    public CancellationToken Cancel { get; init; }
+
     /// <summary>The FAB-T attack of a run's settings (AutoAttack's constants; restarts after the first start at half the
     /// largest radius).</summary>
     public static FabOptions Of(AttackSettings s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return new(s.Norm, s.Steps, s.Restarts, s.Targets, s.BoxLo, s.BoxHi, s.Seed, s.Radii.Count > 0 ? s.Radii.Max() : 0);
+        return new(s.Norm, s.Steps, s.Restarts, s.Targets, s.BoxLo, s.BoxHi, s.Seed, s.Radii.Count > 0 ? s.Radii.Max() : 0) { Cancel = s.Cancel };
     }
 
     /// <summary>Targets for a model of `classes` classes (2 for one output): as given, else classes − 1.</summary>

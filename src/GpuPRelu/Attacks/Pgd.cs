@@ -68,6 +68,7 @@ public static class Pgd
         var rows = new ActiveRows(B, R, m, D);
         for (int step = 0; ; step++)
         {
+            o.Cancel.ThrowIfCancellationRequested();
             if (compact && step > 0 && step % CheckEvery == 0)
             {
                 int kept = rows.Check(broken, ws.U.View, clean.View, ws.Ym.View, radiusBuffer.View, u0, ym, radius, Keep);

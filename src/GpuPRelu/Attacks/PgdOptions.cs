@@ -9,6 +9,10 @@ namespace GpuPRelu.Attacks;
 public sealed record PgdOptions(AttackNorm Norm, int Steps, double StepSize, LossKind Loss, double? BoxLo = null, double? BoxHi = null,
     bool RandomStart = false, int RefBatch = 1, double Guard = 1e-12, int Seed = 0)
 {
+    /// <summary>Polled at every step: once cancelled (a signal through the CLI), the attack stops there with
+    /// OperationCanceledException. Not part of the attack's definition (no result depends on it).</summary>
+    public CancellationToken Cancel { get; init; }
+
     /// <summary>The paper's attack (PR `adv_atk_batch_bin_class`): l2, 2000 steps of 0.1 from zero, exponential loss as a
     /// mean over the whole test set of `testPoints`, direction g/(‖g‖ + 1e-7), no box.</summary>
     public static PgdOptions Paper(int testPoints) => new(AttackNorm.L2, 2000, 0.1, LossKind.Exp, RefBatch: testPoints, Guard: 1e-7);
@@ -18,7 +22,7 @@ public sealed record PgdOptions(AttackNorm Norm, int Steps, double StepSize, Los
     public static PgdOptions Of(AttackSettings s, LossKind loss, int refBatch)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return new(s.Norm, s.Steps, s.StepSize ?? 0.1, loss, s.BoxLo, s.BoxHi, s.RandomStart, refBatch, Guard: 1e-7, s.Seed);
+        return new(s.Norm, s.Steps, s.StepSize ?? 0.1, loss, s.BoxLo, s.BoxHi, s.RandomStart, refBatch, Guard: 1e-7, s.Seed) { Cancel = s.Cancel };
     }
 
     /// <summary>Every rule the options break, naming the field.</summary>

@@ -86,6 +86,7 @@ public static class Square
         int side = 0;
         for (int i = 0; i < o.Queries; i++)
         {
+            o.Cancel.ThrowIfCancellationRequested();
             int next = SquarePattern.Side(o.Norm, SquarePattern.P(i, o.PInit), h, w);
             if (next != side && o.Norm == AttackNorm.L2)
                 eta.Slice(0, next * next).CopyFromHost([.. SquarePattern.Eta(next).Select(v => (float)v)]);

@@ -9,12 +9,16 @@ namespace GpuPRelu.Attacks;
 public sealed record SquareOptions(AttackNorm Norm, int Queries = 5000, double PInit = 0.8, double? BoxLo = null, double? BoxHi = null,
     int Seed = 0, bool SharedDraws = false)
 {
+    /// <summary>Polled at every step: once cancelled (a signal through the CLI), the attack stops there with
+    /// OperationCanceledException. Not part of the attack's definition (no result depends on it).</summary>
+    public CancellationToken Cancel { get; init; }
+
     /// <summary>The Square attack of a run's settings (AutoAttack's 5000 queries unless given, p_init 0.8; draws seeded by
     /// the settings' seed).</summary>
     public static SquareOptions Of(AttackSettings s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return new(s.Norm, s.Queries ?? 5000, 0.8, s.BoxLo, s.BoxHi, s.Seed, s.SquareSharedDraws);
+        return new(s.Norm, s.Queries ?? 5000, 0.8, s.BoxLo, s.BoxHi, s.Seed, s.SquareSharedDraws) { Cancel = s.Cancel };
     }
 
     /// <summary>Every rule the options break for inputs of dimension D, naming the field.</summary>

@@ -8,12 +8,18 @@ public static class FieldParsers
     /// <summary>An integer (a size, a count, a seed).</summary>
     public static int Count(string field, string text) =>
         int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
-            ? v : throw new FormatException($"{field}: '{text}' is not an integer");
+            ? v : throw new FormatException(OutOfRange(text, int.MinValue, int.MaxValue) ? $"{field}: '{text}' is out of range (an integer from {int.MinValue} to {int.MaxValue})"
+                : $"{field}: '{text}' is not an integer");
 
     /// <summary>A 64-bit integer (a bound on networks, a memory size).</summary>
     public static long LargeCount(string field, string text) =>
         long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
-            ? v : throw new FormatException($"{field}: '{text}' is not an integer");
+            ? v : throw new FormatException(OutOfRange(text, long.MinValue, long.MaxValue) ? $"{field}: '{text}' is out of range (an integer from {long.MinValue} to {long.MaxValue})"
+                : $"{field}: '{text}' is not an integer");
+
+    // an integer written in digits that does not fit [min, max]
+    private static bool OutOfRange(string text, long min, long max) =>
+        System.Numerics.BigInteger.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var big) && (big < min || big > max);
 
     /// <summary>A finite number.</summary>
     public static double Number(string field, string text) =>

@@ -53,26 +53,35 @@ public sealed record StudyConfig
     public AlignmentOptions Alignment => new() { DominantFraction = DominantFraction, AlignCosine = AlignCosine };
 
     /// <summary>Every rule this config breaks, each naming the field (snake_case) and the rule; empty when valid.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<string> Validate() => Validate(attack: true, distance: true, alignment: true);
+
+    /// <summary>As Validate, judging only the keys of the phases that run: training always, the attack's (radii, pgd_*),
+    /// the distance's (dist_*) and the alignment's (dominant_fraction, align_cosine) when they run (a sweep's --phases).</summary>
+    public IReadOnlyList<string> Validate(bool attack, bool distance, bool alignment)
     {
         var e = new List<string>(Train.Validate());
         if (Train.Outputs != 1)
             e.Add("loss must be exp or logistic: the study compares binary networks f with F and F^(p)");
         if (Train.Alpha.Zip(Train.Alpha.Skip(1)).Any(pair => pair.Second <= pair.First))
             e.Add("alpha must be increasing (the study's α axis)");
-        e.AddRange(AttackSweep.Validate());
-        if (PgdSteps < 1)
-            e.Add($"pgd_steps must be ≥ 1, got {PgdSteps}");
-        if (!(PgdStepSize > 0) || double.IsInfinity(PgdStepSize))
-            e.Add($"pgd_step_size must be > 0 and finite, got {PgdStepSize}");
-        if (PgdPoints < 1)
-            e.Add($"pgd_points must be ≥ 1, got {PgdPoints}");
-        else if (PgdPoints > Train.NTest)
-            e.Add($"pgd_points must be ≤ n_test ({Train.NTest}), got {PgdPoints}");
-        FieldParsers.NonNegative(e, "pgd_restarts", PgdRestarts);
+        if (attack)
+        {
+            e.AddRange(AttackSweep.Validate());
+            if (PgdSteps < 1)
+                e.Add($"pgd_steps must be ≥ 1, got {PgdSteps}");
+            if (!(PgdStepSize > 0) || double.IsInfinity(PgdStepSize))
+                e.Add($"pgd_step_size must be > 0 and finite, got {PgdStepSize}");
+            if (PgdPoints < 1)
+                e.Add($"pgd_points must be ≥ 1, got {PgdPoints}");
+            else if (PgdPoints > Train.NTest)
+                e.Add($"pgd_points must be ≤ n_test ({Train.NTest}), got {PgdPoints}");
+            FieldParsers.NonNegative(e, "pgd_restarts", PgdRestarts);
+        }
         FieldParsers.NonNegative(e, "snapshots", Snapshots);
-        e.AddRange(Distance.Validate());
-        e.AddRange(Alignment.Validate());
+        if (distance)
+            e.AddRange(Distance.Validate());
+        if (alignment)
+            e.AddRange(Alignment.Validate());
         return e;
     }
 }

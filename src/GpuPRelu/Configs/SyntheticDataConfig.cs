@@ -20,6 +20,8 @@ public sealed record SyntheticDataConfig(int? InputDim, int Subclasses, int Posi
             e.Add("alpha must list at least one value");
         foreach (var a in Alpha.Where(a => !(a >= 0) || double.IsInfinity(a)))
             e.Add($"alpha must be ≥ 0 and finite, got {a}");
+        if (Alpha.Distinct().Count() != Alpha.Count)
+            e.Add($"alpha must not repeat a value (seeds give more networks of one α), got {string.Join(",", Alpha)}");
         return e;
     }
 }

@@ -6,6 +6,9 @@ namespace GpuPRelu.Configs;
 /// count evenly spaced values from start to stop inclusive (numpy's linspace).</summary>
 public static class ValueList
 {
+    /// <summary>The most values start:stop:count may ask for (checked before any is made).</summary>
+    public const int MaxCount = 100_000;
+
     /// <summary>count values from start to stop inclusive.</summary>
     public static double[] Linspace(double start, double stop, int count) =>
         count == 1 ? [start] : [.. Enumerable.Range(0, count).Select(i => start + (stop - start) * i / (count - 1))];
@@ -30,6 +33,8 @@ public static class ValueList
             if (!TryNumber(parts[0], out var start) || !TryNumber(parts[1], out var stop)
                 || !int.TryParse(parts[2].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) || count < 1)
                 throw new FormatException($"{field}: '{text}' is not start:stop:count with numbers and an integer count ≥ 1");
+            if (count > MaxCount)
+                throw new FormatException($"{field}: '{text}' asks for {count} values; at most {MaxCount} (a grid that large is no single run)");
             return Linspace(start, stop, count);
         }
         if (parts.Length != 1)

@@ -14,7 +14,10 @@ namespace GpuPRelu.Experiments;
 /// classifiers; FAB-T's upper bounds for networks, also whenever fab-t runs), manifest.</summary>
 public static class AttackExperiment
 {
-    public static IReadOnlyList<RobustAccuracyRow> Run(AttackConfig config, ComputeDevice device, string outDir, Action<string>? log = null)
+    /// <summary>Runs a validated config on `device` into `outDir` (which must exist); `cancel` is polled at every step of
+    /// every attack (the manifest then says "cancelled").</summary>
+    public static IReadOnlyList<RobustAccuracyRow> Run(AttackConfig config, ComputeDevice device, string outDir, Action<string>? log = null,
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
@@ -45,12 +48,12 @@ public static class AttackExperiment
             using var net = new NetworkBatch(device, shape, infos, theta, centers);
             // one attack, or a sequence, each on the points still robust (a row per attack, the robust accuracy after it,
             // and one for the whole sequence)
-            var steps = EvaluationRunner.Run(config, net, points, names, outDir, log);
+            var steps = EvaluationRunner.Run(config, net, points, names, outDir, log, run.Cancel);
             var results = steps.Select(s => (s.Name, s.Outcome.Robust)).ToList();
             if (config.IsSequence)
                 results.Add((EvaluationRunner.EnsembleName(config), results[^1].Item2));
             if (config.NetworkFile is not null && config.MinRadius)
-                WriteNetworkRadii(config, net, points, infos, names, steps, outDir, log);
+                WriteNetworkRadii(config, net, points, infos, names, steps, outDir, log, run.Cancel);
             run.EndPhase("attack");
 
             string norm = config.Norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
@@ -72,7 +75,10 @@ public static class AttackExperiment
                 }
             }
             if (config.Model is { } kind)
+            {
+                log?.Invoke($"exact radii of {string.Join(", ", names)} on {count} points");
                 rows.AddRange(ExactCurves(config, kind, infos, names, mu, points, outDir));
+            }
             CsvOutput.Write(run.PathOf("robust_accuracy.csv"), rows);
             foreach (var g in rows.GroupBy(r => (r.Network, r.Attack)))
             {
@@ -81,7 +87,7 @@ public static class AttackExperiment
             }
             run.EndPhase("write");
             return rows;
-        });
+        }, cancel);
     }
 
     /// <summary>The first n samples of real data (all when fewer), checked against the networks before any work.</summary>
@@ -121,13 +127,13 @@ public static class AttackExperiment
     // min_radius.csv of trained networks: FAB-T's smallest norm per point, an upper bound on the radius; from the run's own
     // FAB-T when it attacked every point still robust, else from a FAB-T run on every point (AutoAttack's settings, 100 iterations)
     private static void WriteNetworkRadii(AttackConfig c, NetworkBatch net, List<DataSet> points, List<NetworkInfo> infos, List<string> names,
-        IReadOnlyList<(string Name, AttackOutcome Outcome)> steps, string outDir, Action<string>? log)
+        IReadOnlyList<(string Name, AttackOutcome Outcome)> steps, string outDir, Action<string>? log, CancellationToken cancel)
     {
         var norms = steps.FirstOrDefault(s => s.Name == AttackKind.FabT.Name).Outcome?.Norms;
         if (norms is null)
         {
             log?.Invoke("min_radius: running fab-t on every point for the upper bounds");
-            var fab = FabOptions.Of(c.Settings);
+            var fab = FabOptions.Of(c.Settings with { Cancel = cancel });
             var options = c.Attacks.Contains(AttackKind.FabT) ? fab : fab with { Iterations = c.Attacks.Contains(AttackKind.Pgd) ? 100 : c.ResolvedSteps, Restarts = 1 };
             norms = Fab.RunOn(net, points, c.Radii, options, null, false).Norms!;
         }

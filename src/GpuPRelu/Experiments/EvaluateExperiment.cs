@@ -26,9 +26,10 @@ public static class EvaluateExperiment
     }
 
     /// <summary>Runs a validated config on `device`, writing into `outDir` (which must exist), on `inputs` when the caller
-    /// has loaded them (Load), else loading them first; returns the rows of evaluation.csv.</summary>
+    /// has loaded them (Load), else loading them first; returns the rows of evaluation.csv. `cancel` is polled before
+    /// every chunk of rows (the manifest then says "cancelled").</summary>
     public static IReadOnlyList<EvaluationRow> Run(EvaluateConfig config, ComputeDevice device, string outDir,
-        (ImportedNetworks Networks, DataSet Data)? inputs = null)
+        (ImportedNetworks Networks, DataSet Data)? inputs = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(device);
@@ -39,7 +40,7 @@ public static class EvaluateExperiment
             run.EndPhase("data");
 
             using var batch = networks.ToBatch(device);
-            var result = NetworkEvaluator.Evaluate(batch, data, keepLogits: config.Logits);
+            var result = NetworkEvaluator.Evaluate(batch, data, keepLogits: config.Logits, cancel: run.Cancel);
             run.EndPhase("evaluate");
 
             string source = config.Data.Describe();
@@ -54,7 +55,7 @@ public static class EvaluateExperiment
             run.Results["non_finite_networks"] = rows.Count(r => double.IsNaN(r.Accuracy));
             run.EndPhase("write");
             return rows;
-        });
+        }, cancel);
     }
 
     /// <summary>logits.csv: network, sample, label, logit_0 … logit_{C−1}; one row per network per sample.</summary>

@@ -12,7 +12,7 @@ internal static class EvaluationRunner
 {
     /// <summary>Every attack's outcome in order (see Evaluation.Run), after writing the per-point files asked for.</summary>
     public static IReadOnlyList<(string Name, AttackOutcome Outcome)> Run(AttackConfig c, NetworkBatch net, IReadOnlyList<DataSet> points,
-        IReadOnlyList<string> names, string outDir, Action<string>? log)
+        IReadOnlyList<string> names, string outDir, Action<string>? log, CancellationToken cancel)
     {
         bool examples = c.PerPoint || c.SaveAdversarial;
         foreach (var note in c.Attacks.Select(a => a.Note(net.Shape.Outputs)).OfType<string>())
@@ -22,7 +22,7 @@ internal static class EvaluationRunner
             log?.Invoke($"{AttackKind.Standard.Name} {c.Norm.ToString().ToLowerInvariant()}: {string.Join(", ", c.Attacks.Select(a => a.Name))} ("
                 + string.Join("; ", left.Select(a => a.NormError(c.Norm))) + ")");
         }
-        var settings = c.Settings;
+        var settings = c.Settings with { Cancel = cancel };
         var attacks = c.Attacks.Select(a => (a.Name, a.Build!(settings, net, points, examples))).ToList();
         var steps = Evaluation.Run(attacks, log);
         if (examples)

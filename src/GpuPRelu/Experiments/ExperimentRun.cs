@@ -41,8 +41,13 @@ public sealed class ExperimentRun
     public string PathOf(string file) => Path.Combine(OutDir, file);
 
     /// <summary>Ends phase `name`: its seconds since the previous phase ended (or the run began) go to the manifest, which
-    /// is saved, so a run that fails later still says how far it got.</summary>
-    public void EndPhase(string name) => _manifest.EndPhase(name);
+    /// is saved, so a run that fails later still says how far it got; a run cancelled meanwhile stops here (a phase that
+    /// polls no token of its own ends before the next one starts).</summary>
+    public void EndPhase(string name)
+    {
+        _manifest.EndPhase(name);
+        Cancel.ThrowIfCancellationRequested();
+    }
 
     /// <summary>Runs `phases` as verb `command` of `config` on `device` into `outDir` (which must exist) and returns what
     /// they return; the manifest is written first, after each phase and at the end, whatever the outcome.</summary>
@@ -61,6 +66,8 @@ public sealed class ExperimentRun
         var manifest = new RunManifest(context.OutDir, command, config, context.Device.Description);
         try
         {
+            // a signal that came before the first phase (while the inputs were read) stops the run before any work
+            context.Cancel.ThrowIfCancellationRequested();
             var result = phases(new ExperimentRun(context, manifest));
             manifest.Finish("ok");
             return result;

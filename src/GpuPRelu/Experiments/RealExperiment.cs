@@ -156,12 +156,26 @@ public static class RealExperiment
         return new RealData(rest, table.Rows(order[..nTest]), rest, $"features {Path.GetFileName(c.Features)}");
     }
 
+    /// <summary>Plans the device memory of `config`'s batch on `data` on `device` (Trainer.PlanRows) from the sizes alone,
+    /// before any work; throws InsufficientMemoryException naming the sizes.</summary>
+    public static void PlanDevice(RealConfig config, RealData data, ComputeDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(device);
+        var shape = new BatchShape(config.P.Count * config.Repeats, 0, data.Train.Inputs, config.Width, data.Train.Classes,
+            config.Bias ? 1 : 0, config.NormalizeInput ? 1 : 0);
+        Trainer.PlanRows(shape, device.MemoryBudget, (config.Repeats, data.Train.Samples), (config.Repeats, data.Test.Samples), Options(config));
+    }
+
+    private static TrainingOptions Options(RealConfig c) =>
+        new(OptimizerKind.Adam, LossKind.CrossEntropy, c.Lr, c.Epochs, c.BatchSize, c.LogEvery, LogRows: c.LogRows);
+
     private static List<RealTrainingRow> Train(RealConfig c, NetworkBatch net, DataSet train, DataSet test, Action<string>? log,
         Action<double>? progress, CancellationToken cancel)
     {
         var rankData = train.Head(c.RankSamples);
-        var options = new TrainingOptions(OptimizerKind.Adam, LossKind.CrossEntropy, c.Lr, c.Epochs, c.BatchSize, c.LogEvery,
-            LogRows: c.LogRows);
+        var options = Options(c);
         var rows = new List<RealTrainingRow>();
         var sets = Enumerable.Repeat(train, c.Repeats).ToList();
         var tests = Enumerable.Repeat(test, c.Repeats).ToList();
@@ -190,7 +204,7 @@ public static class RealExperiment
         cancel.ThrowIfCancellationRequested();
         var box = c.Box;
         var options = new ApgdOptions(norm, ApgdLoss.CrossEntropy, c.AttackIterations, c.AttackRestarts, RandomStart: true,
-            box?.Lo, box?.Hi, c.Seed);
+            box?.Lo, box?.Hi, c.Seed) { Cancel = cancel };
         var robust = Apgd.Run(net, [.. net.Networks.Select(_ => points)], radii, options);
         var theta = net.ThetaToHost();
         string name = norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };

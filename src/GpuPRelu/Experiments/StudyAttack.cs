@@ -14,9 +14,10 @@ public static class StudyAttack
 {
     /// <summary>The paper's l2 PGD (zero start, mean exponential loss over the attacked points, 1e-7 guard) on the networks
     /// `attacked` of `net`, each on the first `PgdPoints` rows of its test set, at every radius, plus `PgdRestarts`
-    /// random-start rounds whose breaks are added. Row b is named names(b); diverged networks report NaN.</summary>
+    /// random-start rounds whose breaks are added. Row b is named names(b); diverged networks report NaN. `cancel` is
+    /// polled at every step.</summary>
     public static List<RobustAccuracyRow> Networks(StudyConfig config, NetworkBatch net, IReadOnlyList<NetworkInfo> attacked,
-        IReadOnlyList<DataSet> test, Func<NetworkInfo, string> names)
+        IReadOnlyList<DataSet> test, Func<NetworkInfo, string> names, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(net);
@@ -26,7 +27,7 @@ public static class StudyAttack
         int n = config.PgdPoints;
         var points = Points(config, attacked, test);
         using var sub = net.Subset([.. attacked.Select(x => x.Index)]);
-        var options = PgdOptions.Paper(n) with { Steps = config.PgdSteps, StepSize = config.PgdStepSize };
+        var options = PgdOptions.Paper(n) with { Steps = config.PgdSteps, StepSize = config.PgdStepSize, Cancel = cancel };
         var robust = Pgd.Run(sub, points, config.Radii, options);
         for (int k = 1; k <= config.PgdRestarts; k++)
         {
@@ -81,9 +82,10 @@ public static class StudyAttack
 
     /// <summary>Per attacked point, the l2 radius of each attacked network as FAB-T bounds it from above (AutoAttack's
     /// settings, every other class a target) and, on the same points, the exact radius of F and of F^(p) for each p &gt; 1
-    /// of `ps` (the certified lower end for p &lt; 2), once per data set.</summary>
+    /// of `ps` (the certified lower end for p &lt; 2), once per data set. `cancel` is polled at every FAB-T step.</summary>
     public static List<PointRadiusRow> Radii(StudyConfig config, NetworkBatch net, IReadOnlyList<NetworkInfo> attacked,
-        IReadOnlyList<DataSet> test, IReadOnlyList<double[]> mu, IReadOnlyList<double> ps, Func<NetworkInfo, string> names)
+        IReadOnlyList<DataSet> test, IReadOnlyList<double[]> mu, IReadOnlyList<double> ps, Func<NetworkInfo, string> names,
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(net);
@@ -94,7 +96,7 @@ public static class StudyAttack
         var c = config.Train;
         var points = Points(config, attacked, test);
         using var sub = net.Subset([.. attacked.Select(x => x.Index)]);
-        var norms = Fab.RunOn(sub, points, config.Radii, new FabOptions(AttackNorm.L2), null, false).Norms!;
+        var norms = Fab.RunOn(sub, points, config.Radii, new FabOptions(AttackNorm.L2) { Cancel = cancel }, null, false).Norms!;
         var rows = new List<PointRadiusRow>();
         for (int b = 0; b < attacked.Count; b++)
         {

@@ -77,7 +77,7 @@ public static class StudyPhases
         IReadOnlyList<NetworkInfo> attacked = smallestAlpha ? SmallestAlpha(s) : s.Net.Networks;
         var which = smallestAlpha ? $"the networks of α = {config.Train.Alpha[0]}" : $"{attacked.Count} networks";
         s.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"attacking {which}: {config.Radii.Count} radii × {config.PgdPoints} points, {config.PgdSteps} PGD steps"));
-        s.RobustAccuracy = StudyAttack.Networks(config, s.Net, attacked, s.Data.Test, Name);
+        s.RobustAccuracy = StudyAttack.Networks(config, s.Net, attacked, s.Data.Test, Name, s.Cancel);
         CsvOutput.Write(s.PathOf("robust_accuracy.csv"), s.RobustAccuracy);
     });
 
@@ -95,7 +95,7 @@ public static class StudyPhases
     {
         var c = s.Config.Train;
         s.Log?.Invoke("minimal l2 radii: FAB-T on the same networks and points, beside the exact radii of F and F^(p)");
-        s.Radii = StudyAttack.Radii(s.Config, s.Net, SmallestAlpha(s), s.Data.Test, s.Data.Mu, c.P, Name);
+        s.Radii = StudyAttack.Radii(s.Config, s.Net, SmallestAlpha(s), s.Data.Test, s.Data.Mu, c.P, Name, s.Cancel);
         CsvOutput.Write(s.PathOf("min_radius.csv"), s.Radii);
         RadiusDistributionPlot.Write(s.Radii, c.Subclasses, s.PathOf("f_radius_distribution.png"));
     });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GpuPRelu.Configs;
 using GpuPRelu.Data;
+using GpuPRelu.Devices;
 using GpuPRelu.IO;
 using GpuPRelu.Models;
 using GpuPRelu.Training;
@@ -71,8 +72,7 @@ public static class TrainExperiment
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(batch);
         var config = plan.Config;
-        var options = new TrainingOptions(config.Optimizer, config.Loss, config.Lr, config.ResolvedEpochs,
-            config.BatchSize, config.LogEvery, Checkpoint: checkpoint, LogRows: config.LogRows);
+        var options = Options(config) with { Checkpoint = checkpoint };
         var trainingCsv = Path.Combine(outDir, "training.csv");
         IReadOnlyList<NetworkMetrics> last = [];
         IReadOnlyList<NetworkMetrics> metrics;
@@ -100,6 +100,20 @@ public static class TrainExperiment
         CsvOutput.Write(Path.Combine(outDir, "summary.csv"), summary);
         return summary;
     }
+
+    /// <summary>Plans the device memory of `config`'s batch on `device` (parameters, data sets, the training step's and the
+    /// evaluation's rows: Trainer.PlanRows) from the sizes alone, before any work; throws InsufficientMemoryException
+    /// naming the sizes.</summary>
+    public static void PlanDevice(TrainConfig config, ComputeDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(device);
+        var plan = new TrainPlan(config);
+        Trainer.PlanRows(plan.Shape, device.MemoryBudget, (plan.DataSets, config.NTrain), (plan.DataSets, config.NTest), Options(config));
+    }
+
+    private static TrainingOptions Options(TrainConfig config) => new(config.Optimizer, config.Loss, config.Lr, config.ResolvedEpochs,
+        config.BatchSize, config.LogEvery, LogRows: config.LogRows);
 
     private static SummaryRow ToSummary(TrainPlan plan, NetworkMetrics m) => new(m.Network, plan.Networks[m.Network].P,
         plan.Networks[m.Network].Alpha, plan.Networks[m.Network].Seed, m.Epoch, m.Step, m.FlowTime, m.Loss, m.TrainAccuracy,

@@ -17,8 +17,12 @@ public sealed class OutputFolder : IDisposable
         "manifest.json", "training.csv", "summary.csv", "networks.safetensors", "robust_accuracy.csv", "min_radius.csv",
         "evaluation.csv", "logits.csv", "alignment.csv", "cosines.csv", "neurons.csv", "distance.csv", "dynamics.csv",
         "bench.csv", "report.md", "dynamics.png", "a_distance.png", "b_contributions.png", "e_robust_accuracy.png",
-        "a_correlation.png", "b_accuracy.png", "c_stable_rank.png", "d_robust_accuracy.png",
+        "a_correlation.png", "b_accuracy.png", "c_stable_rank.png", "d_robust_accuracy.png", "f_radius_distribution.png",
+        "points.csv", "adversarial.safetensors", "compare.csv",
     ];
+
+    /// <summary>Folders the tool writes into an output folder (a train run's checkpoint); --overwrite removes these too.</summary>
+    public static readonly IReadOnlyList<string> KnownFolders = ["checkpoint"];
 
     /// <summary>Name patterns (Directory.EnumerateFiles syntax) of outputs whose names vary (plots per p) and of the
     /// temporary files an interrupted atomic write leaves (AtomicFile, SafeTensors).</summary>
@@ -54,6 +58,8 @@ public sealed class OutputFolder : IDisposable
         }
         if (File.Exists(full))
             return $"out: '{dir}' is a file; give a folder";
+        if (SystemFolder(full) is { } system)
+            return $"out: '{dir}' is {system}, not a run's folder; give a folder of its own (--out runs/NAME)";
         for (var parent = System.IO.Path.GetDirectoryName(full); parent is not null; parent = System.IO.Path.GetDirectoryName(parent))
         {
             if (File.Exists(parent))
@@ -96,6 +102,28 @@ public sealed class OutputFolder : IDisposable
             throw;
         }
     }
+
+    /// <summary>Checks `dir` (Problem), creates it and takes its lock whatever it holds: a folder a run continues (a sweep,
+    /// a resumed train run). Throws OutputFolderException naming the folder and the rule.</summary>
+    public static OutputFolder Hold(string dir, Action<string>? say = null)
+    {
+        if (Problem(dir) is { } problem)
+            throw new OutputFolderException(problem);
+        var full = System.IO.Path.GetFullPath(dir);
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputFolderException($"out: cannot create the folder '{dir}' ({ex.Message}); choose a folder you can write");
+        }
+        return Lock(dir, full, say);
+    }
+
+    /// <summary>True when `dir` exists and holds anything besides a lock file (a stale one left by a killed run).</summary>
+    public static bool HoldsEntries(string dir) =>
+        Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any(e => System.IO.Path.GetFileName(e) != LockName);
 
     /// <summary>Releases the lock (when it is still this run's).</summary>
     public void Dispose()
@@ -160,9 +188,31 @@ public sealed class OutputFolder : IDisposable
         }
         foreach (var name in removed)
             File.Delete(System.IO.Path.Combine(Path, name));
+        foreach (var name in KnownFolders.Where(n => Directory.Exists(System.IO.Path.Combine(Path, n))))
+        {
+            Directory.Delete(System.IO.Path.Combine(Path, name), recursive: true);
+            removed.Add(name + "/");
+        }
         var kept = Directory.EnumerateFileSystemEntries(Path).Select(System.IO.Path.GetFileName).Where(n => n != LockName).Order(StringComparer.Ordinal).ToList();
         say?.Invoke($"overwrite: removed {removed.Count} file(s) of an earlier run from '{dir}'"
             + (removed.Count > 0 ? $" ({string.Join(", ", removed)})" : "")
             + (kept.Count > 0 ? $"; kept {kept.Count} the tool did not write ({string.Join(", ", kept.Take(5))}{(kept.Count > 5 ? ", …" : "")})" : ""));
+    }
+
+    // the root, the user's home and the folders of the operating system are never a run's output folder: --overwrite
+    // there would delete files the tool did not write beside its own
+    private static string? SystemFolder(string full)
+    {
+        var trimmed = System.IO.Path.TrimEndingDirectorySeparator(full);
+        if (trimmed.Length == 0 || System.IO.Path.GetPathRoot(full) is { } root && System.IO.Path.TrimEndingDirectorySeparator(root) == trimmed)
+            return "the root folder";
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (home.Length > 0 && System.IO.Path.TrimEndingDirectorySeparator(home) == trimmed)
+            return "the home folder";
+        string[] system = OperatingSystem.IsWindows()
+            ? [Environment.GetFolderPath(Environment.SpecialFolder.Windows), Environment.GetFolderPath(Environment.SpecialFolder.ProgramFiles)]
+            : ["/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr",
+                "/var", "/usr/bin", "/usr/lib", "/usr/local"];
+        return system.Any(f => f.Length > 0 && string.Equals(f, trimmed, StringComparison.Ordinal)) ? $"a system folder ({trimmed})" : null;
     }
 }

@@ -50,7 +50,15 @@ public static class BatchRunner
             var phases = plan.Options.Phases;
             var checkpoint = new CheckpointOptions(CheckpointFolder(sweepDir, batch), checkpointEvery);
             using var state = new StudyState(batch.Config, batch.TrainPlan(), device, temp) { Checkpoint = checkpoint, Cancel = cancel };
-            StudyPipeline.Run(Phases(phases), state, null, cancel);
+            try
+            {
+                StudyPipeline.Run(Phases(phases), state, null, cancel);
+            }
+            catch (InvalidDataException ex) when (ex.Message.StartsWith(checkpoint.Folder, StringComparison.Ordinal))
+            {
+                // a damaged checkpoint blocks only its batch: without it the batch trains again from its first epoch
+                throw new InvalidDataException($"{ex.Message}; delete {checkpoint.Folder} to run batch {batch.Name} again from its start", ex);
+            }
             File.Delete(Path.Combine(temp, "summary.csv"));
             var (summary, alignment, robust, distance) = (state.Summary, state.Alignment.Summary, state.RobustAccuracy, state.Distance);
             var ids = batch.Networks.Select(n => n.Id).ToArray();

@@ -6,12 +6,15 @@ namespace GpuPRelu.Sweeps;
 /// (naming the folder and both hashes) and a plan whose batches the shards do not all hold (naming them).</summary>
 public static class SweepMerge
 {
-    /// <summary>Merges `shards` into `outDir` (created; must not hold files); returns the plan.</summary>
-    public static SweepPlan Run(IReadOnlyList<string> shards, string outDir)
+    /// <summary>What a merge of `shards` into `outDir` will copy: every check made, nothing written (the CLI takes the
+    /// folder's lock between Check and Write).</summary>
+    public static Merge Check(IReadOnlyList<string> shards, string outDir)
     {
         ArgumentNullException.ThrowIfNull(shards);
         if (shards.Count == 0)
             throw new FormatException("merge: name at least one shard folder");
+        foreach (var s in shards.Where(File.Exists))
+            throw new FormatException($"merge: '{s}' is a file; give the shard folders (the --out of each sweep --shard i/N)");
         foreach (var s in shards.Where(s => !Directory.Exists(s)))
             throw new FileNotFoundException($"merge: shard folder '{s}' does not exist");
         var hashes = shards.Select(s => SweepFolder.StoredHash(s) ?? throw new InvalidDataException($"merge: '{s}' is not a sweep folder (no plan.json)")).ToList();
@@ -35,9 +38,20 @@ public static class SweepMerge
             throw new InvalidDataException($"merge: {missing.Count} of {plan.Batches.Count} batches of plan {plan.ShortHash} are in none of the "
                 + $"{shards.Count} shard folders: {SweepCollector.Names(missing)} (a shard still running, failed or not given?)");
         }
-        var full = Path.GetFullPath(outDir);
-        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
+        if (IO.OutputFolder.Problem(outDir) is { } problem)
+            throw new FormatException(problem);
+        if (IO.OutputFolder.HoldsEntries(Path.GetFullPath(outDir)))
             throw new InvalidDataException($"merge: out '{outDir}' exists and is not empty; choose another folder");
+        return new Merge(plan, source);
+    }
+
+    /// <summary>Writes a checked merge into `outDir` (it exists): the batch folders, the ledger, the sweep's outputs;
+    /// returns the plan.</summary>
+    public static SweepPlan Write(Merge merge, string outDir)
+    {
+        ArgumentNullException.ThrowIfNull(merge);
+        var (plan, source) = merge;
+        var full = Path.GetFullPath(outDir);
         SweepRunner.Prepare(plan, full);
         var ledger = new SweepLedger(full);
         foreach (var b in plan.Batches)
@@ -58,4 +72,7 @@ public static class SweepMerge
         foreach (var file in Directory.EnumerateFiles(from))
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
     }
+
+    /// <summary>A checked merge: the plan and, per batch name, the shard's batch folder it is copied from.</summary>
+    public sealed record Merge(SweepPlan Plan, IReadOnlyDictionary<string, string> Source);
 }

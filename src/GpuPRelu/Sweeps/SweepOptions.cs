@@ -17,7 +17,15 @@ public sealed record SweepOptions
     public bool AllowLarge { get; init; }
 
     /// <summary>Every rule these options break, each naming the field (snake_case); empty when valid.</summary>
-    public IReadOnlyList<string> Validate() => BatchMemoryMib < 1 ? [$"batch_memory_mib must be ≥ 1, got {BatchMemoryMib}"] : [];
+    public IReadOnlyList<string> Validate()
+    {
+        var e = new List<string>();
+        if (BatchMemoryMib < 1)
+            e.Add($"batch_memory_mib must be ≥ 1, got {BatchMemoryMib}");
+        if (MaxNetworks < 1)
+            e.Add($"max_networks must be ≥ 1, got {MaxNetworks}");
+        return e;
+    }
 
     /// <summary>Parses "train,alignment,attack,distance" (train is required: the others read the trained networks).</summary>
     public static SweepPhases ParsePhases(string text)

@@ -67,7 +67,9 @@ public sealed class SweepPlan
             foreach (var (key, value) in settings)
                 config = fields[key].Apply(config, value);
             var swept = settings.Skip(spec.Fixed.Count).ToList();
-            var errors = config.Validate();
+            // only the keys of the phases that run are judged (a train-only sweep may keep the attack's defaults)
+            var errors = config.Validate(options.Phases.HasFlag(SweepPhases.Attack), options.Phases.HasFlag(SweepPhases.Distance),
+                options.Phases.HasFlag(SweepPhases.Alignment));
             if (errors.Count > 0)
                 throw new FormatException($"network {Describe(swept)}: {string.Join("; ", errors)}");
             var id = Id(config);

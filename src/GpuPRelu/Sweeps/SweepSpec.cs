@@ -82,6 +82,9 @@ public sealed record SweepSpec
     /// meaning) and every network gets seeds 1. Refuses a seed list beside seeds > 1.</summary>
     public SweepSpec ResolveSeeds()
     {
+        // seeds counts the seeds of every network; as an axis it would train the same first seeds again under new ids
+        if (Axes.FirstOrDefault(a => a.Keys.Contains("seeds")) is { } counts)
+            throw new FormatException($"seeds: {counts.Name} sweeps the number of seeds, which trains the same seeds again; give one count (seeds: 2) or list the seeds themselves (seed: [1, 2])");
         var seedsText = Fixed.LastOrDefault(f => f.Key == "seeds").Value;
         int seeds = seedsText is null ? new TrainConfig().Seeds : FieldParsers.Count("seeds", seedsText);
         var fixedOthers = Fixed.Where(f => f.Key != "seeds").ToList();
@@ -90,6 +93,9 @@ public sealed record SweepSpec
             throw new FormatException($"seeds: a list of seeds is given (seed), so seeds must be 1 or absent, got {seeds}");
         if (seedsText is not null && seeds < 1)
             throw new FormatException($"seeds must be ≥ 1, got {seeds}");
+        // counted before the seeds are made into an axis
+        if (seeds > ValueList.MaxCount)
+            throw new FormatException($"seeds: {seeds} seeds per network; at most {ValueList.MaxCount} (a grid that large is no single run)");
         var axes = Axes.ToList();
         if (!seedAxis)
         {

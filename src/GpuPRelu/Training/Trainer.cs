@@ -1,5 +1,6 @@
 using GpuPRelu.Data;
 using GpuPRelu.Devices;
+using GpuPRelu.Kernels;
 using GpuPRelu.Kernels.Training;
 using GpuPRelu.Models;
 using GpuPRelu.Random;
@@ -41,7 +42,7 @@ public static class Trainer
         using var test = new DeviceData(dev, testSets, setOf);
         int n = train.Samples;
         int stepRows = options.Optimizer == OptimizerKind.Gd ? n : Math.Min(options.BatchSize, n);
-        var (stepFits, evalRows) = PlanRows(net, train, test, stepRows, Math.Min(options.EvalRows, Math.Max(n, test.Samples)));
+        var (stepFits, evalRows) = PlanRows(net.Shape, net.Device.MemoryBudget, (train.Sets, n), (test.Sets, test.Samples), options);
         using var ws = new Workspace(net, stepFits);
         using var eval = new Workspace(net, evalRows);
         using var order = dev.Allocate<int>((long)train.Sets * n);
@@ -150,15 +151,22 @@ public static class Trainer
     }
 
     /// <summary>The step's rows (all of them, or the batch is refused) and the evaluation's rows per chunk (as many of
-    /// `evalRows` as fit) within the device's memory budget, beside the data sets, the shuffle order and Adam's m, v.</summary>
-    private static (int Step, int Eval) PlanRows(NetworkBatch net, DeviceData train, DeviceData test, int stepRows, int evalRows)
+    /// EvalRows as fit) of a batch of shape `s` trained by `options` on `train` and `test` (sets × samples each) within
+    /// `budget` bytes, beside the batch, the data sets, the shuffle order and Adam's m, v. From the sizes alone, so a
+    /// caller plans a run before any work (the CLI before the output folder exists).</summary>
+    /// <exception cref="InsufficientMemoryException">Not one step fits; the message names the sizes.</exception>
+    public static (int Step, int Eval) PlanRows(BatchShape s, long budget, (int Sets, int Samples) train, (int Sets, int Samples) test,
+        TrainingOptions options)
     {
-        var s = net.Shape;
-        long data = sizeof(float) * ((long)(train.Sets * train.Samples + test.Sets * test.Samples) * (s.Inputs + 3) + 2L * s.Networks)
+        ArgumentNullException.ThrowIfNull(options);
+        int n = train.Samples;
+        int stepRows = options.Optimizer == OptimizerKind.Gd ? n : Math.Min(options.BatchSize, n);
+        int evalRows = Math.Min(options.EvalRows, Math.Max(n, test.Samples));
+        long data = sizeof(float) * ((long)(train.Sets * (long)train.Samples + test.Sets * (long)test.Samples) * (s.Inputs + 3) + 2L * s.Networks)
             + sizeof(int) * (long)train.Sets * train.Samples + 2L * sizeof(float) * s.ParameterCount;
-        long budget = net.Device.MemoryBudget - data;
-        int step = MemoryPlan.Rows(s, budget, 0, stepRows, stepRows, "training step");
-        long left = budget - MemoryPlan.WorkspaceFixedBytes(s) - step * MemoryPlan.WorkspaceRowBytes(s);
+        long left = budget - data;
+        int step = MemoryPlan.Rows(s, left, 0, stepRows, stepRows, "training step");
+        left -= MemoryPlan.WorkspaceFixedBytes(s) + step * MemoryPlan.WorkspaceRowBytes(s);
         return (step, MemoryPlan.Rows(s, left, 0, evalRows, 1, "training evaluation"));
     }
 

@@ -45,8 +45,9 @@ public sealed class SignalTests : IDisposable
     [Fact]
     public void ASecondSigintEndsTheProcessAtOnce()
     {
-        // the attack of the ideal classifiers does not poll the token: only the second signal can end it
-        var (child, _) = ChildRun.StartUntil("device", "attack", "--model", "F", "--device", "cpu", "--n", "2000", "--steps", "1000000",
+        // the exact radii of F^(3) on many points poll no token (a host computation per point): only the second signal
+        // can end them
+        var (child, _) = ChildRun.StartUntil("exact radii", "attack", "--model", "Fp", "--p", "3", "--device", "cpu", "--n", "20000", "--steps", "1",
             "--out", Path.Combine(_dir.FullName, "attack"));
         using (child)
         {
@@ -55,6 +56,40 @@ public sealed class SignalTests : IDisposable
             ChildRun.Signal(child, "INT");
             Assert.True(child.WaitForExit(TimeSpan.FromSeconds(10)), "the second SIGINT did not end the process");
             Assert.Equal(130, child.ExitCode);
+        }
+    }
+
+    // the attacks that ran for minutes after a signal: each stops at its next step, marks the manifest and exits 130 / 143
+    // (without the token they would run for hours: a million PGD steps, a hundred thousand Square queries, 3e6 steps)
+    [Theory]
+    [InlineData("INT", 130, "attack", "--model", "F", "--n", "200", "--steps", "1000000")]
+    [InlineData("TERM", 143, "attack", "--model", "F", "--n", "200", "--steps", "1000000")]
+    [InlineData("TERM", 143, "attack", "--model", "F", "--attack", "standard", "--norm", "linf", "--queries", "100000", "--steps", "100000", "--n", "200")]
+    [InlineData("INT", 130, "fig2", "--preset", "quick", "--epochs", "1", "--pgd-steps", "3000000")]
+    public async Task ASignalStopsAnAttackAtItsNextStep(string signal, int exitCode, params string[] args)
+    {
+        var folder = Path.Combine(_dir.FullName, $"{args[0]}-{signal}-{args.Length}");
+        var (child, err) = ChildRun.StartUntil(args[0] == "fig2" ? "attacking" : "device", [.. args, "--device", "cpu", "--out", folder]);
+        using (child)
+        {
+            // the attack has begun once the manifest says "running"
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!File.Exists(Path.Combine(folder, "manifest.json")) && clock.Elapsed < ChildRun.Patience)
+                Thread.Sleep(50);
+            Thread.Sleep(500);
+            ChildRun.Signal(child, signal);
+            Assert.True(child.WaitForExit(ChildRun.Patience), "the child did not stop after the signal");
+            Assert.Equal(exitCode, child.ExitCode);
+            Assert.Contains("cancelled by SIG", await err, StringComparison.Ordinal);
+        }
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json")));
+        Assert.Equal("cancelled", manifest.RootElement.GetProperty("status").GetString());
+        Assert.False(File.Exists(Path.Combine(folder, ".gpuprelu.lock")));
+        if (args[0] == "fig2")
+        {
+            // what was complete before the attack is kept: training and alignment
+            Assert.True(File.Exists(Path.Combine(folder, "training.csv")));
+            Assert.True(File.Exists(Path.Combine(folder, "alignment.csv")));
         }
     }
 }

@@ -59,7 +59,7 @@ public sealed class ImportedNetworkTests(DeviceFixture fixture) : IDisposable
 
         var imported = ImportedNetworks.Read(path, pInFile ? null : [p], normalizeInput: normalize);
         using var batch = imported.ToBatch(device);
-        var result = NetworkEvaluator.Evaluate(batch, new DataSet(x, y, N, D, C == 1 ? 2 : C), keepLogits: true, chunkRows: 16);
+        var result = NetworkEvaluator.Evaluate(batch, new DataSet(x, y, N, D, C == 1 ? 2 : C), keepLogits: true, chunkRows: 16, cancel: TestContext.Current.CancellationToken);
 
         Assert.Equal((1, D, H, C, bias ? 1 : 0), (imported.Shape.Networks, imported.Shape.Inputs, imported.Shape.Hidden, imported.Shape.Outputs, imported.Shape.HasBias));
         var expected = ShallowPreluNetReference.Forward(x, center, w, weight, b, p, normalize, N, D, H, C);
@@ -91,7 +91,7 @@ public sealed class ImportedNetworkTests(DeviceFixture fixture) : IDisposable
         var y = Enumerable.Range(0, N).Select(_ => rng.Next(C)).ToArray();
 
         using var batch = ImportedNetworks.Read(path).ToBatch(device);
-        var result = NetworkEvaluator.Evaluate(batch, new DataSet(x, y, N, D, C), keepLogits: true);
+        var result = NetworkEvaluator.Evaluate(batch, new DataSet(x, y, N, D, C), keepLogits: true, cancel: TestContext.Current.CancellationToken);
 
         for (int n = 0; n < B; n++)
         {
@@ -117,8 +117,8 @@ public sealed class ImportedNetworkTests(DeviceFixture fixture) : IDisposable
         SafeTensors.Write(path, [new("prelulayer.W", [4, 3], new float[12]), new("output_net.weight", [2, 3], new float[6])]);
         using var batch = ImportedNetworks.Read(path, [2]).ToBatch(device);
 
-        var inputs = Assert.Throws<ArgumentException>(() => NetworkEvaluator.Evaluate(batch, new DataSet(new float[10], [0, 1], 2, 5, 2)));
-        var labels = Assert.Throws<ArgumentException>(() => NetworkEvaluator.Evaluate(batch, new DataSet(new float[8], [0, 2], 2, 4, 3)));
+        var inputs = Assert.Throws<ArgumentException>(() => NetworkEvaluator.Evaluate(batch, new DataSet(new float[10], [0, 1], 2, 5, 2), cancel: TestContext.Current.CancellationToken));
+        var labels = Assert.Throws<ArgumentException>(() => NetworkEvaluator.Evaluate(batch, new DataSet(new float[8], [0, 2], 2, 4, 3), cancel: TestContext.Current.CancellationToken));
         var noP = Assert.Throws<InvalidDataException>(() => ImportedNetworks.Read(path));
         var pCount = Assert.Throws<InvalidDataException>(() => ImportedNetworks.Read(path, [1, 2]));
 

@@ -1,0 +1,92 @@
+using GpuPRelu.IO;
+using GpuPRelu.Tests.Fixtures;
+using Xunit;
+
+namespace GpuPRelu.Tests.Cli;
+
+/// <summary>Bad inputs a new user tried: each command line ends with its exit code and a line naming the field or the
+/// folder and the rule, before any work (sizes counted before a list is expanded, duplicates, negative bounds, an --out
+/// that is a file or the root); a sweep judges only the keys of the phases it runs; --overwrite knows every output.</summary>
+[Collection(CliGroup.Name)]
+public sealed class ProbeCaseTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("gpuprelu-probe-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private static readonly string[] Small = ["--device", "cpu", "--input-dim", "12", "--subclasses", "4", "--positive-subclasses", "2",
+        "--seeds", "1", "--width", "4", "--epochs", "1", "--n-train", "20", "--n-test", "10", "--batch-size", "10"];
+
+    // {dir} is this test's folder, {file} a file in it
+    public static TheoryData<string[], int, string> Cases => new()
+    {
+        // sizes: a start:stop:count list is refused from its count, before a value is made
+        { ["train", .. Small, "--alpha", "0.01:0.3:100000000", "--out", "{dir}/out"], 2, "alpha: '0.01:0.3:100000000' asks for 100000000 values; at most 100000" },
+        { ["fig2", "--preset", "quick", "--device", "cpu", "--radii", "0:1:1000000000", "--out", "{dir}/out"], 2, "radii: '0:1:1000000000' asks for 1000000000 values" },
+        { ["train", "--device", "cpu", "--width", "99999999999", "--out", "{dir}/out"], 2, "width: '99999999999' is out of range" },
+        // duplicates: α as p
+        { ["train", .. Small, "--alpha", "0.1,0.1", "--out", "{dir}/out"], 2, "alpha must not repeat a value" },
+        // the sweep's own numbers
+        { ["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--pgd-points", "5", "--plan", "--rate", "-1"], 2, "rate must be > 0 GFLOP/s and finite, got -1" },
+        { ["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--pgd-points", "5", "--max-networks", "-1", "--out", "{dir}/out"], 2, "max_networks must be ≥ 1, got -1" },
+        // seeds is a count: not an axis, and counted before its axis is made
+        { ["sweep", "--grid", "seeds=1,2", "--device", "cpu", "--pgd-points", "5", "--n-test", "10", "--plan", "--rate", "1"], 2, "seeds: seeds sweeps the number of seeds" },
+        { ["sweep", "--grid", "p=1,3", "--seeds", "2000000000", "--plan", "--rate", "1"], 2, "seeds: 2000000000 seeds per network; at most 100000" },
+        // --out: a file, the root
+        { ["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--pgd-points", "5", "--out", "{file}"], 2, "is a file; give a folder" },
+        { ["train", .. Small, "--alpha", "0.1", "--out", "/", "--overwrite"], 2, "out: '/' is the root folder, not a run's folder" },
+        // a train-only sweep keeps the attack's defaults (pgd_points 1000 > n_test 10): not judged, the plan is printed
+        { ["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--phases", "train", "--plan", "--rate", "1"], 0, "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void EndsAsExpected(string[] args, int code, string fragment)
+    {
+        var file = Path.Combine(_dir.FullName, "a-file");
+        File.WriteAllText(file, "not a folder");
+        var (exit, stdout, err) = Gpuprelu.Run([.. args.Select(a => a.Replace("{dir}", _dir.FullName, StringComparison.Ordinal).Replace("{file}", file, StringComparison.Ordinal))]);
+        Assert.True(exit == code, $"exit {exit}, expected {code}: {err}");
+        Assert.Contains(fragment, err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir.FullName, "out")), "the output folder was created");
+        Assert.Equal("not a folder", File.ReadAllText(file));
+        if (code == 0)
+            Assert.Contains("batch", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ADamagedSweepCheckpointNamesTheFolderToDelete()
+    {
+        var folder = Path.Combine(_dir.FullName, "sweep");
+        string[] sweep = ["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--phases", "train"];
+        var (code, _, err) = Gpuprelu.Run([.. sweep, "--out", folder]);
+        Assert.True(code == 0, err);
+        // the batch uncommitted again, and its training checkpoint damaged
+        Directory.Delete(Path.Combine(folder, "batches", "b0000"), recursive: true);
+        var checkpoint = Path.Combine(folder, "checkpoints", "b0000");
+        Directory.CreateDirectory(checkpoint);
+        File.WriteAllText(Path.Combine(checkpoint, "checkpoint.json"), "{ not json");
+        var (again, _, againErr) = Gpuprelu.Run(["sweep", "--resume", folder, "--device", "cpu"]);
+        Assert.Equal(2, again);
+        Assert.Contains($"delete {checkpoint} to run batch b0000 again from its start", againErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OverwriteRemovesEveryOutputTheToolWrites()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_dir.FullName, "earlier")).FullName;
+        string[] outputs = ["f_radius_distribution.png", "points.csv", "adversarial.safetensors", "compare.csv"];
+        foreach (var name in outputs.Append("notes.txt"))
+            File.WriteAllText(Path.Combine(folder, name), "earlier");
+        Directory.CreateDirectory(Path.Combine(folder, "checkpoint"));
+        File.WriteAllText(Path.Combine(folder, "checkpoint", "checkpoint.json"), "{}");
+        var (code, stdout, err) = Gpuprelu.Run(["train", .. Small, "--alpha", "0.1", "--out", folder, "--overwrite"]);
+        Assert.True(code == 0, err);
+        Assert.All(outputs, name => Assert.False(File.Exists(Path.Combine(folder, name)), $"{name} was kept"));
+        Assert.False(Directory.Exists(Path.Combine(folder, "checkpoint")));
+        // the file the tool did not write stays, and is the only one called so
+        Assert.Equal("earlier", File.ReadAllText(Path.Combine(folder, "notes.txt")));
+        Assert.Contains("kept 1 the tool did not write (notes.txt)", stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, OutputFolder.LockName)));
+    }
+}
