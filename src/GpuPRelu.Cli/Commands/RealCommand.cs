@@ -35,8 +35,9 @@ internal static class RealCommand
         var device = CommonOptions.Device();
         var output = CommonOptions.Out($"runs/{verb}");
         var overwrite = CommonOptions.Overwrite();
+        var resume = CommonOptions.Resume(verb);
         var fields = new ConfigOptions<RealConfig>(list);
-        foreach (var o in new Option?[] { preset, device, output, overwrite })
+        foreach (var o in new Option?[] { preset, device, output, overwrite, resume })
         {
             if (o is not null)
                 command.Options.Add(o);
@@ -57,7 +58,10 @@ internal static class RealCommand
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             // the data is read (and refused, naming the file) before the output folder exists
             var data = RealExperiment.Load(cfg);
-            var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
+            bool resuming = parse.GetValue(resume);
+            // --resume checkpoints every 10 minutes unless told otherwise; the resolved interval goes into the manifest
+            cfg = cfg with { CheckpointMinutes = cfg.CheckpointMinutes ?? (resuming ? 10 : null) };
+            var outDir = CommonOptions.PrepareRun(parse.GetValue(output)!, parse.GetValue(overwrite), resuming, verb);
 
             using var dev = CommonOptions.Open(kind);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

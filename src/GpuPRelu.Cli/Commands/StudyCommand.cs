@@ -24,8 +24,9 @@ internal static class StudyCommand
         var device = CommonOptions.Device();
         var output = CommonOptions.Out($"runs/{name}");
         var overwrite = CommonOptions.Overwrite();
+        var resume = CommonOptions.Resume(name);
         var fields = new ConfigOptions<StudyConfig>(StudyFields.Verb);
-        foreach (var o in new Option[] { preset, device, output, overwrite })
+        foreach (var o in new Option[] { preset, device, output, overwrite, resume })
             command.Options.Add(o);
         fields.AddTo(command);
 
@@ -37,7 +38,10 @@ internal static class StudyCommand
             var cfg = fields.Build(parse, new StudyConfig(), file, Presets.Load(file));
             CommonOptions.Refuse(cfg.Validate());
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
-            var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
+            bool resuming = parse.GetValue(resume);
+            // --resume checkpoints every 10 minutes unless told otherwise; the resolved interval goes into the manifest
+            cfg = cfg with { Train = cfg.Train with { CheckpointMinutes = cfg.Train.CheckpointMinutes ?? (resuming ? 10 : null) } };
+            var outDir = CommonOptions.PrepareRun(parse.GetValue(output)!, parse.GetValue(overwrite), resuming, name);
 
             using var dev = CommonOptions.Open(kind);
             var t = cfg.Train;

@@ -26,6 +26,9 @@ public sealed class OutputFolder : IDisposable
     /// temporary files an interrupted atomic write leaves (AtomicFile, SafeTensors).</summary>
     public static readonly IReadOnlyList<string> KnownPatterns = ["c_cosines_p*.png", "d_cosines_p*.png", "*.tmp-*"];
 
+    /// <summary>Folders the tool writes into an output folder: a run's checkpoint (training state, finished phases).</summary>
+    public static readonly IReadOnlyList<string> KnownFolders = ["checkpoint"];
+
     private readonly string _lockPath;
     private readonly string _lockText;
 
@@ -71,17 +74,7 @@ public sealed class OutputFolder : IDisposable
     /// removed or taken over. Throws OutputFolderException naming the folder and the rule.</summary>
     public static OutputFolder Open(string dir, bool overwrite, Action<string>? say = null)
     {
-        if (Problem(dir) is { } problem)
-            throw new OutputFolderException(problem);
-        var full = System.IO.Path.GetFullPath(dir);
-        try
-        {
-            Directory.CreateDirectory(full);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new OutputFolderException($"out: cannot create the folder '{dir}' ({ex.Message}); choose a folder you can write");
-        }
+        var full = Create(dir);
         var folder = Lock(dir, full, say);
         try
         {
@@ -97,6 +90,27 @@ public sealed class OutputFolder : IDisposable
             folder.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Checks `dir` (Problem), creates it and takes its lock, keeping what it holds: a run resumed in its own
+    /// folder. Throws OutputFolderException naming the folder and the rule.</summary>
+    public static OutputFolder Resume(string dir, Action<string>? say = null) => Lock(dir, Create(dir), say);
+
+    // checks `dir` (Problem) and creates it; returns its full path
+    private static string Create(string dir)
+    {
+        if (Problem(dir) is { } problem)
+            throw new OutputFolderException(problem);
+        var full = System.IO.Path.GetFullPath(dir);
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputFolderException($"out: cannot create the folder '{dir}' ({ex.Message}); choose a folder you can write");
+        }
+        return full;
     }
 
     /// <summary>Releases the lock (when it is still this run's).</summary>
@@ -164,6 +178,11 @@ public sealed class OutputFolder : IDisposable
         }
         foreach (var name in removed)
             File.Delete(System.IO.Path.Combine(Path, name));
+        foreach (var name in KnownFolders.Where(n => Directory.Exists(System.IO.Path.Combine(Path, n))))
+        {
+            Directory.Delete(System.IO.Path.Combine(Path, name), recursive: true);
+            removed.Add(name + "/");
+        }
         var kept = Directory.EnumerateFileSystemEntries(Path).Select(System.IO.Path.GetFileName).Where(n => n != LockName).Order(StringComparer.Ordinal).ToList();
         say?.Invoke($"overwrite: removed {removed.Count} file(s) of an earlier run from '{dir}'"
             + (removed.Count > 0 ? $" ({string.Join(", ", removed)})" : "")
