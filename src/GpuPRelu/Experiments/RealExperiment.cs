@@ -70,7 +70,7 @@ public static class RealExperiment
             if (record is { Done.Count: > 0 })
                 run.Results["kept_phases"] = record.Done.ToArray();
             var state = new State(config, net, train, test, outDir, context.Log, context.Progress, checkpoint, run.Cancel);
-            StudyPipeline.Run(Phases(config), state, run.EndPhase, run.Cancel, record);
+            StudyPipeline.Run(Phases(config), state, outDir, run.EndPhase, run.Cancel, record);
 
             RealDataPlots.Correlation(subclasses, source, config.Source == DataSourceKind.Mnist ? "digit" : "class", run.PathOf("a_correlation.png"));
             RealDataPlots.Accuracy(state.Training, run.PathOf("b_accuracy.png"));
@@ -97,6 +97,9 @@ public static class RealExperiment
 
         public string PathOf(string file) => Path.Combine(OutDir, file);
     }
+
+    /// <summary>The files the phases of a run of `config` write (the plots and report.md aside).</summary>
+    public static IReadOnlyList<string> Outputs(RealConfig config) => [.. Phases(config).SelectMany(p => p.Outputs)];
 
     // the real-data study's phases: Adam training with per-epoch metrics, then APGD-CE over the radii (and the short grids)
     private static List<StudyPhase<State>> Phases(RealConfig config) =>

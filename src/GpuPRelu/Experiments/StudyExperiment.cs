@@ -55,7 +55,7 @@ public static class StudyExperiment
             run.EndPhase("data");
             if (record is { Done.Count: > 0 })
                 run.Results["kept_phases"] = record.Done.ToArray();
-            StudyPipeline.Run(StudyPhases.Figure(config), state, run.EndPhase, run.Cancel, record);
+            StudyPipeline.Run(StudyPhases.Figure(config), state, outDir, run.EndPhase, run.Cancel, record);
             if (state.ResumedFromEpoch > 0)
                 run.Results["resumed_from_epoch"] = state.ResumedFromEpoch;
 

@@ -7,15 +7,17 @@ namespace GpuPRelu.Experiments;
 /// that ends is added to it.</summary>
 public static class StudyPipeline
 {
-    /// <summary>Runs `phases` in order on `state`.</summary>
-    public static void Run<TState>(IEnumerable<StudyPhase<TState>> phases, TState state, Action<string>? endPhase,
+    /// <summary>Runs `phases` in order on `state`, whose output folder is `outDir` (a finished phase is restored only
+    /// when every one of its outputs is there; else it runs again).</summary>
+    public static void Run<TState>(IEnumerable<StudyPhase<TState>> phases, TState state, string outDir, Action<string>? endPhase,
         CancellationToken cancel, PhaseRecord? record = null)
     {
         ArgumentNullException.ThrowIfNull(phases);
         foreach (var phase in phases)
         {
             cancel.ThrowIfCancellationRequested();
-            if (record?.IsDone(phase.Name) == true && phase.Restore is { } restore)
+            if (record?.IsDone(phase.Name) == true && phase.Restore is { } restore
+                && phase.Outputs.All(f => File.Exists(Path.Combine(outDir, f))))
                 restore(state);
             else
                 phase.Run(state);

@@ -50,7 +50,7 @@ public static class BatchRunner
             var phases = plan.Options.Phases;
             var checkpoint = new CheckpointOptions(CheckpointFolder(sweepDir, batch), checkpointEvery);
             using var state = new StudyState(batch.Config, batch.TrainPlan(), device, temp) { Checkpoint = checkpoint, Cancel = cancel };
-            StudyPipeline.Run(Phases(phases), state, null, cancel);
+            StudyPipeline.Run(Phases(phases), state, temp, null, cancel);
             File.Delete(Path.Combine(temp, "summary.csv"));
             var (summary, alignment, robust, distance) = (state.Summary, state.Alignment.Summary, state.RobustAccuracy, state.Distance);
             var ids = batch.Networks.Select(n => n.Id).ToArray();
