@@ -1,6 +1,9 @@
 using System.CommandLine;
+using System.Text.Json;
 using GpuPRelu.Devices;
+using GpuPRelu.Experiments;
 using GpuPRelu.IO;
+using GpuPRelu.Training;
 
 namespace GpuPRelu.Cli;
 
@@ -45,6 +48,53 @@ internal static class CommonOptions
         lock (Held)
             Held.Add(folder);
         return folder.Path;
+    }
+
+    /// <summary>--resume of a verb that checkpoints (train, fig2, fig5, mnist, probe).</summary>
+    public static Option<bool> Resume(string verb) => new("--resume")
+    {
+        Description = $"continue the {verb} run in --out after a kill: its training from OUT/checkpoint, its finished phases kept "
+            + "(or start it when the folder is empty; give the flags that started it); checkpoints every --checkpoint-minutes (10)",
+    };
+
+    /// <summary>The output folder of a run of `verb` that may checkpoint: with `resuming`, an absent or empty folder or one
+    /// of a `verb` run (its manifest.json), locked and kept as it is (a checkpoint there is continued); else PrepareOut, and
+    /// a checkpoint an earlier run left is removed (never resumed unasked). Says when a checkpoint is continued.</summary>
+    public static string PrepareRun(string dir, bool overwrite, bool resuming, string verb)
+    {
+        string outDir;
+        if (resuming)
+        {
+            if (OutputFolder.Problem(dir) is { } problem)
+                throw new UsageException(problem);
+            var full = Path.GetFullPath(dir);
+            if (OutputFolder.HoldsEntries(full) && !IsRunOf(Path.Combine(full, "manifest.json"), verb))
+                throw new UsageException($"resume: '{dir}' is not the folder of a {verb} run (no manifest.json of '{verb}'); give the run's --out, or an empty folder to start one");
+            outDir = HoldOut(dir);
+        }
+        else
+        {
+            outDir = PrepareOut(dir, overwrite);
+        }
+        var checkpoint = Path.Combine(outDir, TrainExperiment.CheckpointFolder);
+        if (!resuming && Directory.Exists(checkpoint))
+            Directory.Delete(checkpoint, recursive: true);
+        if (resuming && (TrainingCheckpoint.Exists(checkpoint) || PhaseRecord.Exists(checkpoint)))
+            Console.WriteLine($"resuming from {checkpoint}");
+        return outDir;
+    }
+
+    private static bool IsRunOf(string manifest, string verb)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(manifest));
+            return doc.RootElement.TryGetProperty("command", out var command) && command.ValueEquals(verb);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Releases the locks of the output folders this invocation opened.</summary>

@@ -35,8 +35,9 @@ internal static class RealCommand
         var device = CommonOptions.Device();
         var output = CommonOptions.Out($"runs/{verb}");
         var overwrite = CommonOptions.Overwrite();
+        var resume = CommonOptions.Resume(verb);
         var fields = new ConfigOptions<RealConfig>(list);
-        foreach (var o in new Option?[] { preset, device, output, overwrite })
+        foreach (var o in new Option?[] { preset, device, output, overwrite, resume })
         {
             if (o is not null)
                 command.Options.Add(o);
@@ -57,9 +58,13 @@ internal static class RealCommand
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             // the data is read (and refused, naming the file) before the output folder exists
             var data = RealExperiment.Load(cfg);
+            bool resuming = parse.GetValue(resume);
+            // --resume checkpoints every 10 minutes unless told otherwise; the resolved interval goes into the manifest
+            cfg = cfg with { CheckpointMinutes = cfg.CheckpointMinutes ?? (resuming ? 10 : null) };
+            // the device's memory plan before the output folder exists
             using var dev = CommonOptions.Open(kind);
             RealExperiment.PlanDevice(cfg, data, dev);
-            var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
+            var outDir = CommonOptions.PrepareRun(parse.GetValue(output)!, parse.GetValue(overwrite), resuming, verb);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{verb}{(file is null ? "" : $" ({file})")}: {cfg.P.Count * cfg.Repeats} networks (p {string.Join(",", cfg.P)} × {cfg.Repeats} repeats), "
                 + $"width {cfg.Width}, {cfg.Epochs} epochs of Adam, batch {cfg.BatchSize}"));

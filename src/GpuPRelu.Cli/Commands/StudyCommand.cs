@@ -24,8 +24,9 @@ internal static class StudyCommand
         var device = CommonOptions.Device();
         var output = CommonOptions.Out($"runs/{name}");
         var overwrite = CommonOptions.Overwrite();
+        var resume = CommonOptions.Resume(name);
         var fields = new ConfigOptions<StudyConfig>(StudyFields.Verb);
-        foreach (var o in new Option[] { preset, device, output, overwrite })
+        foreach (var o in new Option[] { preset, device, output, overwrite, resume })
             command.Options.Add(o);
         fields.AddTo(command);
 
@@ -37,10 +38,13 @@ internal static class StudyCommand
             var cfg = fields.Build(parse, new StudyConfig(), file, Presets.Load(file));
             CommonOptions.Refuse(cfg.Validate());
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
+            bool resuming = parse.GetValue(resume);
+            // --resume checkpoints every 10 minutes unless told otherwise; the resolved interval goes into the manifest
+            cfg = cfg with { Train = cfg.Train with { CheckpointMinutes = cfg.Train.CheckpointMinutes ?? (resuming ? 10 : null) } };
             // the device's memory plan before the output folder exists
             using var dev = CommonOptions.Open(kind);
             TrainExperiment.PlanDevice(cfg.Train, dev);
-            var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
+            var outDir = CommonOptions.PrepareRun(parse.GetValue(output)!, parse.GetValue(overwrite), resuming, name);
             var t = cfg.Train;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{figure} ({file}): {t.P.Count * t.Alpha.Count * t.Seeds} networks (p {string.Join(",", t.P)} × {t.Alpha.Count} α × {t.Seeds} seeds), "

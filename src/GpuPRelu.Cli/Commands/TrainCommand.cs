@@ -1,10 +1,8 @@
-using System.Text.Json;
 using System.CommandLine;
 using GpuPRelu.Configs;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;
 using GpuPRelu.IO;
-using GpuPRelu.Training;
 
 namespace GpuPRelu.Cli.Commands;
 
@@ -19,11 +17,7 @@ internal static class TrainCommand
         var output = CommonOptions.Out("runs/train");
         var overwrite = CommonOptions.Overwrite();
         var load = new Option<FileInfo>("--load") { Description = "start from the networks of a safetensors file instead of a fresh init" };
-        var resume = new Option<bool>("--resume")
-        {
-            Description = "continue the train run in --out from OUT/checkpoint, or start it when it has none (give the flags that started it); "
-                + "checkpoints every --checkpoint-minutes (10)",
-        };
+        var resume = CommonOptions.Resume("train");
         var fields = new ConfigOptions<TrainConfig>([.. TrainFields.All, .. TrainFields.Run, .. TrainFields.Trace], StudyFields.TrainFileKeys);
         foreach (var o in new Option[] { preset, device, output, overwrite, load, resume })
             command.Options.Add(o);
@@ -49,12 +43,7 @@ internal static class TrainCommand
             // the device's memory plan (the data, the step's and evaluation's rows) before the output folder exists
             using var dev = CommonOptions.Open(kind);
             TrainExperiment.PlanDevice(cfg, dev);
-            var outDir = resuming ? PrepareResume(parse.GetValue(output)!) : CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
-            var checkpoint = Path.Combine(outDir, TrainExperiment.CheckpointFolder);
-            if (!resuming && Directory.Exists(checkpoint))
-                Directory.Delete(checkpoint, recursive: true); // --overwrite of an older run: never resume it unasked
-            if (resuming && TrainingCheckpoint.Exists(checkpoint))
-                Console.WriteLine($"resuming from {checkpoint}");
+            var outDir = CommonOptions.PrepareRun(parse.GetValue(output)!, parse.GetValue(overwrite), resuming, "train");
 
             var plan = new TrainPlan(cfg);
             Console.WriteLine($"{plan.Networks.Count} networks (p {string.Join(",", cfg.P)} × {cfg.Alpha.Count} α × {cfg.Seeds} seeds), "
@@ -67,31 +56,5 @@ internal static class TrainCommand
             return 0;
         });
         return command;
-    }
-
-    // --resume takes an empty or absent folder (first start) or a train run's folder (a manifest.json of "train"), and
-    // its lock: a run still alive there is refused before anything is read or removed
-    private static string PrepareResume(string dir)
-    {
-        if (OutputFolder.Problem(dir) is { } problem)
-            throw new UsageException(problem);
-        var full = Path.GetFullPath(dir);
-        var manifest = Path.Combine(full, "manifest.json");
-        if (OutputFolder.HoldsEntries(full) && !IsTrainRun(manifest))
-            throw new UsageException($"resume: '{dir}' is not the folder of a train run (no manifest.json of 'train'); give the run's --out, or an empty folder to start one");
-        return CommonOptions.HoldOut(dir);
-    }
-
-    private static bool IsTrainRun(string manifest)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(manifest));
-            return doc.RootElement.TryGetProperty("command", out var command) && command.ValueEquals("train");
-        }
-        catch (Exception ex) when (ex is IOException or JsonException)
-        {
-            return false;
-        }
     }
 }

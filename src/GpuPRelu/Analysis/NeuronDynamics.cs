@@ -36,6 +36,21 @@ public sealed class NeuronDynamics
     /// <summary>The rows recorded so far, in snapshot order.</summary>
     public IReadOnlyList<DynamicsRow> Rows => _rows;
 
+    /// <summary>Hears the rows of each snapshot as it is taken (a run that checkpoints keeps them beside its checkpoint).</summary>
+    public Action<IReadOnlyList<DynamicsRow>>? OnSnapshot { get; set; }
+
+    /// <summary>Takes back the rows of snapshots an earlier, interrupted run took (whole snapshots, in step order): they
+    /// are the first rows, and their steps are not taken again (a resumed training calls OnStep at its checkpoint's step).</summary>
+    public void Restore(IEnumerable<DynamicsRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        foreach (var row in rows)
+        {
+            _rows.Add(row);
+            _steps.Remove(row.Step);
+        }
+    }
+
     /// <summary>Whether `step` is one of the chosen steps (the Trainer's `watches`).</summary>
     public bool Watches(long step) => _steps.Contains(step);
 
@@ -45,6 +60,7 @@ public sealed class NeuronDynamics
         if (!_steps.Contains(step))
             return;
         var theta = _net.ThetaToHost();
+        int first = _rows.Count;
         foreach (int b in _networks)
         {
             var n = _net.Networks[b];
@@ -60,7 +76,11 @@ public sealed class NeuronDynamics
                     g.Contribution[j], CenterDirections.Name(nearest), cos, g.Cos(j, 0), g.Cos(j, 1), maxSubclass));
             }
         }
+        OnSnapshot?.Invoke(_rows[first..]);
     }
+
+    /// <summary>Rows per snapshot: one per neuron of each chosen network.</summary>
+    public int RowsPerSnapshot => _networks.Length * _net.Shape.Hidden;
 
     /// <summary>`count` steps from 0 to `lastStep`, evenly spaced in log(1 + step) so the short alignment phase at the
     /// start is resolved as well as the long growth phase (0 and lastStep included, duplicates removed).</summary>

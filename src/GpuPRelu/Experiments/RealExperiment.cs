@@ -29,7 +29,9 @@ public sealed record RealData(DataSet Train, DataSet Test, DataSet Subclasses, s
 /// split, or a feature table split at random by the seed), training with Adam and softmax cross-entropy with
 /// per-epoch loss, accuracies and stable ranks (training.csv, summary.csv), APGD-CE l∞ over the radii on the first
 /// test points of every network at once (robust_accuracy.csv; also the short l∞/l2/l1 grids on request), then the
-/// Figure-3 panels as PNG, report.md and manifest.json.</summary>
+/// Figure-3 panels as PNG, report.md and manifest.json. With checkpoint_minutes the training checkpoints into
+/// OUT/checkpoint and each finished phase is recorded there (PhaseRecord), so a run killed and run again on the same
+/// folder writes what an uninterrupted one writes.</summary>
 public static class RealExperiment
 {
     /// <summary>The radius the paper's MNIST claim is read at: robust accuracy at 0.05 grows with p.</summary>
@@ -61,8 +63,14 @@ public static class RealExperiment
             run.EndPhase("data");
 
             using var net = new NetworkBatch(context.Device, shape, infos, theta, centers);
-            var state = new State(config, net, train, test, outDir, context.Log, context.Progress, run.Cancel);
-            StudyPipeline.Run(Phases(config), state, run.EndPhase, run.Cancel);
+            var folder = Path.Combine(outDir, TrainExperiment.CheckpointFolder);
+            var checkpoint = config.CheckpointMinutes is { } minutes ? new CheckpointOptions(folder, TimeSpan.FromMinutes(minutes)) : null;
+            // the phases a run that checkpoints has finished: a resumed run restores them from their files
+            var record = checkpoint is null ? null : PhaseRecord.Open(folder, command, config with { CheckpointMinutes = null });
+            if (record is { Done.Count: > 0 })
+                run.Results["kept_phases"] = record.Done.ToArray();
+            var state = new State(config, net, train, test, outDir, context.Log, context.Progress, checkpoint, run.Cancel);
+            StudyPipeline.Run(Phases(config), state, outDir, run.EndPhase, run.Cancel, record);
 
             RealDataPlots.Correlation(subclasses, source, config.Source == DataSourceKind.Mnist ? "digit" : "class", run.PathOf("a_correlation.png"));
             RealDataPlots.Accuracy(state.Training, run.PathOf("b_accuracy.png"));
@@ -81,7 +89,7 @@ public static class RealExperiment
 
     // what the phases share: the run's batch and data, where the outputs go, and each phase's rows
     private sealed record State(RealConfig Config, NetworkBatch Net, DataSet Train, DataSet Test, string OutDir, Action<string>? Log,
-        Action<double>? Progress, CancellationToken Cancel)
+        Action<double>? Progress, CheckpointOptions? Checkpoint, CancellationToken Cancel)
     {
         public List<RealTrainingRow> Training { get; set; } = [];
         public List<RobustAccuracyRow> Robust { get; set; } = [];
@@ -90,12 +98,15 @@ public static class RealExperiment
         public string PathOf(string file) => Path.Combine(OutDir, file);
     }
 
+    /// <summary>The files the phases of a run of `config` write (the plots and report.md aside).</summary>
+    public static IReadOnlyList<string> Outputs(RealConfig config) => [.. Phases(config).SelectMany(p => p.Outputs)];
+
     // the real-data study's phases: Adam training with per-epoch metrics, then APGD-CE over the radii (and the short grids)
     private static List<StudyPhase<State>> Phases(RealConfig config) =>
     [
         new("train", ["training.csv", .. config.Save ? ["networks.safetensors"] : Array.Empty<string>()], s =>
         {
-            s.Training = Train(s.Config, s.Net, s.Train, s.Test, s.Log, s.Progress, s.Cancel);
+            s.Training = Train(s.Config, s.Net, s.Train, s.Test, s.Log, s.Progress, s.Checkpoint, s.Cancel);
             CsvOutput.Write(s.PathOf("training.csv"), s.Training);
             if (s.Config.Save)
             {
@@ -124,7 +135,14 @@ public static class RealExperiment
             CsvOutput.Write(s.PathOf("robust_accuracy.csv"), s.Robust);
             s.Summary = Summarize(c, s.Training, s.Robust);
             CsvOutput.Write(s.PathOf("summary.csv"), s.Summary);
-        }),
+        })
+        {
+            Restore = s =>
+            {
+                s.Robust = CsvOutput.Read<RobustAccuracyRow>(s.PathOf("robust_accuracy.csv"));
+                s.Summary = CsvOutput.Read<RealSummaryRow>(s.PathOf("summary.csv"));
+            },
+        },
     ];
 
     /// <summary>The config's samples (MNIST's split, or a feature table split at random by the seed); a malformed or mismatched
@@ -171,23 +189,44 @@ public static class RealExperiment
     private static TrainingOptions Options(RealConfig c) =>
         new(OptimizerKind.Adam, LossKind.CrossEntropy, c.Lr, c.Epochs, c.BatchSize, c.LogEvery, LogRows: c.LogRows);
 
+    // Adam on every network, a row per network and log point with the stable ranks of W and of the hidden features. With
+    // a checkpoint, the rows are also kept beside it as they come, since the stable ranks read θ: a resumed training
+    // replays its log points while θ holds the checkpoint's parameters, so their rows are taken from the kept ones
     private static List<RealTrainingRow> Train(RealConfig c, NetworkBatch net, DataSet train, DataSet test, Action<string>? log,
-        Action<double>? progress, CancellationToken cancel)
+        Action<double>? progress, CheckpointOptions? checkpoint, CancellationToken cancel)
     {
         var rankData = train.Head(c.RankSamples);
-        var options = Options(c);
+        var options = Options(c) with { Checkpoint = checkpoint };
         var rows = new List<RealTrainingRow>();
         var sets = Enumerable.Repeat(train, c.Repeats).ToList();
         var tests = Enumerable.Repeat(test, c.Repeats).ToList();
+        var keptPath = checkpoint is null ? null : Path.Combine(checkpoint.Folder, "training.csv");
+        // whole log points only (a kill during an append may leave part of one)
+        var kept = keptPath is null ? [] : CsvOutput.ReadComplete<RealTrainingRow>(keptPath).GroupBy(r => r.Epoch)
+            .Where(g => g.Count() == net.Shape.Networks).ToDictionary(g => g.Key, g => g.ToList());
+        if (keptPath is not null)
+        {
+            Directory.CreateDirectory(checkpoint!.Folder);
+            File.Delete(keptPath);
+            if (kept.Count > 0)
+                CsvOutput.Write(keptPath, kept.Values.SelectMany(g => g));
+        }
         Trainer.Train(net, sets, tests, options, (metrics, done) =>
         {
-            var rankW = StableRank.OfWeights(net);
-            var rankH = StableRank.OfHiddenFeatures(net, rankData);
-            foreach (var m in metrics)
+            if (kept.TryGetValue(metrics[0].Epoch, out var point))
             {
-                var x = net.Networks[m.Network];
-                rows.Add(new RealTrainingRow(m.Network, x.P, x.DataSet, x.Seed, m.Epoch, m.Step, m.Loss, m.TrainAccuracy, m.TestLoss,
-                    m.TestAccuracy, rankH[m.Network], rankW[m.Network], m.Diverged));
+                rows.AddRange(point);
+            }
+            else
+            {
+                var rankW = StableRank.OfWeights(net);
+                var rankH = StableRank.OfHiddenFeatures(net, rankData);
+                var added = metrics.Select(m => new RealTrainingRow(m.Network, net.Networks[m.Network].P, net.Networks[m.Network].DataSet,
+                    net.Networks[m.Network].Seed, m.Epoch, m.Step, m.Loss, m.TrainAccuracy, m.TestLoss, m.TestAccuracy, rankH[m.Network],
+                    rankW[m.Network], m.Diverged)).ToList();
+                rows.AddRange(added);
+                if (keptPath is not null)
+                    CsvOutput.Extend(keptPath, added);
             }
             var line = string.Join(", ", metrics.GroupBy(m => net.Networks[m.Network].P).Select(g =>
                 string.Create(CultureInfo.InvariantCulture, $"p {g.Key:0.##} test {g.Average(m => m.TestAccuracy):0.0000}")));

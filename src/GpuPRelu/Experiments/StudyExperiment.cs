@@ -26,7 +26,10 @@ public sealed record StudyResult(
 /// (neurons.csv, cosines.csv, alignment.csv), the paper's l2 PGD on the networks of the smallest α beside the exact
 /// curves of F and F^(p) on the same points (robust_accuracy.csv; with min_radius also each point's radius, FAB-T's
 /// upper bound beside the exact one of F and F^(p): min_radius.csv, f_radius_distribution.png), the distance of every network to F and F^(p)
-/// (distance.csv); then the panels (a)–(e) and the dynamics as PNG, report.md and manifest.json.</summary>
+/// (distance.csv); then the panels (a)–(e) and the dynamics as PNG, report.md and manifest.json. With checkpoint_minutes
+/// the training checkpoints into OUT/checkpoint, and each finished phase is recorded there (PhaseRecord): run again on
+/// the same folder, the study continues the training from its checkpoint and reads the finished phases back from their
+/// files, so its outputs equal an uninterrupted run's.</summary>
 public static class StudyExperiment
 {
     /// <summary>Runs a validated config in `context` (its output folder must exist); `command` is the verb ("fig2"),
@@ -41,9 +44,20 @@ public static class StudyExperiment
         {
             var c = config.Train;
             var plan = new TrainPlan(c);
-            using var state = new StudyState(config, plan, context.Device, outDir) { Log = context.Log, Progress = context.Progress, Cancel = run.Cancel };
+            var folder = Path.Combine(outDir, TrainExperiment.CheckpointFolder);
+            var checkpoint = c.CheckpointEvery is { } every ? new CheckpointOptions(folder, every) : null;
+            // the phases a run that checkpoints has finished: a resumed run restores them from their files
+            var record = checkpoint is null ? null : PhaseRecord.Open(folder, command, config with { Train = c with { CheckpointMinutes = null } });
+            using var state = new StudyState(config, plan, context.Device, outDir)
+            {
+                Log = context.Log, Progress = context.Progress, Cancel = run.Cancel, Checkpoint = checkpoint,
+            };
             run.EndPhase("data");
-            StudyPipeline.Run(StudyPhases.Figure(config), state, run.EndPhase, run.Cancel);
+            if (record is { Done.Count: > 0 })
+                run.Results["kept_phases"] = record.Done.ToArray();
+            StudyPipeline.Run(StudyPhases.Figure(config), state, outDir, run.EndPhase, run.Cancel, record);
+            if (state.ResumedFromEpoch > 0)
+                run.Results["resumed_from_epoch"] = state.ResumedFromEpoch;
 
             var result = new StudyResult(state.Summary, state.Alignment.Summary, state.RobustAccuracy, state.Distance, run.Elapsed);
             WritePlots(config, plan, state.Alignment, state.RobustAccuracy, state.Distance, state.Dynamics?.Rows, outDir);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GpuPRelu.Analysis;
+using GpuPRelu.Attacks;
 using GpuPRelu.Configs;
 using GpuPRelu.IO;
 using GpuPRelu.Models;
@@ -40,6 +41,8 @@ public static class StudyPhases
                 ? new NeuronDynamics(s.Net, s.Data.Centers, NeuronDynamics.LogSpacedSteps(StudyExperiment.TotalSteps(s.Config.Train), Math.Max(2, s.Config.Snapshots)),
                     [.. s.Plan.Networks.Where(n => n.DataSet == 0).Select(n => n.Index)])
                 : null;
+            if (dynamics is not null && s.Checkpoint is { } checkpoint)
+                KeepSnapshots(dynamics, Path.Combine(checkpoint.Folder, "dynamics.csv"));
             s.Log?.Invoke($"training {s.Plan.Networks.Count} networks");
             s.Summary = TrainExperiment.TrainBatch(s.Plan, s.Net, s.Data.Train, s.Data.Test, s.OutDir, s.Log, s.Progress, (epoch, step, time) =>
             {
@@ -67,7 +70,13 @@ public static class StudyPhases
                 CsvOutput.Write(s.PathOf("cosines.csv"), s.Alignment.Cosines);
             }
             CsvOutput.Write(s.PathOf("alignment.csv"), s.Alignment.Summary);
-        });
+        })
+    {
+        Restore = s => s.Alignment = new(
+            everyNeuron ? CsvOutput.Read<NeuronRow>(s.PathOf("neurons.csv")) : [],
+            everyNeuron ? CsvOutput.Read<CosineRow>(s.PathOf("cosines.csv")) : [],
+            CsvOutput.Read<AlignmentRow>(s.PathOf("alignment.csv"))),
+    };
 
     /// <summary>The paper's l2 PGD over the radii (StudyAttack.Networks) on the networks of the smallest α
     /// (`smallestAlpha`, the figure's) or on every network of the batch (a sweep's): robust_accuracy.csv.</summary>
@@ -79,7 +88,11 @@ public static class StudyPhases
         s.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"attacking {which}: {config.Radii.Count} radii × {config.PgdPoints} points, {config.PgdSteps} PGD steps"));
         s.RobustAccuracy = StudyAttack.Networks(config, s.Net, attacked, s.Data.Test, Name, s.Cancel);
         CsvOutput.Write(s.PathOf("robust_accuracy.csv"), s.RobustAccuracy);
-    });
+    })
+    {
+        // the networks' rows only: the exact radii's may follow them when a kill came before their phase was recorded
+        Restore = s => s.RobustAccuracy = [.. CsvOutput.Read<RobustAccuracyRow>(s.PathOf("robust_accuracy.csv")).Where(r => r.Attack == "pgd")],
+    };
 
     /// <summary>The exact radii of F and F^(p) on the attacked points, the engine's own output timed apart from the
     /// paper's PGD: their rows added to robust_accuracy.csv.</summary>
@@ -87,7 +100,10 @@ public static class StudyPhases
     {
         s.RobustAccuracy.AddRange(StudyAttack.Ideals(s.Config, SmallestAlpha(s), s.Data.Test, s.Data.Mu, s.Config.Train.P));
         CsvOutput.Write(s.PathOf("robust_accuracy.csv"), s.RobustAccuracy);
-    });
+    })
+    {
+        Restore = s => s.RobustAccuracy = CsvOutput.Read<RobustAccuracyRow>(s.PathOf("robust_accuracy.csv")),
+    };
 
     /// <summary>Each attacked point's l2 radius: FAB-T's upper bound for the networks beside the exact radius of F and
     /// F^(p) (min_radius.csv, f_radius_distribution.png).</summary>
@@ -98,7 +114,10 @@ public static class StudyPhases
         s.Radii = StudyAttack.Radii(s.Config, s.Net, SmallestAlpha(s), s.Data.Test, s.Data.Mu, c.P, Name, s.Cancel);
         CsvOutput.Write(s.PathOf("min_radius.csv"), s.Radii);
         RadiusDistributionPlot.Write(s.Radii, c.Subclasses, s.PathOf("f_radius_distribution.png"));
-    });
+    })
+    {
+        Restore = s => s.Radii = CsvOutput.Read<PointRadiusRow>(s.PathOf("min_radius.csv")),
+    };
 
     /// <summary>The distance of every network to F and F^(p) (DistanceEstimate): distance.csv.</summary>
     public static StudyPhase<StudyState> Distance { get; } = new("distance", ["distance.csv"], s =>
@@ -108,7 +127,26 @@ public static class StudyPhases
         s.Log?.Invoke($"distance to F and F^(p): {config.DistRepeats} × {config.DistStarts} starts × {config.DistSteps} steps per network");
         s.Distance = DistanceEstimate.Run(s.Net, s.Data.Mu, c.Subclasses, c.PositiveSubclasses, config.Distance, s.Cancel);
         CsvOutput.Write(s.PathOf("distance.csv"), s.Distance);
-    });
+    })
+    {
+        Restore = s => s.Distance = CsvOutput.Read<DistanceRow>(s.PathOf("distance.csv")),
+    };
+
+    // keeps the snapshots beside the training checkpoint as they are taken, and takes back those an interrupted run kept:
+    // whole snapshots only (a kill during an append may leave part of one), so the steps after them are taken again
+    private static void KeepSnapshots(NeuronDynamics dynamics, string path)
+    {
+        var kept = CsvOutput.ReadComplete<DynamicsRow>(path);
+        int whole = kept.GroupBy(r => r.Step).TakeWhile(g => g.Count() == dynamics.RowsPerSnapshot).Sum(g => g.Count());
+        kept = kept[..whole];
+        dynamics.Restore(kept);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (kept.Count > 0)
+            CsvOutput.Write(path, kept);
+        else
+            File.Delete(path);
+        dynamics.OnSnapshot = rows => CsvOutput.Extend(path, rows);
+    }
 
     // the networks the figure attacks: those of the smallest α (the first of the increasing list)
     private static List<NetworkInfo> SmallestAlpha(StudyState s) => [.. s.Net.Networks.Where(x => x.Alpha == s.Config.Train.Alpha[0])];

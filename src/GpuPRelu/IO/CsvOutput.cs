@@ -45,7 +45,31 @@ public static class CsvOutput
         stream.Flush(flushToDisk: false);
     }
 
-    /// <summary>Reads rows back (tests, tools).</summary>
+    /// <summary>The rows of a file that Write started and Append extended, up to its last complete line (a kill during an
+    /// append may leave part of one); empty when the file does not exist or holds no complete row.</summary>
+    public static List<TRow> ReadComplete<TRow>(string path)
+    {
+        if (!File.Exists(path))
+            return [];
+        var text = File.ReadAllText(path);
+        int end = text.LastIndexOf('\n');
+        if (end < 0)
+            return [];
+        using var reader = new StringReader(text[..(end + 1)]);
+        using var csv = new CsvReader(reader, ReadConfig);
+        return [.. csv.GetRecords<TRow>()];
+    }
+
+    /// <summary>Appends rows to `path`, or starts it (header included) when it does not exist yet.</summary>
+    public static void Extend<TRow>(string path, IEnumerable<TRow> rows)
+    {
+        if (File.Exists(path))
+            Append(path, rows);
+        else
+            Write(path, rows);
+    }
+
+    /// <summary>Reads rows back (a resumed run's finished phases, tests, tools).</summary>
     public static List<TRow> Read<TRow>(string path)
     {
         using var reader = new StreamReader(path);

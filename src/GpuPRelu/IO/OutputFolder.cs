@@ -21,12 +21,12 @@ public sealed class OutputFolder : IDisposable
         "points.csv", "adversarial.safetensors", "compare.csv",
     ];
 
-    /// <summary>Folders the tool writes into an output folder (a train run's checkpoint); --overwrite removes these too.</summary>
-    public static readonly IReadOnlyList<string> KnownFolders = ["checkpoint"];
-
     /// <summary>Name patterns (Directory.EnumerateFiles syntax) of outputs whose names vary (plots per p) and of the
     /// temporary files an interrupted atomic write leaves (AtomicFile, SafeTensors).</summary>
     public static readonly IReadOnlyList<string> KnownPatterns = ["c_cosines_p*.png", "d_cosines_p*.png", "*.tmp-*"];
+
+    /// <summary>Folders the tool writes into an output folder: a run's checkpoint (training state, finished phases).</summary>
+    public static readonly IReadOnlyList<string> KnownFolders = ["checkpoint"];
 
     private readonly string _lockPath;
     private readonly string _lockText;
@@ -75,17 +75,7 @@ public sealed class OutputFolder : IDisposable
     /// removed or taken over. Throws OutputFolderException naming the folder and the rule.</summary>
     public static OutputFolder Open(string dir, bool overwrite, Action<string>? say = null)
     {
-        if (Problem(dir) is { } problem)
-            throw new OutputFolderException(problem);
-        var full = System.IO.Path.GetFullPath(dir);
-        try
-        {
-            Directory.CreateDirectory(full);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new OutputFolderException($"out: cannot create the folder '{dir}' ({ex.Message}); choose a folder you can write");
-        }
+        var full = Create(dir);
         var folder = Lock(dir, full, say);
         try
         {
@@ -104,8 +94,15 @@ public sealed class OutputFolder : IDisposable
     }
 
     /// <summary>Checks `dir` (Problem), creates it and takes its lock whatever it holds: a folder a run continues (a sweep,
-    /// a resumed train run). Throws OutputFolderException naming the folder and the rule.</summary>
-    public static OutputFolder Hold(string dir, Action<string>? say = null)
+    /// a resumed run in its own folder). Throws OutputFolderException naming the folder and the rule.</summary>
+    public static OutputFolder Hold(string dir, Action<string>? say = null) => Lock(dir, Create(dir), say);
+
+    /// <summary>True when `dir` exists and holds anything besides a lock file (a stale one left by a killed run).</summary>
+    public static bool HoldsEntries(string dir) =>
+        Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any(e => System.IO.Path.GetFileName(e) != LockName);
+
+    // checks `dir` (Problem) and creates it; returns its full path
+    private static string Create(string dir)
     {
         if (Problem(dir) is { } problem)
             throw new OutputFolderException(problem);
@@ -118,12 +115,8 @@ public sealed class OutputFolder : IDisposable
         {
             throw new OutputFolderException($"out: cannot create the folder '{dir}' ({ex.Message}); choose a folder you can write");
         }
-        return Lock(dir, full, say);
+        return full;
     }
-
-    /// <summary>True when `dir` exists and holds anything besides a lock file (a stale one left by a killed run).</summary>
-    public static bool HoldsEntries(string dir) =>
-        Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any(e => System.IO.Path.GetFileName(e) != LockName);
 
     /// <summary>Releases the lock (when it is still this run's).</summary>
     public void Dispose()

@@ -52,7 +52,7 @@ public static class BatchRunner
             using var state = new StudyState(batch.Config, batch.TrainPlan(), device, temp) { Checkpoint = checkpoint, Cancel = cancel };
             try
             {
-                StudyPipeline.Run(Phases(phases), state, null, cancel);
+                StudyPipeline.Run(Phases(phases), state, temp, null, cancel);
             }
             catch (InvalidDataException ex) when (ex.Message.StartsWith(checkpoint.Folder, StringComparison.Ordinal))
             {

@@ -89,15 +89,7 @@ public sealed partial class TrainResumeTests : IDisposable
     /// and returns the epoch of the checkpoint it left.</summary>
     private static int KillMidRun(string[] args, string checkpoint, int killAfter)
     {
-        var exe = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "gpuprelu.exe" : "gpuprelu");
-        var start = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        using var child = Process.Start(start)!;
-        child.OutputDataReceived += (_, _) => { };
-        child.ErrorDataReceived += (_, _) => { };
-        child.BeginOutputReadLine();
-        child.BeginErrorReadLine();
+        using var child = Gpuprelu.Start(args);
         var clock = Stopwatch.StartNew();
         while (SavedEpoch(checkpoint) < killAfter)
         {

@@ -46,4 +46,25 @@ public sealed class ConfigPartsTests
         var train = new TrainConfig { InputDim = 30, Width = 7, Lr = 0.5 };
         Assert.Equal((30, 7, 0.5), (train.SyntheticData.InputDim!.Value, train.Model.Width, train.Optimization.Lr));
     }
+
+    /// <summary>The fields that keep a run (save, checkpoint_minutes, trace, trace_every, min_radius) are in the JSON
+    /// (the manifest) when set and absent when not, so a sweep network's id, the hash of its StudyConfig's JSON, is the
+    /// one it had before they existed; each is checked by Validate().</summary>
+    [Fact]
+    public void RunFieldsAreLeftOutOfTheJsonWhenUnset()
+    {
+        string[] keys = ["\"save\"", "checkpoint_minutes", "\"trace\"", "trace_every", "min_radius"];
+        var plain = SweepPlan.Json(new StudyConfig());
+        Assert.All(keys, k => Assert.DoesNotContain(k, plain, StringComparison.Ordinal));
+        var kept = SweepPlan.Json(new StudyConfig
+        {
+            MinRadius = true,
+            Train = new TrainConfig { Save = true, CheckpointMinutes = 0, Trace = "t", TraceEvery = 7 },
+        });
+        Assert.All(keys, k => Assert.Contains(k, kept, StringComparison.Ordinal));
+
+        Assert.Equal(["checkpoint_minutes must be ≥ 0, got -1 (0: every epoch; at most 1e9)", "trace must name a folder, got an empty name",
+            "trace_every must be ≥ 1, got 0"], new TrainConfig { CheckpointMinutes = -1, Trace = " ", TraceEvery = 0 }.Validate());
+        Assert.Contains("checkpoint_minutes must be ≥ 0, got NaN (0: every epoch; at most 1e9)", new RealConfig { CheckpointMinutes = double.NaN }.Validate());
+    }
 }

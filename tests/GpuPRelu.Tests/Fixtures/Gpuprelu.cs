@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Xunit;
 
 namespace GpuPRelu.Tests.Fixtures;
@@ -24,6 +25,21 @@ internal static class Gpuprelu
             Console.SetOut(stdout);
             Console.SetError(stderr);
         }
+    }
+
+    /// <summary>Starts the built `gpuprelu` as a child process (a real process to kill), its output read and dropped.</summary>
+    public static Process Start(params string[] args)
+    {
+        var exe = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "gpuprelu.exe" : "gpuprelu");
+        var start = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+            start.ArgumentList.Add(a);
+        var child = Process.Start(start)!;
+        child.OutputDataReceived += (_, _) => { };
+        child.ErrorDataReceived += (_, _) => { };
+        child.BeginOutputReadLine();
+        child.BeginErrorReadLine();
+        return child;
     }
 }
 
