@@ -31,11 +31,11 @@ internal sealed unsafe class ManagedLaunchers : KernelLaunchers
 
     public override bool RunsAscentSteps(BatchShape s) => ManagedSteps.Pays(s);
 
-    public override void AscentSteps(BatchShape s, BatchShape sG, int steps, float stepSize, AscentSide f, AscentSide g,
-        DeviceView<float> scale, DeviceView<float> center, DeviceView<float> best, CancellationToken cancel)
+    public override void EachNetworkAscent(BatchShape s, BatchShape sG, AscentSide f, AscentSide g, DeviceView<float> scale,
+        DeviceView<float> center, DeviceView<float> best, Action<IAscentRows> ascend)
     {
         Sync();
-        ManagedAscent.Run(s, sG, steps, stepSize, f, g, F(scale), F(center), F(best), cancel);
+        ManagedAscent.EachNetwork(s, sG, f, g, F(scale), F(center), F(best), ascend);
     }
 
     public override void ColumnNorms(BatchShape s, DeviceView<float> theta, DeviceView<float> r)
