@@ -77,15 +77,15 @@ internal class KernelLaunchers
             ArrayView<float>, ArrayView<float>>(Kernels.Analysis.PowerNormalize.Kernel));
     }
 
-    /// <summary>Whether TrainSteps runs here for this batch: on the managed CPU path with whole networks for every core.
-    /// The kernels' path runs each step as one launch sequence over every network (Trainer).</summary>
+    /// <summary>Whether EachNetworkTraining runs here for this batch: on the managed CPU path with whole networks for
+    /// every core. Elsewhere each step is one launch sequence over every network (Trainer).</summary>
     public virtual bool RunsTrainSteps(BatchShape s) => false;
 
-    /// <summary>Runs `schedule.Steps` SGD or Adam steps of every network (gather, forward, loss, backward, update), each
-    /// network on one core from start to end, with the same arithmetic per element as the step-by-step launches; stops
-    /// between steps when `cancel` is set (the caller throws). Only where RunsTrainSteps says so.</summary>
-    public virtual void TrainSteps(BatchShape s, TrainingBuffers buffers, StepSchedule schedule, CancellationToken cancel) =>
-        throw new NotSupportedException("TrainSteps runs only on the managed CPU path (RunsTrainSteps)");
+    /// <summary>A run of SGD or Adam steps (`schedule`) one network per core: `train` runs the steps on each network's
+    /// rows (ITrainingRows), whose gather, forward, loss, backward and update have the same arithmetic per element as the
+    /// step-by-step launches. Only where RunsTrainSteps says so.</summary>
+    public virtual void EachNetworkTraining(BatchShape s, TrainingBuffers buffers, StepSchedule schedule, Action<ITrainingRows> train) =>
+        throw new NotSupportedException("EachNetworkTraining runs only on the managed CPU path (RunsTrainSteps)");
 
     /// <summary>Whether EachNetworkAscent runs here for this batch (the managed CPU path, whole networks for every core).</summary>
     public virtual bool RunsAscentSteps(BatchShape s) => false;

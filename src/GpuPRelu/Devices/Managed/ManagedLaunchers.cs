@@ -23,10 +23,10 @@ internal sealed unsafe class ManagedLaunchers : KernelLaunchers
 
     public override bool RunsTrainSteps(BatchShape s) => ManagedSteps.Pays(s);
 
-    public override void TrainSteps(BatchShape s, TrainingBuffers buffers, StepSchedule schedule, CancellationToken cancel)
+    public override void EachNetworkTraining(BatchShape s, TrainingBuffers buffers, StepSchedule schedule, Action<ITrainingRows> train)
     {
         Sync();
-        ManagedSteps.Run(s, schedule, buffers, cancel);
+        ManagedSteps.EachNetwork(s, schedule, buffers, train);
     }
 
     public override bool RunsAscentSteps(BatchShape s) => ManagedSteps.Pays(s);
