@@ -114,30 +114,18 @@ public static class DistanceEstimate
                 wsF.U.Slice(0, u.Length).CopyFromHost(u);
                 best.Clear();
                 var k = net.Device.Kernels;
+                // the same ascent on every network's rows at once (launches over the batch), or on each network's on one
+                // core with stationary starts dropped (the managed CPU path with whole networks for every core)
                 if (k.RunsAscentSteps(s))
                 {
-                    // the managed CPU path: every network's whole ascent on one core, stationary starts dropped
-                    k.AscentSteps(s, sG, o.Steps, (float)o.StepSize, Side(net, wsF, df), Side(ideal, wsG, dg), scaleBuffer.View,
-                        net.Center.View, best.View, cancel);
-                    cancel.ThrowIfCancellationRequested();
+                    k.EachNetworkAscent(s, sG, Side(net, wsF, df), Side(ideal, wsG, dg), scaleBuffer.View, net.Center.View, best.View,
+                        rows => Climb(rows, o, cancel));
                 }
                 else
                 {
-                    for (int step = 0; step <= o.Steps; step++)
-                    {
-                        cancel.ThrowIfCancellationRequested();
-                        wsF.Logits(s);
-                        wsG.Logits(sG);
-                        bool move = step < o.Steps;
-                        if (move)
-                        {
-                            wsF.InputGradient(s, df.View);
-                            wsG.InputGradient(sG, dg.View);
-                        }
-                        k.SphereAscent(s, move ? (float)o.StepSize : 0f, wsG.U.View, wsF.F.View, wsG.F.View, df.View, dg.View,
-                            scaleBuffer.View, net.Center.View, wsF.U.View, best.View);
-                    }
+                    Climb(new BatchRows(k, s, sG, wsF, wsG, df, dg, scaleBuffer, net.Center, best), o, cancel);
                 }
+                cancel.ThrowIfCancellationRequested();
                 var found = best.Slice(0, (long)B * m).ToHost();
                 for (int b = 0; b < B; b++)
                 {
@@ -147,6 +135,44 @@ public static class DistanceEstimate
             }
         }
         return result;
+    }
+
+    /// <summary>The ascent of one chunk's starts (docs/design.md §1): `Steps` moves of `StepSize` along the normalized
+    /// gradient of |c·f − G|, each projected back onto the sphere, then one last evaluation; every start's best |c·f − G|
+    /// over all of them. Stops between steps when `cancel` is set (the caller throws).</summary>
+    private static void Climb(Devices.IAscentRows rows, DistanceOptions o, CancellationToken cancel)
+    {
+        for (int step = 0; step <= o.Steps && rows.Active > 0 && !cancel.IsCancellationRequested; step++)
+        {
+            bool move = step < o.Steps;
+            rows.Logits();
+            if (move)
+                rows.InputGradients();
+            rows.Step(move ? (float)o.StepSize : 0f);
+        }
+    }
+
+    /// <summary>Every network's starts of a chunk at once, by launches over the batch (no start leaves).</summary>
+    private sealed class BatchRows(Devices.KernelLaunchers k, Kernels.BatchShape s, Kernels.BatchShape sG, Workspace wsF, Workspace wsG, Devices.DeviceBuffer<float> df,
+        Devices.DeviceBuffer<float> dg, Devices.DeviceBuffer<float> scale, Devices.DeviceBuffer<float> center, Devices.DeviceBuffer<float> best)
+        : Devices.IAscentRows
+    {
+        public int Active => s.Samples;
+
+        public void Logits()
+        {
+            wsF.Logits(s);
+            wsG.Logits(sG);
+        }
+
+        public void InputGradients()
+        {
+            wsF.InputGradient(s, df.View);
+            wsG.InputGradient(sG, dg.View);
+        }
+
+        public void Step(float step) => k.SphereAscent(s, step, wsG.U.View, wsF.F.View, wsG.F.View, df.View, dg.View,
+            scale.View, center.View, wsF.U.View, best.View);
     }
 
     private static Devices.AscentSide Side(NetworkBatch net, Workspace ws, Devices.DeviceBuffer<float> du) =>

@@ -28,9 +28,8 @@ public static class AttackFields
         new("alpha", "α of the data when the network file does not record it", false, (c, v) => c with { Alpha = Number("alpha", v) }) { Show = c => N(c.Alpha) },
         new("seed", "seed of the data when the network file does not record it", false, (c, v) => c with { Seed = Count("seed", v) }) { Show = c => N(c.Seed) },
         new("n", "test points per network (real data: its first N samples, all when fewer)", false, (c, v) => c with { N = Count("n", v) }) { Show = c => N(c.N) },
-        new("norm", "l2 | linf | l1 (l1 for APGD in a --box only)", false,
-            (c, v) => c with { Norm = Choice("norm", v, ("l2", AttackNorm.L2), ("linf", AttackNorm.Linf), ("l1", AttackNorm.L1)) })
-            { Show = c => c.Norm.ToString().ToLowerInvariant() },
+        new("norm", $"{string.Join(" | ", AttackNorms.All.Select(n => n.Name))} (l1 for APGD in a --box only)", false,
+            (c, v) => c with { Norm = Choice("norm", v, [.. AttackNorms.All]) }) { Show = c => AttackNorms.Name(c.Norm) },
         new("attack", AttackKind.Help, false, (c, v) => c with { Attack = AttackKind.Parse(v) }) { Show = c => string.Join(",", c.Attack.Select(a => a.Name)) },
         new("radii", "increasing radii, list or start:stop:count", false, (c, v) => c with { Radii = ValueList.Parse("radii", v) }) { Show = c => ValueList.Format(c.Radii) },
         new("steps", "PGD steps or APGD iterations per restart (2000, the paper's, for pgd; 100 for APGD)", false, (c, v) => c with { Steps = Count("steps", v) }),

@@ -77,28 +77,27 @@ internal class KernelLaunchers
             ArrayView<float>, ArrayView<float>>(Kernels.Analysis.PowerNormalize.Kernel));
     }
 
-    /// <summary>Whether TrainSteps runs here for this batch: on the managed CPU path with whole networks for every core.
-    /// The kernels' path runs each step as one launch sequence over every network (Trainer).</summary>
+    /// <summary>Whether EachNetworkTraining runs here for this batch: on the managed CPU path with whole networks for
+    /// every core. Elsewhere each step is one launch sequence over every network (Trainer).</summary>
     public virtual bool RunsTrainSteps(BatchShape s) => false;
 
-    /// <summary>Runs `schedule.Steps` SGD or Adam steps of every network (gather, forward, loss, backward, update), each
-    /// network on one core from start to end, with the same arithmetic per element as the step-by-step launches; stops
-    /// between steps when `cancel` is set (the caller throws). Only where RunsTrainSteps says so.</summary>
-    public virtual void TrainSteps(BatchShape s, TrainingBuffers buffers, StepSchedule schedule, CancellationToken cancel) =>
-        throw new NotSupportedException("TrainSteps runs only on the managed CPU path (RunsTrainSteps)");
+    /// <summary>A run of SGD or Adam steps (`schedule`) one network per core: `train` runs the steps on each network's
+    /// rows (ITrainingRows), whose gather, forward, loss, backward and update have the same arithmetic per element as the
+    /// step-by-step launches. Only where RunsTrainSteps says so.</summary>
+    public virtual void EachNetworkTraining(BatchShape s, TrainingBuffers buffers, StepSchedule schedule, Action<ITrainingRows> train) =>
+        throw new NotSupportedException("EachNetworkTraining runs only on the managed CPU path (RunsTrainSteps)");
 
-    /// <summary>Whether AscentSteps runs here for this batch (the managed CPU path, whole networks for every core).</summary>
+    /// <summary>Whether EachNetworkAscent runs here for this batch (the managed CPU path, whole networks for every core).</summary>
     public virtual bool RunsAscentSteps(BatchShape s) => false;
 
-    /// <summary>The distance ascent of one chunk of m starts, every network on one core from the first step to the last:
-    /// per step the forward passes of f and G, their input gradients and SphereAscentStep (steps · StepSize, then one
-    /// last evaluation), with the same arithmetic per element as those launches. A start that stops moving (a stationary
-    /// point: SphereAscentStep leaves it where it is at every later step too) leaves the rows early, its best final.
-    /// `f` is the network batch (its U the starts minus the centers), `g` the ideal (its U the starts x); best [B, m].
-    /// Stops between steps when `cancel` is set. Only where RunsAscentSteps says so.</summary>
-    public virtual void AscentSteps(BatchShape s, BatchShape sG, int steps, float stepSize, AscentSide f, AscentSide g,
-        DeviceView<float> scale, DeviceView<float> center, DeviceView<float> best, CancellationToken cancel) =>
-        throw new NotSupportedException("AscentSteps runs only on the managed CPU path (RunsAscentSteps)");
+    /// <summary>The distance ascent of one chunk of m starts one network per core: `ascend` runs the whole ascent on each
+    /// network's rows (IAscentRows), whose forward passes, input gradients and SphereAscentStep have the same arithmetic
+    /// per element as those launches; a start that stops moving (a stationary point: SphereAscentStep leaves it where it
+    /// is at every later step too) leaves the rows early, its best final. `f` is the network batch (its U the starts minus
+    /// the centers), `g` the ideal (its U the starts x); best [B, m]. Only where RunsAscentSteps says so.</summary>
+    public virtual void EachNetworkAscent(BatchShape s, BatchShape sG, AscentSide f, AscentSide g, DeviceView<float> scale,
+        DeviceView<float> center, DeviceView<float> best, Action<IAscentRows> ascend) =>
+        throw new NotSupportedException("EachNetworkAscent runs only on the managed CPU path (RunsAscentSteps)");
 
     public virtual void ColumnNorms(BatchShape s, DeviceView<float> theta, DeviceView<float> r) =>
         _columnNorms.Value(s.Networks * s.Hidden, s, theta, r);

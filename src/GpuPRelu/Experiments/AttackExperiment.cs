@@ -56,7 +56,7 @@ public static class AttackExperiment
                 WriteNetworkRadii(config, net, points, infos, names, steps, outDir, log, run.Cancel);
             run.EndPhase("attack");
 
-            string norm = config.Norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
+            string norm = AttackNorms.Name(config.Norm);
             var rows = new List<RobustAccuracyRow>();
             for (int b = 0; b < infos.Count; b++)
             {
@@ -137,7 +137,7 @@ public static class AttackExperiment
             var options = c.Attacks.Contains(AttackKind.FabT) ? fab : fab with { Iterations = c.Attacks.Contains(AttackKind.Pgd) ? 100 : c.ResolvedSteps, Restarts = 1 };
             norms = Fab.RunOn(net, points, c.Radii, options, null, false).Norms!;
         }
-        string norm = c.Norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
+        string norm = AttackNorms.Name(c.Norm);
         var rows = new List<NetworkRadiusRow>();
         for (int b = 0; b < infos.Count; b++)
         {

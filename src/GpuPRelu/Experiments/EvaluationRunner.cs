@@ -19,7 +19,7 @@ internal static class EvaluationRunner
             log?.Invoke(note);
         if (c.IsStandard && AttackKind.All.Where(a => a.InStandard && !a.RunsIn(c.Norm)).ToList() is { Count: > 0 } left)
         {
-            log?.Invoke($"{AttackKind.Standard.Name} {c.Norm.ToString().ToLowerInvariant()}: {string.Join(", ", c.Attacks.Select(a => a.Name))} ("
+            log?.Invoke($"{AttackKind.Standard.Name} {AttackNorms.Name(c.Norm)}: {string.Join(", ", c.Attacks.Select(a => a.Name))} ("
                 + string.Join("; ", left.Select(a => a.NormError(c.Norm))) + ")");
         }
         var settings = c.Settings with { Cancel = cancel };

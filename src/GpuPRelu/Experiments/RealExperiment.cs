@@ -75,7 +75,7 @@ public static class RealExperiment
             RealDataPlots.Correlation(subclasses, source, config.Source == DataSourceKind.Mnist ? "digit" : "class", run.PathOf("a_correlation.png"));
             RealDataPlots.Accuracy(state.Training, run.PathOf("b_accuracy.png"));
             RealDataPlots.StableRanks(state.Training, run.PathOf("c_stable_rank.png"));
-            RobustAccuracyPlot.Write(state.Robust.Where(r => r.Attack == "apgd-ce"), run.PathOf("d_robust_accuracy.png"), [],
+            RobustAccuracyPlot.Write(state.Robust.Where(r => r.Attack == AttackKind.ApgdCe.Name), run.PathOf("d_robust_accuracy.png"), [],
                 title: $"Robust accuracy, {source}");
             run.EndPhase("plots");
 
@@ -246,7 +246,7 @@ public static class RealExperiment
             box?.Lo, box?.Hi, c.Seed) { Cancel = cancel };
         var robust = Apgd.Run(net, [.. net.Networks.Select(_ => points)], radii, options);
         var theta = net.ThetaToHost();
-        string name = norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
+        string name = AttackNorms.Name(norm);
         string attack = grid.Length == 0 ? AttackKind.ApgdCe.Name : $"{AttackKind.ApgdCe.Name}-{grid}";
         var rows = new List<RobustAccuracyRow>();
         foreach (var x in net.Networks)
@@ -279,7 +279,7 @@ public static class RealExperiment
         double radius = Headline(SweepRadii(c));
         return [.. training.GroupBy(t => t.Network).Select(g => g.MaxBy(t => t.Epoch)!).Select(t => new RealSummaryRow(t.Network, t.P,
             t.Repeat, t.Seed, t.Epoch, t.Loss, t.TrainAcc, t.TestAcc, t.StableRankH, t.StableRankW, radius,
-            robust.Single(r => r.Attack == "apgd-ce" && r.Network == t.Network.ToString(CultureInfo.InvariantCulture) && r.Radius == radius).RobustAcc,
+            robust.Single(r => r.Attack == AttackKind.ApgdCe.Name && r.Network == t.Network.ToString(CultureInfo.InvariantCulture) && r.Radius == radius).RobustAcc,
             t.Diverged))];
     }
 
@@ -289,7 +289,7 @@ public static class RealExperiment
     {
         run.Results["test_acc"] = result.Summary.GroupBy(s => s.P).ToDictionary(
             g => g.Key.ToString(CultureInfo.InvariantCulture), g => g.Average(s => s.TestAcc));
-        run.Results["robust_acc"] = result.RobustAccuracy.Where(r => r.Attack == "apgd-ce").GroupBy(r => r.P).ToDictionary(
+        run.Results["robust_acc"] = result.RobustAccuracy.Where(r => r.Attack == AttackKind.ApgdCe.Name).GroupBy(r => r.P).ToDictionary(
             g => g.Key.ToString(CultureInfo.InvariantCulture),
             g => g.GroupBy(r => r.Radius).ToDictionary(h => h.Key.ToString("0.####", CultureInfo.InvariantCulture), h => h.Average(r => r.RobustAcc)));
         run.Results["diverged_networks"] = result.Summary.Count(s => s.Diverged);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GpuPRelu.Attacks;
 using GpuPRelu.Configs;
 using GpuPRelu.Data;
 using GpuPRelu.IO;
@@ -49,7 +50,7 @@ public static class RealReport
             s.AppendLine().AppendLine(ic, $"{diverged} network(s) diverged (NaN or infinite loss); their rows are NaN.");
         s.AppendLine();
 
-        var sweep = result.RobustAccuracy.Where(r => r.Attack == "apgd-ce").ToList();
+        var sweep = result.RobustAccuracy.Where(r => r.Attack == AttackKind.ApgdCe.Name).ToList();
         var radii = sweep.Select(r => r.Radius).Distinct().Order().ToList();
         var ps = sweep.Select(r => r.P).Distinct().Order().ToList();
         string where = c.Box is { } box ? string.Create(ic, $"in pixel space, inputs kept in [{box.Lo}, {box.Hi}]") : "in feature space, no box";
@@ -70,7 +71,7 @@ public static class RealReport
             : increasing ? " — increasing with p, as the paper claims." : " — not increasing with p here.";
         s.AppendLine(ic, $"Paper's claim: robust accuracy grows with p (MNIST, radius 0.05). Measured at radius {headline:0.####}: "
             + $"{string.Join(", ", ps.Select((p, i) => string.Create(ic, $"p = {p:0.##}: {means[i]:0.000}")))}{verdict}");
-        var shortRows = result.RobustAccuracy.Where(r => r.Attack != "apgd-ce").ToList();
+        var shortRows = result.RobustAccuracy.Where(r => r.Attack != AttackKind.ApgdCe.Name).ToList();
         if (shortRows.Count > 0)
         {
             s.AppendLine();

@@ -54,7 +54,7 @@ public static class SweepTable
                     csv.WriteField(v);
                 var last = summary.FirstOrDefault(r => r.Network == b);
                 var align = alignment.FirstOrDefault(r => r.Network == b);
-                var curve = robust.Where(r => r.Network == b.ToString(CultureInfo.InvariantCulture) && r.Attack == "pgd").ToList();
+                var curve = robust.Where(r => r.Network == b.ToString(CultureInfo.InvariantCulture) && r.Attack == AttackKind.Pgd.Name).ToList();
                 csv.WriteField(Num(last?.Loss));
                 csv.WriteField(Num(last?.TrainAcc));
                 csv.WriteField(Num(last?.TestAcc));

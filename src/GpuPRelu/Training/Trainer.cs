@@ -7,8 +7,9 @@ using GpuPRelu.Random;
 
 namespace GpuPRelu.Training;
 
-/// <summary>Trains every network of a batch together: each step is one launch sequence for the whole batch
-/// (gather, forward, loss, backward, update), with host work only for the shuffles and at log points.</summary>
+/// <summary>Trains every network of a batch together: the step (Steps: gather, forward, loss, backward, update) runs as one
+/// launch sequence for the whole batch, or on the managed CPU path as each network's steps on one core, with host work
+/// only for the shuffles and at log points.</summary>
 public static class Trainer
 {
     /// <summary>Trains `net` in place on its data sets (network b reads trainSets[net.Networks[b].DataSet]) and
@@ -66,8 +67,11 @@ public static class Trainer
             onLog?.Invoke(rows, (double)epoch / options.Epochs);
         }
 
-        // the managed CPU path runs whole epochs one network per core where no hook needs θ between steps
+        // the managed CPU path runs whole epochs one network per core where no hook needs θ between steps; the hook sees
+        // every step of the launches over the batch, and the steps it watches of the per-network runs
         bool perNetwork = (onStep is null || watches is not null) && ws.RunsTrainSteps;
+        bool Sees(long at) => onStep is not null && (!perNetwork || watches!(at));
+        bool adam = options.Optimizer == OptimizerKind.Adam;
         int first = 1;
         if (checkpoint?.Read() is { } saved)
         {
@@ -97,33 +101,28 @@ public static class Trainer
                 order.CopyFromHost(EpochOrder(setSeed, epoch, n));
                 rowOrder = order.View;
             }
-            for (int done = 0, steps = (n + stepRows - 1) / stepRows; perNetwork && done < steps;)
+            var batch = new BatchRows(net, ws, train, rowOrder, options, m.View, v.View);
+            for (int done = 0, steps = (n + stepRows - 1) / stepRows; done < steps;)
             {
-                // up to the epoch's end or the next step the hook watches, whichever comes first
+                // up to the epoch's end or the next step the hook sees, whichever comes first
                 int run = 1;
-                while (done + run < steps && (onStep is null || !watches!(step + run)))
+                while (done + run < steps && !Sees(step + run))
                     run++;
-                ws.TrainSteps(train, rowOrder, done * stepRows, run, stepRows, step + 1, options, m.View, v.View, cancel);
-                (step, done) = (step + run, done + run);
-                if (onStep is not null && watches!(step))
-                    onStep(epoch, step, FlowTime());
-            }
-            for (int offset = 0; offset < n && !perNetwork; offset += stepRows)
-            {
+                var schedule = new StepSchedule(n, done * stepRows, run, stepRows, (int)options.Loss, (float)options.Lr,
+                    step + 1, adam);
+                if (perNetwork)
+                    ws.EachNetwork(train, rowOrder, schedule, m.View, v.View, rows => Steps(rows, schedule, cancel));
+                else
+                    Steps(batch, schedule, cancel);
                 cancel.ThrowIfCancellationRequested();
-                int rows = Math.Min(stepRows, n - offset);
-                ws.ColumnNorms();
-                var s = ws.Forward(train, rowOrder, offset, rows, options.Loss, 1f / rows);
-                ws.Backward(s);
-                step++;
-                Update(net, ws, options, step, m.View, v.View);
-                onStep?.Invoke(epoch, step, FlowTime());
+                (step, done) = (step + run, done + run);
+                if (Sees(step))
+                    onStep!(epoch, step, FlowTime());
             }
             if (epoch % options.LogEvery == 0 || epoch == options.Epochs)
                 Log(epoch);
             if (checkpoint is not null && checkpoint.Due(epoch, options.Epochs))
             {
-                bool adam = options.Optimizer == OptimizerKind.Adam;
                 checkpoint.Write(new TrainingCheckpoint.State(epoch, step, net.ThetaToHost(), adam ? m.ToHost() : null,
                     adam ? v.ToHost() : null, [.. diverged], [.. all]), net.Device.Description);
             }
@@ -168,6 +167,40 @@ public static class Trainer
         int step = MemoryPlan.Rows(s, left, 0, stepRows, stepRows, "training step");
         left -= MemoryPlan.WorkspaceFixedBytes(s) + step * MemoryPlan.WorkspaceRowBytes(s);
         return (step, MemoryPlan.Rows(s, left, 0, evalRows, 1, "training evaluation"));
+    }
+
+    /// <summary>A run of optimizer steps (docs/design.md §1, training): each on the next `StepRows` rows of every network's order of its set
+    /// (the last ones fewer), the column norms, the forward pass and the loss as a mean over the rows, the backward pass
+    /// and the update. Stops between steps when `cancel` is set (the caller throws).</summary>
+    private static void Steps(ITrainingRows rows, StepSchedule schedule, CancellationToken cancel)
+    {
+        for (int step = 0; step < schedule.Steps && !cancel.IsCancellationRequested; step++)
+        {
+            int offset = schedule.Offset + step * schedule.StepRows;
+            int n = Math.Min(schedule.StepRows, schedule.RowsPerSet - offset);
+            rows.Gather(offset, n);
+            rows.ColumnNorms();
+            rows.Forward(n, new LossSpec(schedule.Loss, 1f / n));
+            rows.Backward(n);
+            rows.Update(n, schedule.FirstStep + step);
+        }
+    }
+
+    /// <summary>Every network's rows of a step at once, by launches over the batch.</summary>
+    private sealed class BatchRows(NetworkBatch net, Workspace ws, DeviceData data, DeviceView<int> order, TrainingOptions options,
+        DeviceView<float> m, DeviceView<float> v) : ITrainingRows
+    {
+        private Kernels.BatchShape _s;
+
+        public void Gather(int offset, int rows) => _s = ws.Gather(data, order, offset, rows);
+
+        public void ColumnNorms() => ws.ColumnNorms();
+
+        public void Forward(int rows, LossSpec loss) => ws.ForwardRows(_s, loss);
+
+        public void Backward(int rows) => ws.Backward(_s);
+
+        public void Update(int rows, long t) => Trainer.Update(net, ws, options, t, m, v);
     }
 
     private static void Update(NetworkBatch net, Workspace ws, TrainingOptions o, long step, DeviceView<float> m, DeviceView<float> v)

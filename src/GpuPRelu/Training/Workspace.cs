@@ -61,22 +61,28 @@ internal sealed class Workspace : IDisposable
     /// loss, leaving f, g = scale·∂loss/∂f, the per-row loss and correctness in the workspace.</summary>
     public BatchShape Forward(DeviceData data, DeviceView<int> order, int offset, int rows, LossKind loss, float scale)
     {
-        var k = _net.Device.Kernels;
+        var s = Gather(data, order, offset, rows);
+        ForwardRows(s, new LossSpec((int)loss, scale));
+        return s;
+    }
+
+    /// <summary>Gathers `rows` rows (from `offset` in `order`) of each network's data set into U and Ym, minus the centers.</summary>
+    public BatchShape Gather(DeviceData data, DeviceView<int> order, int offset, int rows)
+    {
         var s = _net.Shape.WithSamples(rows);
-        k.Gather(s, new RowSelection(data.Samples, offset), data.X.View, data.Y.View, data.SetOf.View, order,
+        _net.Device.Kernels.Gather(s, new RowSelection(data.Samples, offset), data.X.View, data.Y.View, data.SetOf.View, order,
             _net.Center.View, U.View, Ym.View);
-        if (s.NormalizeInput != 0)
-            k.InputNorms(s, U.View, Q.View);
-        k.Forward(s, U.View, _net.Theta.View, _net.P.View, R.View, Q.View, Z.View, A.View, F.View);
-        k.Loss(s, new LossSpec((int)loss, scale), F.View, Ym.View, G.View, Loss.View, Correct.View);
         return s;
     }
 
     /// <summary>Forward pass and loss on the rows already in U and Ym (attacks, evaluation of given points).</summary>
-    public void ForwardRows(BatchShape s, LossKind loss, float scale)
+    public void ForwardRows(BatchShape s, LossKind loss, float scale) => ForwardRows(s, new LossSpec((int)loss, scale));
+
+    /// <summary>The forward pass of the rows already in U and the loss `loss`.</summary>
+    public void ForwardRows(BatchShape s, LossSpec loss)
     {
         Logits(s);
-        _net.Device.Kernels.Loss(s, new LossSpec((int)loss, scale), F.View, Ym.View, G.View, Loss.View, Correct.View);
+        _net.Device.Kernels.Loss(s, loss, F.View, Ym.View, G.View, Loss.View, Correct.View);
     }
 
     /// <summary>The forward pass of the rows already in U, up to the outputs F (a loss of the caller's follows; the distance
@@ -106,23 +112,18 @@ internal sealed class Workspace : IDisposable
         k.WeightBackward(s, U.View, _net.Theta.View, _net.P.View, R.View, Gz.View, T.View, DTheta.View);
     }
 
-    /// <summary>Whether TrainSteps runs on this device for this batch (the managed CPU path, enough networks per core).</summary>
+    /// <summary>Whether EachNetwork runs on this device for this batch (the managed CPU path, enough networks per core).</summary>
     public bool RunsTrainSteps => _net.Device.Kernels.RunsTrainSteps(_net.Shape);
 
-    /// <summary>`steps` optimizer steps (numbered from `firstStep`, Adam's t) of `stepRows` rows each from row `offset` of
-    /// `order` (the last one shorter where the rows run out), each network on one core: the same θ (and Adam's m, v), bit
-    /// for bit, as ColumnNorms, Forward, Backward and the update per step.</summary>
-    public void TrainSteps(DeviceData data, DeviceView<int> order, int offset, int steps, int stepRows, long firstStep,
-        TrainingOptions options, DeviceView<float> m, DeviceView<float> v, CancellationToken cancel)
+    /// <summary>The run of optimizer steps `schedule` on `data` in `order`, `train` running them on each network's rows on
+    /// one core: the same θ (and Adam's m, v), bit for bit, as the launches over the batch.</summary>
+    public void EachNetwork(DeviceData data, DeviceView<int> order, StepSchedule schedule, DeviceView<float> m, DeviceView<float> v,
+        Action<ITrainingRows> train)
     {
-        bool adam = options.Optimizer == OptimizerKind.Adam;
         var buffers = new TrainingBuffers(data.X.View, data.Y.View, data.SetOf.View, order, _net.Center.View, _net.Theta.View,
             _net.P.View, Rows, U.View, Ym.View, Q.View, Z.View, A.View, F.View, G.View, Loss.View, Correct.View, R.View,
-            DTheta.View, adam ? m : null, adam ? v : null);
-        var schedule = new StepSchedule(data.Samples, offset, steps, stepRows, (int)options.Loss, (float)options.Lr,
-            firstStep, adam);
-        _net.Device.Kernels.TrainSteps(_net.Shape, buffers, schedule, cancel);
-        cancel.ThrowIfCancellationRequested();
+            DTheta.View, schedule.Adam ? m : null, schedule.Adam ? v : null);
+        _net.Device.Kernels.EachNetworkTraining(_net.Shape, buffers, schedule, train);
     }
 
     /// <summary>Per-network sums of loss and correct rows over the last Forward, copied to the host as [B, 2].</summary>

@@ -4,13 +4,14 @@ using GpuPRelu.Kernels.Attacks;
 
 namespace GpuPRelu.Devices.Managed;
 
-/// <summary>The APGD bookkeeping on the CPU (`--device cpu`): the same math as the kernels ApgdStep, ApgdUpdate,
-/// ApgdCheckpoint, ApgdL1Step and SpreadBroken (docs/attacks.md §2.2, §3), a row at a time, rows in parallel, Vector256
-/// over D where the step is elementwise.</summary>
+/// <summary>APGD's steps on the CPU (`--device cpu`): the same math as the kernels ApgdStep and ApgdL1Step (docs/attacks.md
+/// §2.2, §3), a row at a time, rows in parallel, Vector256 over D where the step is elementwise and an exact sort for the
+/// l1 step's threshold (the kernel bisects). The bookkeeping between steps runs the kernels' own code per row
+/// (ManagedAttackLaunchers).</summary>
 internal static unsafe class ManagedApgd
 {
     /// <summary>Runs `row` for every row of [0, rows) on all cores, in a few contiguous tasks per core.</summary>
-    private static void Rows(long rows, Action<long> row)
+    internal static void Rows(long rows, Action<long> row)
     {
         long perTask = Math.Max(1, rows / (4 * Environment.ProcessorCount));
         Parallel.For(0, (rows + perTask - 1) / perTask, t =>
@@ -191,86 +192,4 @@ internal static unsafe class ManagedApgd
 
     // sign as the kernels take it (MathF.Sign throws on NaN, which a diverged network's gradient may hold)
     private static float Sign(float v) => v > 0f ? 1f : v < 0f ? -1f : 0f;
-
-    public static void Update(BatchShape s, bool start, float etaScale, float* loss, float* correct, float* u, float* du, float* uPrev,
-        float* uBest, float* duBest, float* state, float* radius, int* broken)
-    {
-        int D = s.Inputs, M = s.Samples;
-        Rows((long)s.Networks * M, i =>
-        {
-            if (broken[i] != 0)
-                return;
-            if (correct[i] == 0f)
-            {
-                broken[i] = 1;
-                return;
-            }
-            float* st = state + i * ApgdState.Width;
-            long row = i * D;
-            float l = loss[i];
-            if (start)
-            {
-                st[ApgdState.Eta] = etaScale * radius[i % M];
-                st[ApgdState.TopK] = 0.2f;
-                st[ApgdState.SparsityOld] = D;
-                st[ApgdState.LossBest] = l;
-                st[ApgdState.LossBestCheckpoint] = l;
-                st[ApgdState.LossPrev] = 0f;
-                st[ApgdState.Increases] = 0f;
-                st[ApgdState.Reduced] = 1f;
-                Copy(u + row, uPrev + row, D);
-                Copy(u + row, uBest + row, D);
-                Copy(du + row, duBest + row, D);
-                return;
-            }
-            if (l > st[ApgdState.LossBest])
-            {
-                st[ApgdState.LossBest] = l;
-                Copy(u + row, uBest + row, D);
-                Copy(du + row, duBest + row, D);
-            }
-            if (l > st[ApgdState.LossPrev])
-                st[ApgdState.Increases] += 1f;
-            st[ApgdState.LossPrev] = l;
-        });
-    }
-
-    public static void Checkpoint(BatchShape s, float threshold, float* u, float* du, float* uBest, float* duBest, float* state, int* broken)
-    {
-        int D = s.Inputs;
-        Rows((long)s.Networks * s.Samples, i =>
-        {
-            if (broken[i] != 0)
-                return;
-            float* st = state + i * ApgdState.Width;
-            float best = st[ApgdState.LossBest];
-            bool halve = st[ApgdState.Increases] <= threshold
-                || (st[ApgdState.Reduced] == 0f && st[ApgdState.LossBestCheckpoint] >= best);
-            st[ApgdState.Reduced] = halve ? 1f : 0f;
-            st[ApgdState.LossBestCheckpoint] = best;
-            st[ApgdState.Increases] = 0f;
-            if (!halve)
-                return;
-            st[ApgdState.Eta] *= 0.5f;
-            Copy(uBest + i * D, u + i * D, D);
-            Copy(duBest + i * D, du + i * D, D);
-        });
-    }
-
-    /// <summary>A point broken at radius r is broken at every larger one; rows radius-major (row = r·points + i).</summary>
-    public static void SpreadBroken(BatchShape s, int points, int* broken)
-    {
-        int radii = s.Samples / points;
-        for (long b = 0; b < s.Networks; b++)
-        {
-            int* net = broken + b * s.Samples;
-            for (int r = 1; r < radii; r++)
-            {
-                for (int k = 0; k < points; k++)
-                    net[r * points + k] |= net[(r - 1) * points + k];
-            }
-        }
-    }
-
-    private static void Copy(float* from, float* to, int n) => Buffer.MemoryCopy(from, to, (long)n * sizeof(float), (long)n * sizeof(float));
 }

@@ -3,11 +3,12 @@ using GpuPRelu.Kernels;
 
 namespace GpuPRelu.Devices.Managed;
 
-/// <summary>The distance ascent on the CPU one network per core (KernelLaunchers.AscentSteps): each task runs every step
-/// of its network's starts (forward passes of f and G, their input gradients, the sphere step) with the network's W, Wᵀ
-/// and rows in its core's cache, and drops a start once it is stationary. Every element is computed by the same operations
-/// in the same order as ManagedForward, ManagedBackward and ManagedAnalysis.SphereAscent (DistanceEstimateTests compare
-/// the distances bit for bit); only the sums over D of four starts run side by side instead of one after the other.</summary>
+/// <summary>The distance ascent's rows on the CPU one network per core (KernelLaunchers.EachNetworkAscent): each task gives
+/// the ascent (DistanceEstimate's) its network's starts, whose forward passes of f and G, input gradients and sphere step
+/// run with the network's W, Wᵀ and rows in its core's cache, and drops a start once it is stationary. Every element is
+/// computed by the same operations in the same order as ManagedForward, ManagedBackward and ManagedAnalysis.SphereAscent
+/// (DistanceEstimateTests compare the distances bit for bit); only the sums over D of four starts run side by side instead
+/// of one after the other.</summary>
 internal static unsafe class ManagedAscent
 {
     private const int Group = 4; // starts whose sequential sums over D run interleaved
@@ -17,8 +18,8 @@ internal static unsafe class ManagedAscent
     /// <summary>Starts dropped as stationary since the process began (tests check that the path ran).</summary>
     internal static long Dropped => Interlocked.Read(ref _dropped);
 
-    public static void Run(BatchShape s, BatchShape sG, int steps, float stepSize, AscentSide f, AscentSide g, float* scale,
-        float* center, float* best, CancellationToken cancel)
+    public static void EachNetwork(BatchShape s, BatchShape sG, AscentSide f, AscentSide g, float* scale, float* center, float* best,
+        Action<IAscentRows> ascend)
     {
         int m = s.Samples, D = s.Inputs;
         Parallel.For(0, s.Networks, ManagedSteps.OnePerCore, b =>
@@ -26,20 +27,29 @@ internal static unsafe class ManagedAscent
             var nf = new Model(s, f, b, m, Buffer(ref _wtF, s));
             var ng = new Model(sG, g, b, m, Buffer(ref _wtG, sG));
             var rows = new Starts(D, ng.U, nf.U, center + (long)b * D, scale[b], best + (long)b * m, m);
-            for (int step = 0; step <= steps && rows.Active > 0 && !cancel.IsCancellationRequested; step++)
-            {
-                bool move = step < steps;
-                nf.Logits(rows.Active);
-                ng.Logits(rows.Active);
-                if (move)
-                {
-                    nf.InputGradient(rows.Active);
-                    ng.InputGradient(rows.Active);
-                }
-                rows.Step(move ? stepSize : 0f, nf.F, ng.F, nf.DU, ng.DU);
-            }
+            ascend(new Network(nf, ng, rows));
             Interlocked.Add(ref _dropped, rows.Dropped);
         });
+    }
+
+    /// <summary>One network's rows of f and G and its starts, as the ascent moves them.</summary>
+    private sealed class Network(Model f, Model g, Starts rows) : IAscentRows
+    {
+        public int Active => rows.Active;
+
+        public void Logits()
+        {
+            f.Logits(rows.Active);
+            g.Logits(rows.Active);
+        }
+
+        public void InputGradients()
+        {
+            f.InputGradient(rows.Active);
+            g.InputGradient(rows.Active);
+        }
+
+        public void Step(float step) => rows.Step(step, f.F, g.F, f.DU, g.DU);
     }
 
     // per thread, reused by the networks it runs: Wᵀ of f and of G (H·D floats each; 8 MB at the paper's D 1000, H 2000)

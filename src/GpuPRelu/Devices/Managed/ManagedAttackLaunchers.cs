@@ -6,9 +6,9 @@ using static GpuPRelu.Devices.Managed.HostPointers;
 
 namespace GpuPRelu.Devices.Managed;
 
-/// <summary>The APGD operations of the fast CPU path (`--device cpu`) as managed code on the CPU accelerator's buffers
-/// (ManagedApgd) and FAB's per-row kernels called directly on the host; the DLR loss and the l1 checkpoint stay ILGPU kernels
-/// on that accelerator.</summary>
+/// <summary>The attack operations of the fast CPU path (`--device cpu`) on the CPU accelerator's buffers: APGD's steps as
+/// vectorized managed code (ManagedApgd), and the per-row kernels of APGD's bookkeeping, FAB and SpreadBroken called
+/// directly on the host; the DLR loss and the l1 checkpoint stay ILGPU kernels on that accelerator.</summary>
 internal sealed unsafe class ManagedAttackLaunchers : AttackLaunchers
 {
     private readonly Accelerator _accelerator;
@@ -26,19 +26,23 @@ internal sealed unsafe class ManagedAttackLaunchers : AttackLaunchers
         ManagedApgd.Step(s, spec, F(u0), F(u), F(uPrev), F(du), F(state), F(radius), F(center), I(broken));
     }
 
+    // APGD's bookkeeping per row (a few comparisons and copies): the kernels' own code, called row by row on the host memory
     public override void ApgdUpdate(BatchShape s, bool start, float etaScale, DeviceView<float> loss, DeviceView<float> correct,
         DeviceView<float> u, DeviceView<float> du, DeviceView<float> uPrev, DeviceView<float> uBest, DeviceView<float> duBest,
         DeviceView<float> state, DeviceView<float> radius, DeviceView<int> broken)
     {
         Sync();
-        ManagedApgd.Update(s, start, etaScale, F(loss), F(correct), F(u), F(du), F(uPrev), F(uBest), F(duBest), F(state), F(radius), I(broken));
+        int first = start ? 1 : 0;
+        ManagedApgd.Rows((long)s.Networks * s.Samples, i =>
+            Kernels.Attacks.ApgdUpdate.Kernel((int)i, s, first, etaScale, loss, correct, u, du, uPrev, uBest, duBest, state, radius, broken));
     }
 
     public override void ApgdCheckpoint(BatchShape s, float threshold, DeviceView<float> u, DeviceView<float> du, DeviceView<float> uBest,
         DeviceView<float> duBest, DeviceView<float> state, DeviceView<int> broken)
     {
         Sync();
-        ManagedApgd.Checkpoint(s, threshold, F(u), F(du), F(uBest), F(duBest), F(state), I(broken));
+        ManagedApgd.Rows((long)s.Networks * s.Samples, i =>
+            Kernels.Attacks.ApgdCheckpoint.Kernel((int)i, s, threshold, u, du, uBest, duBest, state, broken));
     }
 
     public override void ApgdL1Step(BatchShape s, L1Box box, DeviceView<float> u0, DeviceView<float> u, DeviceView<float> du,
@@ -66,6 +70,7 @@ internal sealed unsafe class ManagedAttackLaunchers : AttackLaunchers
     public override void SpreadBroken(BatchShape s, int points, DeviceView<int> broken)
     {
         Sync();
-        ManagedApgd.SpreadBroken(s, points, I(broken));
+        for (int i = 0; i < s.Networks * points; i++)
+            Kernels.Attacks.SpreadBroken.Kernel(i, s, points, broken);
     }
 }

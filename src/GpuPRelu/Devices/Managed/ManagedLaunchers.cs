@@ -23,19 +23,19 @@ internal sealed unsafe class ManagedLaunchers : KernelLaunchers
 
     public override bool RunsTrainSteps(BatchShape s) => ManagedSteps.Pays(s);
 
-    public override void TrainSteps(BatchShape s, TrainingBuffers buffers, StepSchedule schedule, CancellationToken cancel)
+    public override void EachNetworkTraining(BatchShape s, TrainingBuffers buffers, StepSchedule schedule, Action<ITrainingRows> train)
     {
         Sync();
-        ManagedSteps.Run(s, schedule, buffers, cancel);
+        ManagedSteps.EachNetwork(s, schedule, buffers, train);
     }
 
     public override bool RunsAscentSteps(BatchShape s) => ManagedSteps.Pays(s);
 
-    public override void AscentSteps(BatchShape s, BatchShape sG, int steps, float stepSize, AscentSide f, AscentSide g,
-        DeviceView<float> scale, DeviceView<float> center, DeviceView<float> best, CancellationToken cancel)
+    public override void EachNetworkAscent(BatchShape s, BatchShape sG, AscentSide f, AscentSide g, DeviceView<float> scale,
+        DeviceView<float> center, DeviceView<float> best, Action<IAscentRows> ascend)
     {
         Sync();
-        ManagedAscent.Run(s, sG, steps, stepSize, f, g, F(scale), F(center), F(best), cancel);
+        ManagedAscent.EachNetwork(s, sG, f, g, F(scale), F(center), F(best), ascend);
     }
 
     public override void ColumnNorms(BatchShape s, DeviceView<float> theta, DeviceView<float> r)

@@ -4,12 +4,13 @@ using static GpuPRelu.Devices.Managed.HostPointers;
 
 namespace GpuPRelu.Devices.Managed;
 
-/// <summary>SGD steps on the CPU one network per core: each task runs every step of its network (gather, column norms,
-/// forward with the activation as the z tiles' epilogue, loss, output and hidden backward, dW = Uᵀ·G_z with the radial
-/// term and the update of W as the dW tiles' epilogue, the update of v and the bias) while the network's W, dW and rows
-/// stay in its core's cache. Between steps the step-by-step launches synchronize both cores about ten times; here they
-/// never do. Every element is computed by the same operations in the same order as ManagedForward, ManagedBackward and
-/// ManagedTraining (tests compare θ and the metrics bit for bit).</summary>
+/// <summary>The training step's rows on the CPU one network per core (KernelLaunchers.EachNetworkTraining): each task
+/// gives the steps (Trainer's) its network's rows — gather, column norms, forward with the activation as the z tiles'
+/// epilogue, loss, output and hidden backward, dW = Uᵀ·G_z with the radial term and the update of W as the dW tiles'
+/// epilogue, the update of v and the bias — while the network's W, dW and rows stay in its core's cache. Between steps
+/// the step-by-step launches synchronize both cores about ten times; here they never do. Every element is computed by the
+/// same operations in the same order as ManagedForward, ManagedBackward and ManagedTraining (tests compare θ and the
+/// metrics bit for bit).</summary>
 internal static unsafe class ManagedSteps
 {
     /// <summary>At most one network per core at a time: a network's W and rows fill its core's L2, and the thread pool would
@@ -27,25 +28,18 @@ internal static unsafe class ManagedSteps
         return Forced ?? (s.Networks >= cores && (s.Networks % cores == 0 || s.Networks >= 4 * cores));
     }
 
-    public static void Run(BatchShape s, StepSchedule schedule, TrainingBuffers buffers, CancellationToken cancel)
+    public static void EachNetwork(BatchShape s, StepSchedule schedule, TrainingBuffers buffers, Action<ITrainingRows> train)
     {
         // θ's tail past its last whole 8 floats is updated without fused multiply-add (ManagedTraining.Sgd)
         long fused = (long)s.ParameterCount / Simd.Width * Simd.Width;
-        Parallel.For(0, s.Networks, OnePerCore, b =>
-        {
-            var net = new Network(s, buffers, b, fused);
-            for (int step = 0; step < schedule.Steps && !cancel.IsCancellationRequested; step++)
-            {
-                int offset = schedule.Offset + step * schedule.StepRows;
-                net.Step(schedule, offset, Math.Min(schedule.StepRows, schedule.RowsPerSet - offset), schedule.FirstStep + step);
-            }
-        });
+        Parallel.For(0, s.Networks, OnePerCore, b => train(new Network(s, schedule, buffers, b, fused)));
     }
 
     /// <summary>One network's slices of θ, dθ and the workspace, and its scratch rows.</summary>
-    private sealed class Network
+    private sealed class Network : ITrainingRows
     {
         private readonly BatchShape _s;
+        private readonly StepSchedule _schedule;
         private readonly int _b, _set;
         private readonly float _pb;
         private readonly long _fused, _vOffset, _biasOffset;
@@ -53,11 +47,11 @@ internal static unsafe class ManagedSteps
         private readonly int* _y, _order, _ym;
         private readonly float[] _vt, _delta, _t, _coefficient, _dv;
 
-        public Network(BatchShape s, TrainingBuffers p, int b, long fused)
+        public Network(BatchShape s, StepSchedule schedule, TrainingBuffers p, int b, long fused)
         {
             int D = s.Inputs, H = s.Hidden, C = s.Outputs;
             long rows = (long)b * p.Rows;
-            (_s, _b, _fused) = (s, b, fused);
+            (_s, _schedule, _b, _fused) = (s, schedule, b, fused);
             (_set, _pb) = (I(p.SetOf)[b], F(p.P)[b]);
             (_vOffset, _biasOffset) = (s.VOffset + (long)b * H * C, s.BiasOffset + (long)b * C);
             _x = F(p.X);
@@ -89,31 +83,45 @@ internal static unsafe class ManagedSteps
             _dv = new float[H];
         }
 
-        /// <summary>One SGD step on `rows` rows from `offset` of the network's set's order.</summary>
-        public void Step(StepSchedule schedule, int offset, int rows, long t)
+        public void Gather(int offset, int rows) => Gather(_s.WithSamples(rows), _schedule.RowsPerSet, offset, rows);
+
+        public void ColumnNorms()
         {
-            var s = _s.WithSamples(rows);
-            Gather(s, schedule.RowsPerSet, offset, rows);
             // the norms enter the activation and its derivative only through (z/r)^(p−1), and the radial term through 1 − p
             if (_pb != 1f)
-                ManagedForward.ColumnNorms(s.Inputs, s.Hidden, _w, _r);
+                ManagedForward.ColumnNorms(_s.Inputs, _s.Hidden, _w, _r);
+        }
+
+        public void Forward(int rows, LossSpec loss)
+        {
+            var s = _s.WithSamples(rows);
             Forward(s, rows);
-            var spec = new LossSpec(schedule.Loss, 1f / rows);
             for (int m = 0; m < rows; m++)
-                ManagedTraining.LossRow(spec, s.Outputs, _f + (long)m * s.Outputs, _ym[m], _g + (long)m * s.Outputs, _loss + m, _correct + m);
+                ManagedTraining.LossRow(loss, s.Outputs, _f + (long)m * s.Outputs, _ym[m], _g + (long)m * s.Outputs, _loss + m, _correct + m);
+        }
+
+        public void Backward(int rows)
+        {
+            var s = _s.WithSamples(rows);
             OutputBackward(s, rows);
             HiddenBackward(s, rows);
-            if (schedule.Adam)
+        }
+
+        /// <summary>dW with W's update as its tiles' epilogue, then the update of v and the bias.</summary>
+        public void Update(int rows, long t)
+        {
+            var s = _s.WithSamples(rows);
+            if (_schedule.Adam)
             {
-                var adam = AdamStep.At(schedule.Lr, t);
-                WeightBackward(s, rows, schedule, adam);
+                var adam = AdamStep.At(_schedule.Lr, t);
+                WeightBackward(s, rows, _schedule, adam);
                 Adam(adam, _vOffset, s.Hidden * s.Outputs);
                 Adam(adam, _biasOffset, s.Outputs);
                 return;
             }
-            WeightBackward(s, rows, schedule, default);
-            Sgd(schedule.Lr, _vOffset, s.Hidden * s.Outputs);
-            Sgd(schedule.Lr, _biasOffset, s.Outputs);
+            WeightBackward(s, rows, _schedule, default);
+            Sgd(_schedule.Lr, _vOffset, s.Hidden * s.Outputs);
+            Sgd(_schedule.Lr, _biasOffset, s.Outputs);
         }
 
         /// <summary>SGD on θ[at..at+n), as ManagedTraining.Sgd updates those elements.</summary>
