@@ -29,7 +29,7 @@ internal static class CertifyCommand
             if (!given.Contains("box") && cfg.Source.Data?.Source == DataSourceKind.Mnist)
                 cfg = cfg with { Source = cfg.Source with { BoxLo = 0, BoxHi = 1 } };
             CommonOptions.Refuse(cfg.Validate());
-            // the networks' shape, p, normalization and the real data are checked before the output folder exists
+            // the networks' shape, p and the real data are checked before the output folder exists
             if (cfg.Source.NetworkFile is { } file)
             {
                 if (InputFile.Problem("network", file) is { } problem)
@@ -37,8 +37,6 @@ internal static class CertifyCommand
                 if (cfg.Source.ValidateModel(NetworkFile.Read(file).Shape, file) is { Count: > 0 } modelErrors)
                     throw new UsageException(modelErrors);
                 var imported = ImportedNetworks.Read(file, cfg.Source.P, cfg.Source.NormalizeInput);
-                if (imported.Shape.NormalizeInput != 0)
-                    throw new UsageException($"{Path.GetFileName(file)}: normalize_input networks cannot be certified (a_j divided by ‖x − c‖^(p−1)); give --normalize-input false only if they were trained without it");
                 var bad = imported.P.Where(p => !(p >= 1) || double.IsInfinity(p)).ToList();
                 if (bad.Count > 0)
                     throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file)}: p {bad[0]}; certification needs a finite p ≥ 1"));

@@ -9,7 +9,7 @@ namespace GpuPRelu.Certification;
 public static class Certifier
 {
     /// <summary>radius[b][i] for network b and its point set points[b].</summary>
-    /// <exception cref="ArgumentException">normalize_input networks, p &lt; 1, or point sets that do not fit.</exception>
+    /// <exception cref="ArgumentException">p &lt; 1, or point sets that do not fit.</exception>
     public static CertifiedPoint[][] Run(NetworkBatch net, IReadOnlyList<DataSet> points, CertifyOptions options,
         Action<int>? progress = null, CancellationToken cancel = default)
     {
@@ -19,8 +19,6 @@ public static class Certifier
         if (options.Validate() is { Count: > 0 } errors)
             throw new ArgumentException(string.Join("; ", errors), nameof(options));
         var shape = net.Shape;
-        if (shape.NormalizeInput != 0)
-            throw new ArgumentException("normalize_input networks (a_j divided by ‖x − c‖^(p−1)) cannot be certified: the bound needs a_j to depend on x through ⟨w_j, x − c⟩ alone", nameof(net));
         if (net.Networks.FirstOrDefault(n => !(n.P >= 1) || double.IsInfinity(n.P)) is { } bad)
             throw new ArgumentException($"network {bad.Index} has p {bad.P}; certification needs a finite p ≥ 1 (ReLU^p convex)", nameof(net));
         int B = shape.Networks, D = shape.Inputs;

@@ -24,6 +24,12 @@ internal sealed class MarginBound
     public void Optimize(Domain d, PerturbationSet set, int iterations, bool stopPositive)
     {
         int D = _net.Inputs, H = _net.Hidden, K = d.Splits.Count;
+        if (_net.Normalize && !(set.QLo > 0))
+        {
+            // ‖x − c‖ may reach 0 on the set: a_j / q^(p−1) is unbounded, nothing is proven
+            d.Offer(double.NegativeInfinity, d.Alpha, d.Beta);
+            return;
+        }
         if (d.Empty)
         {
             d.Offer(double.PositiveInfinity, d.Alpha, d.Beta);
@@ -43,7 +49,7 @@ internal sealed class MarginBound
             double A = _bias, S = Math.Abs(_bias);
             for (int j = 0; j < H; j++)
             {
-                double c = _c[j];
+                double c = _net.Normalize ? _c[j] * set.Scale(_c[j], p) : _c[j];
                 if (c == 0)
                     continue;
                 var (lam, a) = Line(c, d.Lo[j], d.Hi[j], alpha[j]);

@@ -13,6 +13,7 @@ internal sealed class MarginNetwork
     {
         int D = shape.Inputs, H = shape.Hidden, C = shape.Outputs;
         (Inputs, Hidden, Outputs, P) = (D, H, C, p);
+        Normalize = shape.NormalizeInput != 0 && p != 1;
         W = new double[H * D];
         for (int d = 0; d < D; d++)
         {
@@ -49,6 +50,9 @@ internal sealed class MarginNetwork
     public int Outputs { get; }
     public double P { get; }
 
+    /// <summary>Whether a_j is also divided by q^(p−1), q = ‖x − c‖₂ (normalize_input; no effect for p = 1).</summary>
+    public bool Normalize { get; }
+
     /// <summary>Neurons as rows [H, D].</summary>
     public double[] W { get; }
 
@@ -70,12 +74,16 @@ internal sealed class MarginNetwork
     {
         int D = Inputs, H = Hidden, C = Outputs;
         var f = (double[])Bias.Clone();
+        double q = 0;
+        for (int d = 0; d < D && Normalize; d++)
+            q += u[d] * u[d];
+        double scale = Normalize ? Math.Pow(Math.Sqrt(q), P - 1) : 1;
         for (int j = 0; j < H; j++)
         {
             double z = 0;
             for (int d = 0; d < D; d++)
                 z += W[j * D + d] * u[d];
-            double a = Sigma(z);
+            double a = scale > 0 ? Sigma(z) / scale : 0;
             for (int c = 0; c < C && a != 0; c++)
                 f[c] += Coef[j * C + c] * a;
         }

@@ -49,6 +49,36 @@ internal sealed class PerturbationSet
             Lo[j] = point.Z0[j] + down - slack;
             Hi[j] = point.Z0[j] + up + slack;
         }
+        if (net.Normalize)
+            (QLo, QHi) = NormRange(point, norm, eps);
+    }
+
+    /// <summary>Range of q = ‖u + δ‖₂ over the set (normalize_input): per coordinate for l∞ (box included), else
+    /// q0 ± ε (‖δ‖₂ ≤ ‖δ‖₁ for l1), widened outward by its rounding.</summary>
+    public double QLo { get; } = 1;
+    public double QHi { get; } = 1;
+
+    /// <summary>The factor of a margin coefficient c under normalize_input: σ/q^(p−1) is smallest at the largest q (c &gt; 0)
+    /// and largest at the smallest q (c &lt; 0), σ ≥ 0; 1 without normalization, ∞ where q may reach 0.</summary>
+    public double Scale(double c, double p) => c > 0 ? Math.Pow(QHi, 1 - p) : QLo > 0 ? Math.Pow(QLo, 1 - p) : double.PositiveInfinity;
+
+    private (double Lo, double Hi) NormRange(PointState point, AttackNorm norm, double eps)
+    {
+        int D = point.U.Length;
+        double lo = 0, hi = 0, q0 = 0;
+        for (int d = 0; d < D; d++)
+        {
+            double u = point.U[d];
+            q0 += u * u;
+            if (norm != AttackNorm.Linf)
+                continue;
+            double a = u + (_dl?[d] ?? -eps), b = u + (_du?[d] ?? eps);
+            lo += a <= 0 && b >= 0 ? 0 : Math.Min(a * a, b * b);
+            hi += Math.Max(a * a, b * b);
+        }
+        (lo, hi) = norm == AttackNorm.Linf ? (Math.Sqrt(lo), Math.Sqrt(hi)) : (Math.Max(0, Math.Sqrt(q0) - eps), Math.Sqrt(q0) + eps);
+        double slack = Rounding(D + 8) * hi;
+        return (Math.Max(0, lo - slack), hi + slack);
     }
 
     public double Eps { get; }

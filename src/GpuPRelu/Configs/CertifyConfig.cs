@@ -30,8 +30,6 @@ public sealed record CertifyConfig
         // the attack's own rules apply only when it runs
         e.AddRange(RunAttack ? Source.Validate() : (Source with { Attack = [AttackKind.Pgd] }).Validate());
         e.AddRange(Options.Validate());
-        if (Source.NormalizeInput == true)
-            e.Add("normalize_input networks cannot be certified (a_j divided by ‖x − c‖^(p−1) is not a function of ⟨w_j, x − c⟩ alone); certify networks trained without it");
         if (Source.P is { } ps && ps.Any(p => !(p >= 1) || double.IsInfinity(p)))
             e.Add($"p must be finite and ≥ 1 to certify (ReLU^p convex), got {string.Join(",", ps)}");
         if (RunAttack && (Source.PerPoint || Source.SaveAdversarial))

@@ -25,8 +25,6 @@ public static class CertifyExperiment
         return ExperimentRun.Execute("certify", config, device, outDir, run =>
         {
             var (shape, theta, centers, infos, names, imported) = AttackExperiment.Models(c);
-            if (shape.NormalizeInput != 0)
-                throw new InvalidDataException($"{Path.GetFileName(c.NetworkFile)}: normalize_input networks cannot be certified");
             var (points, _) = AttackExperiment.TestPoints(c, shape.Inputs, infos, imported, log);
             if (c.BoxLo is not null && c.Norm != AttackNorm.Linf)
                 log?.Invoke("the box bounds l∞ certificates only: l2 and l1 certify the whole ball, a superset (sound, possibly smaller radii)");

@@ -4,14 +4,14 @@ using GpuPRelu.Kernels;
 namespace GpuPRelu.Tests.Fixtures;
 
 /// <summary>Small random networks for the certification tests, with an independent float64 forward (docs/design.md §1)
-/// and a float64 PGD on the worst margin: one network per p of NetworkCase.Powers, points labelled by the network itself
+/// (normalize_input included) and a float64 PGD on the worst margin: one network per p of NetworkCase.Powers, points labelled by the network itself
 /// (so most are correct, some near the boundary).</summary>
 internal sealed record CertifyCase(BatchShape Shape, float[] Theta, double[] P, DataSet[] Points)
 {
-    public static CertifyCase Create(int seed, int outputs, int inputs, int hidden, int n)
+    public static CertifyCase Create(int seed, int outputs, int inputs, int hidden, int n, bool normalize = false)
     {
         var rng = new System.Random(seed);
-        var s = new BatchShape(NetworkCase.Powers.Length, 0, inputs, hidden, outputs, 1, 0);
+        var s = new BatchShape(NetworkCase.Powers.Length, 0, inputs, hidden, outputs, 1, normalize ? 1 : 0);
         var theta = NetworkCase.Normal(rng, s.ParameterCount, 0.7);
         var p = NetworkCase.Powers.Select(v => (double)v).ToArray();
         var sets = new DataSet[s.Networks];
@@ -30,6 +30,8 @@ internal sealed record CertifyCase(BatchShape Shape, float[] Theta, double[] P, 
     {
         int D = Shape.Inputs, H = Shape.Hidden, C = Shape.Outputs;
         var f = Enumerable.Range(0, C).Select(c => (double)Theta[Shape.BiasOffset + b * C + c]).ToArray();
+        // normalize_input: a_j also divided by ‖x‖^(p−1) (the center is 0)
+        double q = Shape.NormalizeInput != 0 ? Math.Pow(Math.Sqrt(x.Sum(v => v * v)), P[b] - 1) : 1;
         for (int j = 0; j < H; j++)
         {
             double z = 0, r = 0;
@@ -39,7 +41,7 @@ internal sealed record CertifyCase(BatchShape Shape, float[] Theta, double[] P, 
                 z += w * x[d];
                 r += w * w;
             }
-            double a = z <= 0 ? 0 : Math.Pow(z, P[b]) / Math.Pow(Math.Sqrt(r), P[b] - 1);
+            double a = z <= 0 ? 0 : Math.Pow(z, P[b]) / Math.Pow(Math.Sqrt(r), P[b] - 1) / q;
             for (int c = 0; c < C; c++)
                 f[c] += Theta[Shape.VOffset + (b * H + j) * C + c] * a;
         }
