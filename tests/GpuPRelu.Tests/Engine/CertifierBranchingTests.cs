@@ -60,7 +60,13 @@ public sealed class CertifierBranchingTests(DeviceFixture devices, ITestOutputHe
     // the first t along x0 + t·u where the margin is ≤ 0: a scan in steps of 0.02, then 40 bisections; ∞ when none by 6
     private static double FirstCrossing(CertifyCase cc, int b, double[] x0, int y, double[] u)
     {
-        double At(double t) => cc.Margin(b, [.. x0.Select((v, d) => v + t * u[d])], y);
+        var x = new double[x0.Length];
+        double At(double t)
+        {
+            for (int d = 0; d < x.Length; d++)
+                x[d] = x0[d] + t * u[d];
+            return cc.Margin(b, x, y);
+        }
         const double step = 0.02;
         for (double t = step; t <= 6; t += step)
         {
