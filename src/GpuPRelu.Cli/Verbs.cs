@@ -23,6 +23,7 @@ internal static class Verbs
         root.Subcommands.Add(RealCommand.Mnist());
         root.Subcommands.Add(RealCommand.Probe());
         root.Subcommands.Add(AttackCommand.Create());
+        root.Subcommands.Add(CertifyCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
