@@ -16,6 +16,7 @@ root.Subcommands.Add(StudyCommand.Create("fig5", "Fig. 5", [
 root.Subcommands.Add(RealCommand.Mnist());
 root.Subcommands.Add(RealCommand.Probe());
 root.Subcommands.Add(AttackCommand.Create());
+root.Subcommands.Add(CertifyCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
 root.Subcommands.Add(MergeCommand.Create());

@@ -22,24 +22,7 @@ public static class AttackExperiment
         return ExperimentRun.Execute("attack", config, device, outDir, run =>
         {
             var (shape, theta, centers, infos, names, imported) = Models(config);
-            int D = shape.Inputs;
-            List<double[]> mu = [];
-            List<DataSet> points;
-            if (config.Data is { } spec)
-            {
-                // real data: the first N samples, the same for every network
-                var data = Points(spec, imported!, config.N);
-                points = [.. infos.Select(_ => data)];
-                log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                    $"{spec.Describe()}: {data.Samples} points, {data.Classes} classes{(config.BoxLo is { } lo ? $", box [{lo}, {config.BoxHi}]" : "")}"));
-            }
-            else
-            {
-                // each network's test data: its own α and seed, the test stream of the training generator
-                mu = [.. infos.Select(n => SubclassData.Centers(D, config.Subclasses, config.RandomCenters, n.Seed))];
-                points = [.. infos.Select((n, b) => SubclassData.Generate(mu[b], D, config.Subclasses, config.PositiveSubclasses, n.Alpha,
-                    config.N, n.Seed, test: true))];
-            }
+            var (points, mu) = TestPoints(config, shape.Inputs, infos, imported, log);
             int count = points[0].Samples;
             run.EndPhase("data");
             using var net = new NetworkBatch(device, shape, infos, theta, centers);
@@ -84,6 +67,23 @@ public static class AttackExperiment
         });
     }
 
+    /// <summary>Each network's test points and (synthetic data) centers: real data's first N samples, the same for every
+    /// network; or each network's own α and seed, the test stream of the training generator.</summary>
+    internal static (List<DataSet> Points, List<double[]> Centers) TestPoints(AttackConfig config, int inputs, List<NetworkInfo> infos,
+        ImportedNetworks? imported, Action<string>? log)
+    {
+        if (config.Data is { } spec)
+        {
+            var data = Points(spec, imported!, config.N);
+            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"{spec.Describe()}: {data.Samples} points, {data.Classes} classes{(config.BoxLo is { } lo ? $", box [{lo}, {config.BoxHi}]" : "")}"));
+            return ([.. infos.Select(_ => data)], []);
+        }
+        List<double[]> mu = [.. infos.Select(n => SubclassData.Centers(inputs, config.Subclasses, config.RandomCenters, n.Seed))];
+        return ([.. infos.Select((n, b) => SubclassData.Generate(mu[b], inputs, config.Subclasses, config.PositiveSubclasses, n.Alpha,
+            config.N, n.Seed, test: true))], mu);
+    }
+
     /// <summary>The first n samples of real data (all when fewer), checked against the networks before any work.</summary>
     public static DataSet Points(DataSpec spec, ImportedNetworks networks, int n)
     {
@@ -92,7 +92,8 @@ public static class AttackExperiment
         return data.Head(n);
     }
 
-    private static (Kernels.BatchShape, float[], float[], List<NetworkInfo>, List<string>, ImportedNetworks?) Models(AttackConfig c)
+    /// <summary>The models of the config: a network file's networks, or F / F^(p) on the data's centers, with their names.</summary>
+    internal static (Kernels.BatchShape, float[], float[], List<NetworkInfo>, List<string>, ImportedNetworks?) Models(AttackConfig c)
     {
         if (c.NetworkFile is { } file)
         {

@@ -16,7 +16,7 @@ public sealed class OutputFolder : IDisposable
     [
         "manifest.json", "training.csv", "summary.csv", "networks.safetensors", "robust_accuracy.csv", "min_radius.csv",
         "evaluation.csv", "logits.csv", "alignment.csv", "cosines.csv", "neurons.csv", "distance.csv", "dynamics.csv",
-        "bench.csv", "report.md", "dynamics.png", "a_distance.png", "b_contributions.png", "e_robust_accuracy.png",
+        "bench.csv", "certified.csv", "report.md", "dynamics.png", "a_distance.png", "b_contributions.png", "e_robust_accuracy.png",
         "a_correlation.png", "b_accuracy.png", "c_stable_rank.png", "d_robust_accuracy.png",
     ];
 
