@@ -38,6 +38,17 @@ public sealed record StudyConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool MinRadius { get; init; }
 
+    /// <summary>The attack run after the paper's PGD on the same networks and points: null for none (the paper's PGD
+    /// alone), or AutoAttack's standard l2 ensemble (the strongest attack, the upper side of the robust accuracy band).
+    /// Left out of the JSON when null (a sweep network's id is unchanged).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Attacks.AttackKind? Attack { get; init; }
+
+    /// <summary>Also the certified l2 radius of every attacked point (certified.csv), the lower side of the robust accuracy
+    /// band. Left out of the JSON when false.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Certify { get; init; }
+
     public double DominantFraction { get; init; } = new AlignmentOptions().DominantFraction;
     public double AlignCosine { get; init; } = new AlignmentOptions().AlignCosine;
 
@@ -71,6 +82,10 @@ public sealed record StudyConfig
             e.Add($"pgd_points must be ≤ n_test ({Train.NTest}), got {PgdPoints}");
         FieldParsers.NonNegative(e, "pgd_restarts", PgdRestarts);
         FieldParsers.NonNegative(e, "snapshots", Snapshots);
+        if (Attack is { } a && a != Attacks.AttackKind.Standard && a != Attacks.AttackKind.Pgd)
+            e.Add($"attack must be pgd or standard, got {a.Name}");
+        if (Certify && Train.NormalizeInput)
+            e.Add("certify: normalize_input networks cannot be certified (the bound needs a_j to depend on x through ⟨w_j, x − c⟩ alone); drop one of the two");
         e.AddRange(Distance.Validate());
         e.AddRange(Alignment.Validate());
         return e;

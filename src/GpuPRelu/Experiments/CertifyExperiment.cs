@@ -83,11 +83,6 @@ public static class CertifyExperiment
     private static List<(string Name, bool[][][] Robust, AttackOutcome? Outcome)> Attack(AttackConfig c, NetworkBatch net,
         List<Data.DataSet> points, List<string> names, string outDir, Action<string>? log)
     {
-        if (!c.IsApgd)
-        {
-            var loss = net.Shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy;
-            return [("pgd", Pgd.Run(net, points, c.Radii, c.ToPgd(loss) with { RefBatch = points[0].Samples }), null)];
-        }
         var steps = EvaluationRunner.Run(c, net, points, names, outDir, log);
         var list = steps.Select(s => (s.Name, s.Outcome.Robust, (AttackOutcome?)s.Outcome)).ToList();
         if (c.IsSequence)
