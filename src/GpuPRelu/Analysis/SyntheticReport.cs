@@ -163,37 +163,7 @@ public static class SyntheticReport
             Line(md, $"Measured, p = {p:0.##}: mean robust accuracy ≥ 0.95 up to radius {Radius(robust)}; ≤ 0.05 from radius {Radius(broken)}.");
         }
         Line(md);
-        Band(md, all, ps);
-    }
-
-    // robust accuracy as an interval: the certified (proven) mean below, the mean of the strongest attack's above
-    private static void Band(StringBuilder md, List<RobustAccuracyRow> rows, List<double> ps)
-    {
-        var proven = rows.Where(r => r.Attack == AttackKind.Certified.Name).ToList();
-        if (proven.Count == 0)
-            return;
-        var attacks = rows.Where(r => r.Attack != AttackKind.Certified.Name).Select(r => r.Attack).Distinct().Order(StringComparer.Ordinal).ToList();
-        // per network and radius the lowest robust accuracy any attack reached
-        var best = rows.Where(r => r.Attack != AttackKind.Certified.Name).GroupBy(r => (r.Network, r.Radius)).Select(g => g.MinBy(r => r.RobustAcc)!).ToList();
-        Line(md, "### Bounded from both sides");
-        Line(md);
-        Line(md, $"Each cell is [proven, attacked]: the mean certified robust accuracy (every perturbation inside a point's certified radius provably leaves its decision unchanged; certified.csv, docs/certify.md) and the mean of the lowest robust accuracy the attacks run ({string.Join(", ", attacks)}) reached. The true robust accuracy lies between.");
-        Line(md);
-        Line(md, "| radius | " + string.Join(" | ", ps.Select(p => $"p = {p:0.##}")) + " |");
-        Line(md, "|---|" + string.Concat(ps.Select(_ => "---|")));
-        double Mean(List<RobustAccuracyRow> from, double p, double radius) =>
-            from.Where(r => r.P == p && r.Radius == radius).Select(r => r.RobustAcc).DefaultIfEmpty(double.NaN).Average();
-        foreach (var radius in proven.Select(r => r.Radius).Distinct().Order())
-            Line(md, $"| {radius:0.###} | " + string.Join(" | ", ps.Select(p => $"[{Mean(proven, p, radius):0.###}, {Mean(best, p, radius):0.###}]")) + " |");
-        Line(md);
-        foreach (var p in ps)
-        {
-            var curve = proven.Where(r => r.P == p).GroupBy(r => r.Radius).OrderBy(g => g.Key).Select(g => (Radius: g.Key, Acc: g.Average(r => r.RobustAcc))).ToList();
-            // the largest grid radius up to which every smaller one keeps the proven accuracy
-            double Upto(double level) => curve.TakeWhile(c => c.Acc >= level).Select(c => c.Radius).DefaultIfEmpty(double.NaN).Max();
-            Line(md, $"Proven, p = {p:0.##}: mean certified robust accuracy ≥ 0.95 up to radius {Radius(Upto(0.95))}, ≥ 0.5 up to radius {Radius(Upto(0.5))}.");
-        }
-        Line(md);
+        RobustBand.Write(md, all, ps);
     }
 
     private static string Radius(double r) => double.IsNaN(r) ? "none of the grid" : $"{r:0.###}";
