@@ -63,6 +63,14 @@ public sealed record StudyConfig
 
     public AlignmentOptions Alignment => new() { DominantFraction = DominantFraction, AlignCosine = AlignCosine };
 
+    /// <summary>The rules AutoAttack's standard sequence in `norm` breaks on binary networks of `inputs` features at these
+    /// radii (the square attack's image side, say), each prefixed "attack standard: ".</summary>
+    public static IEnumerable<string> StandardErrors(Attacks.AttackNorm norm, IReadOnlyList<double> radii, (double Lo, double Hi)? box, int inputs)
+    {
+        var settings = new AttackConfig { Attack = [Attacks.AttackKind.Standard], Norm = norm, Radii = radii, BoxLo = box?.Lo, BoxHi = box?.Hi }.Settings;
+        return Attacks.AttackKind.StandardSequence(norm).SelectMany(a => a.Check(settings, 2, inputs)).Distinct().Select(m => $"attack standard: {m}");
+    }
+
     /// <summary>Every rule this config breaks, each naming the field (snake_case) and the rule; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -84,6 +92,8 @@ public sealed record StudyConfig
         FieldParsers.NonNegative(e, "snapshots", Snapshots);
         if (Attack is { } a && a != Attacks.AttackKind.Standard && a != Attacks.AttackKind.Pgd)
             e.Add($"attack must be pgd or standard, got {a.Name}");
+        if (Attack == Attacks.AttackKind.Standard)
+            e.AddRange(StandardErrors(Attacks.AttackNorm.L2, Radii, null, Train.InputDim));
         if (Certify && Train.NormalizeInput)
             e.Add("certify: normalize_input networks cannot be certified (the bound needs a_j to depend on x through ⟨w_j, x − c⟩ alone); drop one of the two");
         e.AddRange(Distance.Validate());

@@ -47,6 +47,8 @@ public static class RealExperiment
         return ExperimentRun.Execute(command, config, context, run =>
         {
             var (train, test, subclasses, source) = data ?? Load(config);
+            if (config.Attack == AttackKind.Standard && StudyConfig.StandardErrors(AttackNorm.Linf, SweepRadii(config), config.Box, train.Inputs).ToList() is { Count: > 0 } bad)
+                throw new ArgumentException($"{source}: {string.Join("; ", bad)}");
             int R = config.Repeats, D = train.Inputs, C = train.Classes;
             // network b = (repeat, p): the p's of one repeat share its seed, so they start from the same weights and
             // see the same mini-batches (data set index = repeat)
