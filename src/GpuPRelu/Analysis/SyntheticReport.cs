@@ -136,7 +136,8 @@ public static class SyntheticReport
         Line(md);
         Line(md, $"Paper: f₁ is not robust beyond an l2 radius of order 1/√K = {1 / Math.Sqrt(subclasses):0.###}; f₃ stays robust up to nearly √2/2 = {Math.Sqrt(2) / 2:0.###}.");
         Line(md);
-        var trained = rows.Where(r => !r.Network.StartsWith('F') && double.IsFinite(r.RobustAcc)).ToList();
+        var all = rows.Where(r => !r.Network.StartsWith('F') && double.IsFinite(r.RobustAcc)).ToList();
+        var trained = all.Where(r => r.Attack != AttackKind.Certified.Name && r.Attack != AttackKind.Standard.Name).ToList();
         if (trained.Count == 0)
         {
             Line(md, "Not measured.");
@@ -162,6 +163,7 @@ public static class SyntheticReport
             Line(md, $"Measured, p = {p:0.##}: mean robust accuracy ≥ 0.95 up to radius {Radius(robust)}; ≤ 0.05 from radius {Radius(broken)}.");
         }
         Line(md);
+        RobustBand.Write(md, all, ps);
     }
 
     private static string Radius(double r) => double.IsNaN(r) ? "none of the grid" : $"{r:0.###}";

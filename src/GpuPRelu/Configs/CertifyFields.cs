@@ -21,8 +21,8 @@ public static class CertifyFields
         .. AttackFields.All.Where(f => Shared.Contains(f.Flag) || DataFields.Real.Any(r => r.Flag == f.Flag))
             .Select(f => f.Lift<CertifyConfig>(c => c.Source, (c, a) => c with { Source = a })),
         new("attack", "none (default) | an attack or list as `attack` takes it (standard: AutoAttack's sequence); its broken radii and fab-t's norms bound each certified radius from above (certified.csv's attack_radius and gap)",
-            false, (c, v) => v == "none" ? c with { RunAttack = false } : c with { RunAttack = true, Source = c.Source with { Attack = AttackNames.Parse(v) } })
-            { Show = c => c.RunAttack ? string.Join(",", c.Source.Attack.Select(AttackNames.Name)) : "none" },
+            false, (c, v) => v == "none" ? c with { RunAttack = false } : c with { RunAttack = true, Source = c.Source with { Attack = AttackKind.Parse(v) } })
+            { Show = c => c.RunAttack ? string.Join(",", c.Source.Attack.Select(a => a.Name)) : "none" },
         new("branches", "branch-and-bound budget per point and radius: branches evaluated before giving up (1: the optimized bound alone)", false,
             (c, v) => c with { Branches = Count("branches", v) }) { Show = c => c.Branches.ToString(CultureInfo.InvariantCulture) },
         new("iterations", "ascent steps of the bound's tangent points, slopes and multipliers per branch and radius", false,

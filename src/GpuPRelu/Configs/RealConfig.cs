@@ -56,6 +56,16 @@ public sealed record RealConfig
     /// <summary>Also the short grids of docs/design.md §2: l∞ linspace(0, 0.1, 3), l2 ×20, l1 ×100 (l1 on MNIST only: it needs the box).</summary>
     public bool ShortGrids { get; init; }
 
+    /// <summary>The attack run after APGD-CE on the same networks, points and radii: null for none, or AutoAttack's standard
+    /// l∞ ensemble (the upper side of the robust accuracy band). Left out of the JSON when null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Attacks.AttackKind? Attack { get; init; }
+
+    /// <summary>Also the certified l∞ radius of every attacked point, inside the box (certified.csv): the lower side of the
+    /// robust accuracy band. Left out of the JSON when false.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Certify { get; init; }
+
     /// <summary>Write networks.safetensors after training (as train --save; attack --network reads it).</summary>
     public bool Save { get; init; }
 

@@ -38,6 +38,17 @@ public sealed record StudyConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool MinRadius { get; init; }
 
+    /// <summary>The attack run after the paper's PGD on the same networks and points: null for none (the paper's PGD
+    /// alone), or AutoAttack's standard l2 ensemble (the strongest attack, the upper side of the robust accuracy band).
+    /// Left out of the JSON when null (a sweep network's id is unchanged).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Attacks.AttackKind? Attack { get; init; }
+
+    /// <summary>Also the certified l2 radius of every attacked point (certified.csv), the lower side of the robust accuracy
+    /// band. Left out of the JSON when false.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Certify { get; init; }
+
     public double DominantFraction { get; init; } = new AlignmentOptions().DominantFraction;
     public double AlignCosine { get; init; } = new AlignmentOptions().AlignCosine;
 
@@ -51,6 +62,14 @@ public sealed record StudyConfig
     [JsonIgnore] public AttackSweepConfig AttackSweep => new(Radii);
 
     public AlignmentOptions Alignment => new() { DominantFraction = DominantFraction, AlignCosine = AlignCosine };
+
+    /// <summary>The rules AutoAttack's standard sequence in `norm` breaks on binary networks of `inputs` features at these
+    /// radii (the square attack's image side, say), each prefixed "attack standard: ".</summary>
+    public static IEnumerable<string> StandardErrors(Attacks.AttackNorm norm, IReadOnlyList<double> radii, (double Lo, double Hi)? box, int inputs)
+    {
+        var settings = new AttackConfig { Attack = [Attacks.AttackKind.Standard], Norm = norm, Radii = radii, BoxLo = box?.Lo, BoxHi = box?.Hi }.Settings;
+        return Attacks.AttackKind.StandardSequence(norm).SelectMany(a => a.Check(settings, 2, inputs)).Distinct().Select(m => $"attack standard: {m}");
+    }
 
     /// <summary>Every rule this config breaks, each naming the field (snake_case) and the rule; empty when valid.</summary>
     public IReadOnlyList<string> Validate() => Validate(attack: true, distance: true, alignment: true);
@@ -78,6 +97,10 @@ public sealed record StudyConfig
             FieldParsers.NonNegative(e, "pgd_restarts", PgdRestarts);
         }
         FieldParsers.NonNegative(e, "snapshots", Snapshots);
+        if (attack && Attack is { } a && a != Attacks.AttackKind.Standard && a != Attacks.AttackKind.Pgd)
+            e.Add($"attack must be pgd or standard, got {a.Name}");
+        if (attack && Attack == Attacks.AttackKind.Standard)
+            e.AddRange(StandardErrors(Attacks.AttackNorm.L2, Radii, null, Train.InputDim));
         if (distance)
             e.AddRange(Distance.Validate());
         if (alignment)

@@ -36,7 +36,7 @@ public static class CertifyExperiment
             run.EndPhase("certify");
 
             string norm = c.Norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
-            var attacked = config.RunAttack ? Attack(c, net, points, names, outDir, log) : [];
+            var attacked = config.RunAttack ? Attack(c, net, points, names, outDir, log, run.Cancel) : [];
             if (config.RunAttack)
                 run.EndPhase("attack");
             var upper = config.RunAttack ? AttackRadii(c, attacked, points) : null;
@@ -79,15 +79,10 @@ public static class CertifyExperiment
 
     // the attack's steps in order (and the whole sequence), as `attack` runs them
     private static List<(string Name, bool[][][] Robust, AttackOutcome? Outcome)> Attack(AttackConfig c, NetworkBatch net,
-        List<Data.DataSet> points, List<string> names, string outDir, Action<string>? log)
+        List<Data.DataSet> points, List<string> names, string outDir, Action<string>? log, CancellationToken cancel)
     {
-        if (!c.IsApgd)
-        {
-            var loss = net.Shape.Outputs == 1 ? LossKind.Exp : LossKind.CrossEntropy;
-            return [("pgd", Pgd.Run(net, points, c.Radii, c.ToPgd(loss) with { RefBatch = points[0].Samples }), null)];
-        }
         // fab-t searches each point's smallest norm (as for min_radius.csv), the attacked radius certified.csv reports
-        var steps = EvaluationRunner.Run(c with { MinRadius = true }, net, points, names, outDir, log);
+        var steps = EvaluationRunner.Run(c with { MinRadius = true }, net, points, names, outDir, log, cancel);
         var list = steps.Select(s => (s.Name, s.Outcome.Robust, (AttackOutcome?)s.Outcome)).ToList();
         if (c.IsSequence)
             list.Add((EvaluationRunner.EnsembleName(c), list[^1].Robust, null));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GpuPRelu.Analysis;
 using GpuPRelu.Attacks;
+using GpuPRelu.Certification;
 using GpuPRelu.Configs;
 using GpuPRelu.Data;
 using GpuPRelu.Devices;
@@ -48,6 +49,8 @@ public static class RealExperiment
         return ExperimentRun.Execute(command, config, context, run =>
         {
             var (train, test, subclasses, source) = data ?? Load(config);
+            if (config.Attack == AttackKind.Standard && StudyConfig.StandardErrors(AttackNorm.Linf, SweepRadii(config), config.Box, train.Inputs).ToList() is { Count: > 0 } bad)
+                throw new ArgumentException($"{source}: {string.Join("; ", bad)}");
             int R = config.Repeats, D = train.Inputs, C = train.Classes;
             // network b = (repeat, p): the p's of one repeat share its seed, so they start from the same weights and
             // see the same mini-batches (data set index = repeat)
@@ -75,7 +78,7 @@ public static class RealExperiment
             RealDataPlots.Correlation(subclasses, source, config.Source == DataSourceKind.Mnist ? "digit" : "class", run.PathOf("a_correlation.png"));
             RealDataPlots.Accuracy(state.Training, run.PathOf("b_accuracy.png"));
             RealDataPlots.StableRanks(state.Training, run.PathOf("c_stable_rank.png"));
-            RobustAccuracyPlot.Write(state.Robust.Where(r => r.Attack == AttackKind.ApgdCe.Name), run.PathOf("d_robust_accuracy.png"), [],
+            RobustAccuracyPlot.Write(state.Robust.Where(r => r.Attack is "apgd-ce" or "standard" or "certified"), run.PathOf("d_robust_accuracy.png"), [],
                 title: $"Robust accuracy, {source}");
             run.EndPhase("plots");
 
@@ -139,11 +142,51 @@ public static class RealExperiment
         {
             Restore = s =>
             {
-                s.Robust = CsvOutput.Read<RobustAccuracyRow>(s.PathOf("robust_accuracy.csv"));
+                // without the band's rows, which follow when a kill came before their phase was recorded
+                s.Robust = [.. CsvOutput.Read<RobustAccuracyRow>(s.PathOf("robust_accuracy.csv")).Where(r => !StudyBounds.IsBandRow(r))];
                 s.Summary = CsvOutput.Read<RealSummaryRow>(s.PathOf("summary.csv"));
             },
         },
+        .. Bounds(config),
     ];
+
+    // the robust accuracy band's phases the config asks for, on every network and the attacked points: AutoAttack's
+    // standard l∞ ensemble (attack: standard), then the certified l∞ radii inside the box (certify)
+    private static List<StudyPhase<State>> Bounds(RealConfig config)
+    {
+        var phases = new List<StudyPhase<State>>();
+        static string Name(NetworkInfo x) => x.Index.ToString(CultureInfo.InvariantCulture);
+        List<DataSet> Points(State s) => [.. s.Net.Networks.Select(_ => s.Test.Head(s.Config.AttackPoints))];
+        if (config.Attack == AttackKind.Standard)
+        {
+            phases.Add(new("standard_attack", ["robust_accuracy.csv"], s =>
+            {
+                s.Log?.Invoke("AutoAttack's standard l∞ ensemble on the same networks, points and radii");
+                s.Robust.AddRange(StudyBounds.Standard(s.Net, s.Net.Networks, Points(s), AttackNorm.Linf, SweepRadii(s.Config), s.Config.Box, Name, s.Log, s.Cancel));
+                CsvOutput.Write(s.PathOf("robust_accuracy.csv"), s.Robust);
+            })
+            {
+                Restore = s => s.Robust = [.. CsvOutput.Read<RobustAccuracyRow>(s.PathOf("robust_accuracy.csv"))
+                    .Where(r => !(StudyBounds.IsBandRow(r) && r.Attack == AttackKind.Certified.Name))],
+            });
+        }
+        if (config.Certify)
+        {
+            phases.Add(new("certify", ["certified.csv", "robust_accuracy.csv"], s =>
+            {
+                s.Log?.Invoke("certified l∞ radii of the same networks and points" + (s.Config.Box is { } b ? string.Create(CultureInfo.InvariantCulture, $", box [{b.Lo}, {b.Hi}]") : ""));
+                var options = new CertifyOptions(AttackNorm.Linf, s.Config.Box?.Lo, s.Config.Box?.Hi);
+                var (rows, accuracy) = StudyBounds.Certify(s.Net, s.Net.Networks, Points(s), options, SweepRadii(s.Config), Name, s.Cancel);
+                s.Robust.AddRange(accuracy);
+                CsvOutput.Write(s.PathOf("certified.csv"), rows);
+                CsvOutput.Write(s.PathOf("robust_accuracy.csv"), s.Robust);
+            })
+            {
+                Restore = s => s.Robust = CsvOutput.Read<RobustAccuracyRow>(s.PathOf("robust_accuracy.csv")),
+            });
+        }
+        return phases;
+    }
 
     /// <summary>The config's samples (MNIST's split, or a feature table split at random by the seed); a malformed or mismatched
     /// file throws InvalidDataException or FileNotFoundException naming it.</summary>

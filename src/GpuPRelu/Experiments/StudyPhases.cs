@@ -1,6 +1,7 @@
 using System.Globalization;
 using GpuPRelu.Analysis;
 using GpuPRelu.Attacks;
+using GpuPRelu.Certification;
 using GpuPRelu.Configs;
 using GpuPRelu.IO;
 using GpuPRelu.Models;
@@ -25,6 +26,7 @@ public static class StudyPhases
             Alignment(everyNeuron: true),
             Attack(smallestAlpha: true),
             ExactRadii,
+            .. Bounds(config, smallestAlpha: true),
             .. config.MinRadius ? [MinRadius] : Array.Empty<StudyPhase<StudyState>>(),
             Distance,
         ];
@@ -102,8 +104,54 @@ public static class StudyPhases
         CsvOutput.Write(s.PathOf("robust_accuracy.csv"), s.RobustAccuracy);
     })
     {
-        Restore = s => s.RobustAccuracy = CsvOutput.Read<RobustAccuracyRow>(s.PathOf("robust_accuracy.csv")),
+        // without the band's rows, which follow when a kill came before their phase was recorded
+        Restore = s => s.RobustAccuracy = [.. CsvOutput.Read<RobustAccuracyRow>(s.PathOf("robust_accuracy.csv")).Where(r => !StudyBounds.IsBandRow(r))],
     };
+
+    /// <summary>The robust accuracy band's phases the config asks for, on the attacked networks (`smallestAlpha`: the
+    /// figure's; else every network of the batch): AutoAttack's standard l2 ensemble (attack: standard), then the certified
+    /// radii (certify). Their rows join robust_accuracy.csv.</summary>
+    public static IReadOnlyList<StudyPhase<StudyState>> Bounds(StudyConfig config, bool smallestAlpha)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var phases = new List<StudyPhase<StudyState>>();
+        if (config.Attack == AttackKind.Standard)
+        {
+            phases.Add(new("standard_attack", ["robust_accuracy.csv"], s =>
+            {
+                var attacked = Attacked(s, smallestAlpha);
+                s.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"AutoAttack's standard l2 ensemble on the same {attacked.Count} networks × {s.Config.PgdPoints} points"));
+                s.RobustAccuracy.AddRange(StudyBounds.Standard(s.Net, attacked, Points(s, attacked), AttackNorm.L2, s.Config.Radii, null, Name, s.Log, s.Cancel));
+                CsvOutput.Write(s.PathOf("robust_accuracy.csv"), s.RobustAccuracy);
+            })
+            {
+                // without the certified rows of the trained networks, which come after
+                Restore = s => s.RobustAccuracy = [.. CsvOutput.Read<RobustAccuracyRow>(s.PathOf("robust_accuracy.csv"))
+                    .Where(r => !(StudyBounds.IsBandRow(r) && r.Attack == AttackKind.Certified.Name))],
+            });
+        }
+        if (config.Certify)
+        {
+            phases.Add(new("certify", ["certified.csv", "robust_accuracy.csv"], s =>
+            {
+                var attacked = Attacked(s, smallestAlpha);
+                s.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"certified l2 radii of the same {attacked.Count} networks × {s.Config.PgdPoints} points"));
+                var (rows, accuracy) = StudyBounds.Certify(s.Net, attacked, Points(s, attacked), new CertifyOptions(AttackNorm.L2), s.Config.Radii, Name, s.Cancel);
+                s.Certified = rows;
+                s.RobustAccuracy.AddRange(accuracy);
+                CsvOutput.Write(s.PathOf("certified.csv"), rows);
+                CsvOutput.Write(s.PathOf("robust_accuracy.csv"), s.RobustAccuracy);
+            })
+            {
+                Restore = s =>
+                {
+                    s.RobustAccuracy = CsvOutput.Read<RobustAccuracyRow>(s.PathOf("robust_accuracy.csv"));
+                    s.Certified = CsvOutput.Read<CertifiedRow>(s.PathOf("certified.csv"));
+                },
+            });
+        }
+        return phases;
+    }
 
     /// <summary>Each attacked point's l2 radius: FAB-T's upper bound for the networks beside the exact radius of F and
     /// F^(p) (min_radius.csv, f_radius_distribution.png).</summary>
@@ -147,6 +195,12 @@ public static class StudyPhases
             File.Delete(path);
         dynamics.OnSnapshot = rows => CsvOutput.Extend(path, rows);
     }
+
+    private static IReadOnlyList<NetworkInfo> Attacked(StudyState s, bool smallestAlpha) => smallestAlpha ? SmallestAlpha(s) : s.Net.Networks;
+
+    // each attacked network's first pgd_points test rows, as the study's PGD attacks them
+    private static List<Data.DataSet> Points(StudyState s, IReadOnlyList<NetworkInfo> attacked) =>
+        [.. attacked.Select(x => s.Data.Test[x.DataSet].Head(s.Config.PgdPoints))];
 
     // the networks the figure attacks: those of the smallest α (the first of the increasing list)
     private static List<NetworkInfo> SmallestAlpha(StudyState s) => [.. s.Net.Networks.Where(x => x.Alpha == s.Config.Train.Alpha[0])];

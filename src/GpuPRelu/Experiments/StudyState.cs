@@ -53,6 +53,7 @@ public sealed class StudyState : IDisposable
     public AlignmentResult Alignment { get; set; } = new([], [], []);
     public List<RobustAccuracyRow> RobustAccuracy { get; set; } = [];
     public IReadOnlyList<PointRadiusRow> Radii { get; set; } = [];
+    public IReadOnlyList<Certification.CertifiedRow> Certified { get; set; } = [];
     public IReadOnlyList<DistanceRow> Distance { get; set; } = [];
 
     /// <summary>The path of output `file` in OutDir.</summary>

@@ -4,7 +4,8 @@ using ScottPlot;
 namespace GpuPRelu.Plots;
 
 /// <summary>Paper Fig. 2(e) / 5(e): robust accuracy against the attack radius, one curve per p over the trained networks
-/// (mean with the min–max band), the ideal classifiers F and F^(p) (rows named so) dashed, and vertical
+/// (mean with the min–max band), with certified rows the band from the proven robust accuracy up to the strongest attack's,
+/// the ideal classifiers F and F^(p) (rows named so) dashed, and vertical
 /// lines at the theory's radii 1/√K (F) and √2/2 (F^(p) as p grows).</summary>
 public static class RobustAccuracyPlot
 {
@@ -25,8 +26,15 @@ public static class RobustAccuracyPlot
         var norm = all.Select(r => r.Norm).FirstOrDefault() ?? "l2";
         var plot = PlotFile.New(title, $"attack radius ({norm})", "robust accuracy");
         int i = 0;
-        foreach (var g in all.Where(r => !IsIdeal(r)).GroupBy(r => r.P).OrderBy(g => g.Key))
-            SeriesBand.Of(g.Select(r => (r.Radius, r.RobustAcc))).AddTo(plot, PlotFile.Series(i++), $"trained, {PlotFile.PLabel(g.Key)}");
+        var trained = all.Where(r => !IsIdeal(r)).ToList();
+        foreach (var g in trained.Where(r => !IsBound(r)).GroupBy(r => r.P).OrderBy(g => g.Key))
+        {
+            var color = PlotFile.Series(i++);
+            // beside a band, the curve names its attack (the paper's, drawn as before)
+            var attack = trained.Any(IsBound) ? $" ({string.Join(", ", g.Select(r => r.Attack).Distinct())})" : "";
+            SeriesBand.Of(g.Select(r => (r.Radius, r.RobustAcc))).AddTo(plot, color, $"trained, {PlotFile.PLabel(g.Key)}{attack}");
+            AddProvenBand(plot, trained.Where(r => r.P == g.Key).ToList(), color, PlotFile.PLabel(g.Key));
+        }
         foreach (var g in all.Where(IsIdeal).GroupBy(r => (r.Network, r.Attack)).OrderBy(g => g.Key.Network, StringComparer.Ordinal))
         {
             SeriesBand.Of(g.Select(r => (r.Radius, r.RobustAcc)))
@@ -38,6 +46,48 @@ public static class RobustAccuracyPlot
         plot.ShowLegend(Alignment.LowerLeft);
         return PlotFile.Save(plot, path, width, height);
     }
+
+    /// <summary>With certified rows for these networks: the band from the mean certified robust accuracy (proven) to the
+    /// mean over networks of the lowest robust accuracy any attack reached (the strongest attack run), edges dotted.</summary>
+    private static void AddProvenBand(Plot plot, List<RobustAccuracyRow> rows, Color color, string p)
+    {
+        var proven = Mean(rows.Where(r => r.Attack == AttackKind.Certified.Name));
+        if (proven.Count == 0)
+            return;
+        var attacked = rows.Where(r => r.Attack != AttackKind.Certified.Name).GroupBy(r => (r.Network, r.Radius))
+            .Select(g => g.MinBy(r => r.RobustAcc)!);
+        var best = Mean(attacked);
+        var x = proven.Keys.Where(best.ContainsKey).Order().ToArray();
+        if (x.Length == 0)
+            return;
+        double[] lower = [.. x.Select(r => proven[r])], upper = [.. x.Select(r => best[r])];
+        if (x.Length > 1)
+        {
+            var band = plot.Add.FillY(x, lower, upper);
+            band.FillColor = color.WithAlpha(0.18);
+            band.LineWidth = 0;
+        }
+        var edge = plot.Add.Scatter(x, lower, color);
+        edge.LegendText = $"certified, {p} (proven)";
+        edge.LinePattern = LinePattern.Dotted;
+        edge.LineWidth = 2;
+        edge.MarkerSize = 4;
+        if (rows.Any(r => r.Attack == AttackKind.Standard.Name))
+        {
+            var top = plot.Add.Scatter(x, upper, color);
+            top.LegendText = $"best attack, {p}";
+            top.LinePattern = LinePattern.DenselyDashed;
+            top.LineWidth = 1.5f;
+            top.MarkerSize = 0;
+        }
+    }
+
+    // radius → mean robust accuracy over the networks (non-finite rows left out)
+    private static Dictionary<double, double> Mean(IEnumerable<RobustAccuracyRow> rows) =>
+        rows.Where(r => double.IsFinite(r.RobustAcc)).GroupBy(r => r.Radius).ToDictionary(g => g.Key, g => g.Average(r => r.RobustAcc));
+
+    // the band's rows: the certified lower side and the standard ensemble's upper side, beside the study's own attack
+    private static bool IsBound(RobustAccuracyRow r) => r.Attack == AttackKind.Certified.Name || r.Attack == AttackKind.Standard.Name;
 
     // the attack verb names the ideal classifiers "F" and "F^(p)", trained networks by their index
     private static bool IsIdeal(RobustAccuracyRow r) => r.Network.StartsWith('F');

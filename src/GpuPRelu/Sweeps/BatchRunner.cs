@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using GpuPRelu.Analysis;
 using GpuPRelu.Attacks;
+using GpuPRelu.Configs;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;
 using GpuPRelu.IO;
@@ -17,7 +18,7 @@ namespace GpuPRelu.Sweeps;
 public static class BatchRunner
 {
     /// <summary>The phase CSVs a batch folder holds (besides summary.csv), keyed by network_id.</summary>
-    public static IReadOnlyList<string> PhaseFiles { get; } = ["training.csv", "alignment.csv", "robust_accuracy.csv", "distance.csv"];
+    public static IReadOnlyList<string> PhaseFiles { get; } = ["training.csv", "alignment.csv", "robust_accuracy.csv", "certified.csv", "distance.csv"];
 
     /// <summary>The folder of a committed batch.</summary>
     public static string Folder(string sweepDir, SweepBatch batch)
@@ -52,7 +53,7 @@ public static class BatchRunner
             using var state = new StudyState(batch.Config, batch.TrainPlan(), device, temp) { Checkpoint = checkpoint, Cancel = cancel };
             try
             {
-                StudyPipeline.Run(Phases(phases), state, temp, null, cancel);
+                StudyPipeline.Run(Phases(phases, batch.Config), state, temp, null, cancel);
             }
             catch (InvalidDataException ex) when (ex.Message.StartsWith(checkpoint.Folder, StringComparison.Ordinal))
             {
@@ -87,12 +88,13 @@ public static class BatchRunner
         }
     }
 
-    // the study's phases a sweep runs on a batch: training (no snapshots), then those chosen, on every network of the batch
-    private static List<StudyPhase<StudyState>> Phases(SweepPhases phases) =>
+    // the study's phases a sweep runs on a batch: training (no snapshots), then those chosen, on every network of the batch;
+    // with the attack, the band's phases its config asks for (attack: standard, certify)
+    private static List<StudyPhase<StudyState>> Phases(SweepPhases phases, StudyConfig config) =>
     [
         StudyPhases.Train(snapshots: false, save: false),
         .. phases.HasFlag(SweepPhases.Alignment) ? [StudyPhases.Alignment(everyNeuron: false)] : Array.Empty<StudyPhase<StudyState>>(),
-        .. phases.HasFlag(SweepPhases.Attack) ? [StudyPhases.Attack(smallestAlpha: false)] : Array.Empty<StudyPhase<StudyState>>(),
+        .. phases.HasFlag(SweepPhases.Attack) ? [StudyPhases.Attack(smallestAlpha: false), .. StudyPhases.Bounds(config, smallestAlpha: false)] : Array.Empty<StudyPhase<StudyState>>(),
         .. phases.HasFlag(SweepPhases.Distance) ? [StudyPhases.Distance] : Array.Empty<StudyPhase<StudyState>>(),
     ];
 
