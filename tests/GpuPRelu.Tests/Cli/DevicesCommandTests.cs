@@ -15,7 +15,7 @@ public sealed class DevicesCommandTests : IDisposable
     private string Out(string name) => Path.Combine(_dir.FullName, name);
 
     /// <summary>Each verb that has --device, with the fewest flags that pass its validation.</summary>
-    public static TheoryData<string> VerbsWithDevice => ["train", "fig2", "fig5", "mnist", "probe", "attack", "evaluate", "bench", "sweep"];
+    public static TheoryData<string> VerbsWithDevice => ["train", "fig2", "fig5", "mnist", "probe", "attack", "certify", "evaluate", "bench", "sweep"];
 
     [Fact]
     public void ListsEveryDeviceByItsSpec()
@@ -86,6 +86,7 @@ public sealed class DevicesCommandTests : IDisposable
         "fig2" or "fig5" or "mnist" => [verb, "--preset", "quick"],
         "probe" => ["probe", "--features", Features()],
         "attack" => ["attack", "--model", "F"],
+        "certify" => ["certify", "--model", "F"],
         "evaluate" => ["evaluate", "--network", TorchNet.Random(Out("net.safetensors"), 784, 4, 1, 3).Path, "--p", "1", "--data", "mnist"],
         "bench" => ["bench", "--config", "quick"],
         "sweep" => ["sweep", "--preset", "width-dim"],
