@@ -75,18 +75,8 @@ public sealed class OutputFolder : IDisposable
     /// removed or taken over. Throws OutputFolderException naming the folder and the rule.</summary>
     public static OutputFolder Open(string dir, bool overwrite, Action<string>? say = null)
     {
-        if (Problem(dir) is { } problem)
-            throw new OutputFolderException(problem);
-        var full = System.IO.Path.GetFullPath(dir);
-        try
-        {
-            Directory.CreateDirectory(full);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new OutputFolderException($"out: cannot create the folder '{dir}' ({ex.Message}); choose a folder you can write");
-        }
-        var folder = Lock(dir, full, say);
+        var folder = Hold(dir, say);
+        var full = folder.Path;
         try
         {
             var others = Directory.EnumerateFileSystemEntries(full).Where(e => System.IO.Path.GetFileName(e) != LockName).ToList();
