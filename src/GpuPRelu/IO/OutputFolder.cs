@@ -75,8 +75,8 @@ public sealed class OutputFolder : IDisposable
     /// removed or taken over. Throws OutputFolderException naming the folder and the rule.</summary>
     public static OutputFolder Open(string dir, bool overwrite, Action<string>? say = null)
     {
-        var full = Create(dir);
-        var folder = Lock(dir, full, say);
+        var folder = Hold(dir, say);
+        var full = folder.Path;
         try
         {
             var others = Directory.EnumerateFileSystemEntries(full).Where(e => System.IO.Path.GetFileName(e) != LockName).ToList();
