@@ -22,9 +22,10 @@ public static class SweepTable
     public static IReadOnlyList<string> ResultColumns { get; } =
         ["final_loss", "train_acc", "test_acc", "diverged", "robust_radius", "dist_f", "dist_fp", "dominant_share", "subclasses_covered"];
 
-    /// <summary>The configuration keys with a column: every study key but log_rows, which changes only the middle log
-    /// points of training.csv, none of the results here (and is absent from a config that does not set it).</summary>
-    private static IReadOnlyList<string> ConfigKeys { get; } = [.. StudyFields.All.Select(f => f.Key).Where(k => k != "log_rows")];
+    /// <summary>The configuration keys with a column: every study key but those that change none of the results here
+    /// (and are absent from a config that does not set them): log_rows (the middle log points of training.csv), attack
+    /// and certify (the band's rows in robust_accuracy.csv and certified.csv; robust_radius is the paper's PGD's).</summary>
+    private static IReadOnlyList<string> ConfigKeys { get; } = [.. StudyFields.All.Select(f => f.Key).Where(k => k is not ("log_rows" or "attack" or "certify"))];
 
     /// <summary>Every column, in order.</summary>
     public static IReadOnlyList<string> Columns { get; } = ["network_id", "batch", .. ConfigKeys, .. ResultColumns];
