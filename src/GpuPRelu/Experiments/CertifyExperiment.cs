@@ -60,7 +60,7 @@ public static class CertifyExperiment
                 foreach (double r in c.Radii)
                 {
                     // proven at r: correctly classified and certified up to r (a point is proven at every ε ≤ its radius)
-                    int proven = certified[b].Count(q => q.Method != "misclassified" && (q.Radius >= r));
+                    int proven = certified[b].Count(q => StudyBounds.Proves(q, r));
                     accuracy.Add(new(name, info.P, info.Alpha, info.Seed, norm, "certified", r, proven / (double)points[b].Samples, points[b].Samples));
                 }
                 foreach (var (attack, robust, _) in attacked)
