@@ -35,7 +35,7 @@ public static class CertifyExperiment
                 done => log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"certified {done}/{total} points")), run.Cancel);
             run.EndPhase("certify");
 
-            string norm = c.Norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
+            string norm = AttackNorms.Name(c.Norm);
             var attacked = config.RunAttack ? Attack(c, net, points, names, outDir, log, run.Cancel) : [];
             if (config.RunAttack)
                 run.EndPhase("attack");

@@ -287,21 +287,10 @@ public static class RealExperiment
         var box = c.Box;
         var options = new ApgdOptions(norm, ApgdLoss.CrossEntropy, c.AttackIterations, c.AttackRestarts, RandomStart: true,
             box?.Lo, box?.Hi, c.Seed) { Cancel = cancel };
-        var robust = Apgd.Run(net, [.. net.Networks.Select(_ => points)], radii, options);
-        var theta = net.ThetaToHost();
-        string name = AttackNorms.Name(norm);
+        List<DataSet> sets = [.. net.Networks.Select(_ => points)];
+        var robust = Apgd.Run(net, sets, radii, options);
         string attack = grid.Length == 0 ? AttackKind.ApgdCe.Name : $"{AttackKind.ApgdCe.Name}-{grid}";
-        var rows = new List<RobustAccuracyRow>();
-        foreach (var x in net.Networks)
-        {
-            bool finite = NetworkBatch.IsFinite(theta, net.Shape, x.Index);
-            for (int r = 0; r < radii.Count; r++)
-            {
-                double acc = finite ? robust[x.Index][r].Count(v => v) / (double)points.Samples : double.NaN;
-                rows.Add(new(x.Index.ToString(CultureInfo.InvariantCulture), x.P, double.NaN, x.Seed, name, attack, radii[r], acc, points.Samples));
-            }
-        }
-        return rows;
+        return StudyBounds.Rows(net, net.Networks, sets, norm, attack, radii, robust, x => x.Index.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>The sweep's radii; on MNIST with 0.05 (the paper's headline radius) added where the grid spans it but

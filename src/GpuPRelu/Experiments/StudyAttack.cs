@@ -37,19 +37,7 @@ public static class StudyAttack
                     for (int i = 0; i < n; i++)
                         robust[b][r][i] &= again[b][r][i];
         }
-        var theta = sub.ThetaToHost();
-        var rows = new List<RobustAccuracyRow>();
-        for (int b = 0; b < attacked.Count; b++)
-        {
-            var x = attacked[b];
-            bool finite = NetworkBatch.IsFinite(theta, sub.Shape, b);
-            for (int r = 0; r < config.Radii.Count; r++)
-            {
-                double acc = finite ? robust[b][r].Count(v => v) / (double)n : double.NaN;
-                rows.Add(new(names(x), x.P, x.Alpha, x.Seed, "l2", AttackKind.Pgd.Name, config.Radii[r], acc, n));
-            }
-        }
-        return rows;
+        return StudyBounds.Rows(sub, attacked, points, AttackNorm.L2, AttackKind.Pgd.Name, config.Radii, robust, names);
     }
 
     /// <summary>The exact curves of F and of F^(p) for each p > 1 of `ps` (certified for p &lt; 2) on the attacked points

@@ -49,7 +49,7 @@ public static class StudyBounds
         ArgumentNullException.ThrowIfNull(names);
         using var sub = net.Subset([.. attacked.Select(x => x.Index)]);
         var certified = Certifier.Run(sub, points, options, null, cancel);
-        string norm = NormName(options.Norm);
+        string norm = AttackNorms.Name(options.Norm);
         var rows = new List<CertifiedRow>();
         var robust = new bool[attacked.Count][][];
         for (int b = 0; b < attacked.Count; b++)
@@ -76,11 +76,10 @@ public static class StudyBounds
     /// <summary>Whether a certified point counts as robust at radius r: classified right and certified up to r.</summary>
     public static bool Proves(CertifiedPoint point, double r) => point.Method != "misclassified" && point.Radius >= r;
 
-    /// <summary>The norm's name in the CSVs (l2, linf, l1).</summary>
-    public static string NormName(AttackNorm norm) => norm switch { AttackNorm.L2 => "l2", AttackNorm.L1 => "l1", _ => "linf" };
-
-    // one row per network and radius; a network whose parameters are not finite reports NaN, as the attacks do
-    private static List<RobustAccuracyRow> Rows(NetworkBatch sub, IReadOnlyList<NetworkInfo> attacked, IReadOnlyList<DataSet> points,
+    /// <summary>robust_accuracy.csv's rows of an outcome robust[b][r][i] of `attacked` network b (position b in `sub`) on
+    /// points[b]: one per network and radius, the share of robust points; a network whose parameters are not finite
+    /// reports NaN.</summary>
+    internal static List<RobustAccuracyRow> Rows(NetworkBatch sub, IReadOnlyList<NetworkInfo> attacked, IReadOnlyList<DataSet> points,
         AttackNorm norm, string attack, IReadOnlyList<double> radii, bool[][][] robust, Func<NetworkInfo, string> names)
     {
         var theta = sub.ThetaToHost();
@@ -91,7 +90,7 @@ public static class StudyBounds
             bool finite = NetworkBatch.IsFinite(theta, sub.Shape, b);
             int n = points[b].Samples;
             for (int r = 0; r < radii.Count; r++)
-                rows.Add(new(names(x), x.P, x.Alpha, x.Seed, NormName(norm), attack, radii[r], finite ? robust[b][r].Count(v => v) / (double)n : double.NaN, n));
+                rows.Add(new(names(x), x.P, x.Alpha, x.Seed, AttackNorms.Name(norm), attack, radii[r], finite ? robust[b][r].Count(v => v) / (double)n : double.NaN, n));
         }
         return rows;
     }
