@@ -26,7 +26,7 @@ internal static class SweepCommand
         var grid = new Option<string[]>("--grid") { Description = "key=v1,v2,… sweeps a key (repeatable; replaces the key's value from the file)", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string>("--out") { Description = "the sweep folder" };
         var resume = new Option<string?>("--resume") { Description = "continue the sweep in --out (or in the folder given here); a folder of another plan is refused", Arity = ArgumentArity.ZeroOrOne };
-        var planOnly = new Option<bool>("--plan") { Description = "print the batches, networks, memory, flops and an estimated time (at a measured rate), and run nothing" };
+        var planOnly = new Option<bool>("--plan") { Description = "print the batches, networks, memory, flops and an estimated time (calibrated by short runs of the plan's smallest and largest batch on the device), and run nothing" };
         var devices = new Option<string>("--devices", "--device") { Description = "auto, all (every CUDA device), or a list: cuda:0,cuda:2 | ilgpu-cpu:0,ilgpu-cpu:1 (one worker each)", DefaultValueFactory = _ => "auto" };
         var shard = new Option<string?>("--shard") { Description = "i/N: run a deterministic share of the batches (default from SLURM_ARRAY_TASK_ID, _MIN, _COUNT in a job array)" };
         var checkpointMinutes = new Option<double>("--checkpoint-minutes")
@@ -34,7 +34,7 @@ internal static class SweepCommand
             Description = "save each batch's training state into DIR/checkpoints every M minutes, at epoch ends (0: every epoch), so --resume continues a killed batch",
             DefaultValueFactory = _ => 10,
         };
-        var rate = new Option<double?>("--rate") { Description = "GFLOP/s per device for --plan's estimate (default: measured on the first device)" };
+        var rate = new Option<double?>("--rate") { Description = "with --plan: estimate from the flops at this GFLOP/s per device instead of calibrating (no launch or fixed costs; every PGD row to its last step)" };
         // the study's fields as flags (the same names as fig2's): each flag given sets its key to one value for every
         // network, over the preset or config file; --grid sweeps a key instead
         var settings = new ConfigOptions<StudyConfig>(StudyFields.All, configFile: false);
@@ -72,8 +72,9 @@ internal static class SweepCommand
                 throw new UsageException($"rate must be > 0 GFLOP/s and finite, got {given}");
             if (planOnlyRun || full is null)
             {
-                double perDevice = parse.GetValue(rate) is { } r ? r * 1e9 : Measure(specs[0]);
-                Console.Write(SweepPlanText.Render(plan, perDevice, specs.Count, part));
+                Console.Write(parse.GetValue(rate) is { } r
+                    ? SweepPlanText.Render(plan, r * 1e9, specs.Count, part)
+                    : SweepPlanText.Render(plan, Calibrate(plan, specs[0]), specs.Count, part));
                 return 0;
             }
             if (OutputFolder.Problem(dir!) is { } problem)
@@ -130,10 +131,9 @@ internal static class SweepCommand
         return spec;
     }
 
-    private static double Measure(DeviceSpec spec)
+    private static PlanEstimate Calibrate(SweepPlan plan, DeviceSpec spec)
     {
         using var device = ComputeDevice.Open(spec);
-        Console.WriteLine($"measuring the training rate on {device.Description} …");
-        return SweepRate.Measure(device);
+        return PlanEstimate.Measure(plan, device, line => Console.WriteLine(line), Interrupts.Token);
     }
 }

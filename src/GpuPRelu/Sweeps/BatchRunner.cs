@@ -41,6 +41,14 @@ public static class BatchRunner
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(batch);
+        return Execute(plan.Hash, batch, Phases(plan.Options.Phases, batch.Config), device, sweepDir, checkpointEvery, cancel).Seconds;
+    }
+
+    /// <summary>Runs `phases` on `batch` and commits its folder (batch.json records `planHash`, the seconds and each
+    /// phase's seconds, "setup" being the data and the networks' upload); returns those timings.</summary>
+    internal static (double Seconds, IReadOnlyDictionary<string, double> PhaseSeconds) Execute(string planHash, SweepBatch batch,
+        IReadOnlyList<StudyPhase<StudyState>> phases, ComputeDevice device, string sweepDir, TimeSpan checkpointEvery, CancellationToken cancel)
+    {
         ArgumentNullException.ThrowIfNull(device);
         var clock = Stopwatch.StartNew();
         var final = Folder(sweepDir, batch);
@@ -48,12 +56,17 @@ public static class BatchRunner
         Directory.CreateDirectory(temp);
         try
         {
-            var phases = plan.Options.Phases;
             var checkpoint = new CheckpointOptions(CheckpointFolder(sweepDir, batch), checkpointEvery);
             using var state = new StudyState(batch.Config, batch.TrainPlan(), device, temp) { Checkpoint = checkpoint, Cancel = cancel };
+            var phaseSeconds = new Dictionary<string, double> { ["setup"] = Math.Round(clock.Elapsed.TotalSeconds, 3) };
+            var phaseClock = Stopwatch.StartNew();
             try
             {
-                StudyPipeline.Run(Phases(phases, batch.Config), state, temp, null, cancel);
+                StudyPipeline.Run(phases, state, temp, name =>
+                {
+                    phaseSeconds[name] = Math.Round(phaseClock.Elapsed.TotalSeconds, 3);
+                    phaseClock.Restart();
+                }, cancel);
             }
             catch (InvalidDataException ex) when (ex.Message.StartsWith(checkpoint.Folder, StringComparison.Ordinal))
             {
@@ -68,18 +81,19 @@ public static class BatchRunner
             SweepTable.Write(Path.Combine(temp, "summary.csv"), batch, summary, robust, distance, alignment);
             AtomicFile.WriteText(Path.Combine(temp, "batch.json"), SweepPlan.Json(new
             {
-                PlanHash = plan.Hash,
+                PlanHash = planHash,
                 Batch = batch.Name,
                 Networks = ids,
                 Device = device.Description,
                 ResumedFromEpoch = state.ResumedFromEpoch,
                 Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
+                PhaseSeconds = phaseSeconds,
             }));
             if (Directory.Exists(final))
                 Directory.Delete(final, recursive: true);
             Directory.Move(temp, final);
             Directory.Delete(checkpoint.Folder, recursive: true);
-            return clock.Elapsed.TotalSeconds;
+            return (clock.Elapsed.TotalSeconds, phaseSeconds);
         }
         finally
         {
@@ -90,7 +104,7 @@ public static class BatchRunner
 
     // the study's phases a sweep runs on a batch: training (no snapshots), then those chosen, on every network of the batch;
     // with the attack, the band's phases its config asks for (attack: standard, certify)
-    private static List<StudyPhase<StudyState>> Phases(SweepPhases phases, StudyConfig config) =>
+    internal static List<StudyPhase<StudyState>> Phases(SweepPhases phases, StudyConfig config) =>
     [
         StudyPhases.Train(snapshots: false, save: false),
         .. phases.HasFlag(SweepPhases.Alignment) ? [StudyPhases.Alignment(everyNeuron: false)] : Array.Empty<StudyPhase<StudyState>>(),

@@ -67,11 +67,14 @@ public sealed class SweepCommandTests : IDisposable
         Assert.Contains("24 networks in 6 batches", stdout, StringComparison.Ordinal);
         Assert.Contains("b0005", stdout, StringComparison.Ordinal);
         Assert.Contains("input_dim=30 width=24", stdout, StringComparison.Ordinal);
-        Assert.Contains("at a measured 10.00 GFLOP/s per device", stdout, StringComparison.Ordinal);
+        Assert.Contains("at the given 10.00 GFLOP/s per device (flops only", stdout, StringComparison.Ordinal);
         Assert.Empty(_dir.EnumerateDirectories());
-        // the same config plans to the same hash
-        var (_, again, _) = Gpuprelu.Run("sweep", "--config", config, "--plan", "--rate", "10", "--devices", "cpu");
-        Assert.Equal(stdout.Split('\n')[0], again.Split('\n')[0]);
+        // the same config plans to the same hash; without --rate the estimate is calibrated on the device, in a folder of its own
+        var (calibrated, again, why) = Gpuprelu.Run("sweep", "--config", config, "--plan", "--devices", "cpu");
+        Assert.True(calibrated == 0, why);
+        Assert.Equal(stdout.Split('\n')[0], again.Split('\n').First(l => l.StartsWith("plan ", StringComparison.Ordinal)));
+        Assert.Contains("basis: calibrated on the device", again, StringComparison.Ordinal);
+        Assert.Empty(_dir.EnumerateDirectories());
     }
 
     [Fact]
