@@ -3,6 +3,7 @@ using System.Globalization;
 using GpuPRelu.Configs;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;
+using GpuPRelu.Sweeps;
 
 namespace GpuPRelu.Cli.Commands;
 
@@ -26,7 +27,11 @@ internal static class StudyCommand
         var overwrite = CommonOptions.Overwrite();
         var resume = CommonOptions.Resume(name);
         var fields = new ConfigOptions<StudyConfig>(StudyFields.Verb);
-        foreach (var o in new Option[] { preset, device, output, overwrite, resume })
+        var planOnly = new Option<bool>("--plan")
+        {
+            Description = "print the estimated time of the run (calibrated by short runs of it on the device, each phase and the total) and run nothing",
+        };
+        foreach (var o in new Option[] { preset, device, output, overwrite, resume, planOnly })
             command.Options.Add(o);
         fields.AddTo(command);
 
@@ -44,11 +49,14 @@ internal static class StudyCommand
             // the device's memory plan before the output folder exists
             using var dev = CommonOptions.Open(kind);
             TrainExperiment.PlanDevice(cfg.Train, dev);
+            if (parse.GetValue(planOnly))
+            {
+                Console.WriteLine(Describe(figure, file, cfg.Train));
+                Console.Write(PlanEstimate.Measure(cfg, name, new RunContext(dev, ".") { Log = Console.WriteLine, Cancel = Interrupts.Token }).Render(cfg));
+                return 0;
+            }
             var outDir = CommonOptions.PrepareRun(parse.GetValue(output)!, parse.GetValue(overwrite), resuming, name);
-            var t = cfg.Train;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{figure} ({file}): {t.P.Count * t.Alpha.Count * t.Seeds} networks (p {string.Join(",", t.P)} × {t.Alpha.Count} α × {t.Seeds} seeds), "
-                + $"D {t.InputDim}, K {t.Subclasses}, K1 {t.PositiveSubclasses}, h {t.Width}, n_train {t.NTrain}, {t.ResolvedEpochs} epochs"));
+            Console.WriteLine(Describe(figure, file, cfg.Train));
             var result = ProgressReporter.Run(name, (log, progress) =>
                 StudyExperiment.Run(cfg, name, figure, new RunContext(dev, outDir) { Log = log, Progress = progress, Cancel = Interrupts.Token }));
             foreach (var g in result.RobustAccuracy.Where(r => r.Attack == "pgd").GroupBy(r => r.P))
@@ -63,4 +71,8 @@ internal static class StudyCommand
         });
         return command;
     }
+
+    private static string Describe(string figure, string file, TrainConfig t) => string.Create(CultureInfo.InvariantCulture,
+        $"{figure} ({file}): {t.P.Count * t.Alpha.Count * t.Seeds} networks (p {string.Join(",", t.P)} × {t.Alpha.Count} α × {t.Seeds} seeds), "
+        + $"D {t.InputDim}, K {t.Subclasses}, K1 {t.PositiveSubclasses}, h {t.Width}, n_train {t.NTrain}, {t.ResolvedEpochs} epochs");
 }

@@ -34,7 +34,12 @@ public static class StudyExperiment
 {
     /// <summary>Runs a validated config in `context` (its output folder must exist); `command` is the verb ("fig2"),
     /// `title` names the figure ("Fig. 2"). The log receives progress lines, the progress the training's fraction done.</summary>
-    public static StudyResult Run(StudyConfig config, string command, string title, RunContext context)
+    public static StudyResult Run(StudyConfig config, string command, string title, RunContext context) =>
+        Run(config, command, title, context, null);
+
+    /// <summary>Run, with `afterTraining` (when not null) run between the training and the phases after it (the plan's
+    /// calibration puts its stand-in networks there).</summary>
+    internal static StudyResult Run(StudyConfig config, string command, string title, RunContext context, StudyPhase<StudyState>? afterTraining)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(context);
@@ -55,7 +60,10 @@ public static class StudyExperiment
             run.EndPhase("data");
             if (record is { Done.Count: > 0 })
                 run.Results["kept_phases"] = record.Done.ToArray();
-            StudyPipeline.Run(StudyPhases.Figure(config), state, outDir, run.EndPhase, run.Cancel, record);
+            var phases = StudyPhases.Figure(config).ToList();
+            if (afterTraining is not null)
+                phases.Insert(1, afterTraining);
+            StudyPipeline.Run(phases, state, outDir, run.EndPhase, run.Cancel, record);
             if (state.ResumedFromEpoch > 0)
                 run.Results["resumed_from_epoch"] = state.ResumedFromEpoch;
 

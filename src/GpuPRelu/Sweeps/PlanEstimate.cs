@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
 using GpuPRelu.Configs;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;
@@ -38,63 +40,127 @@ public sealed class PlanEstimate
     public IReadOnlyList<(string Phase, double Seconds)> Phases(SweepBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        double t = (Work(batch.Config, batch.Networks.Count) - _lowWork) / Math.Max(_highWork - _lowWork, 1e-30);
-        t = _highWork > _lowWork ? Math.Clamp(t, 0, double.PositiveInfinity) : 0.5;
+        return Phases(batch.Config, batch.Networks.Count);
+    }
+
+    /// <summary>The estimated seconds of each phase of a run of `config` on `networks` networks, in run order.</summary>
+    public IReadOnlyList<(string Phase, double Seconds)> Phases(StudyConfig config, int networks)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        double t = _highWork > _lowWork ? Math.Max(0, (Work(config, networks) - _lowWork) / (_highWork - _lowWork)) : 0.5;
         var result = new List<(string, double)>();
         foreach (var (phase, low) in _low)
         {
             if (!_high.TryGetValue(phase, out var high))
                 high = low;
             double fixedPart = Math.Max(0, low.Fixed + t * (high.Fixed - low.Fixed));
-            double perIteration = Math.Max(0, low.PerIteration + t * (high.PerIteration - low.PerIteration));
-            result.Add((phase, fixedPart + perIteration * Iterations(batch.Config, phase)));
+            double perUnit = Math.Max(0, low.PerIteration + t * (high.PerIteration - low.PerIteration));
+            result.Add((phase, fixedPart + perUnit * Units(config, phase)));
         }
         return result;
+    }
+
+    /// <summary>What the estimate rests on, for the printed plan.</summary>
+    public string Basis => string.Create(CultureInfo.InvariantCulture,
+        $"calibrated on the device in {CalibrationSeconds:0.0} s (runs shortened to a tenth and two tenths of the epochs, attacked points "
+        + $"and ascent steps; PGD on F and F^(p)); compilation {WarmUp:0.0} s once per device");
+
+    /// <summary>The estimate of a study verb's run of `config` as text: each phase, the total and the basis.</summary>
+    public string Render(StudyConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var phases = Phases(config, new TrainPlan(config.Train).Networks.Count);
+        double total = WarmUp + phases.Sum(p => p.Seconds);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"estimated {TimeSpan.FromSeconds(Math.Round(total)):d\\.hh\\:mm\\:ss} ({string.Join(", ", phases.Select(p => $"{p.Phase} {p.Seconds:0.0} s"))})\nbasis: {Basis}\n");
     }
 
     /// <summary>The estimated seconds of `batch` (without WarmUp).</summary>
     public double Seconds(SweepBatch batch) => Phases(batch).Sum(p => p.Seconds);
 
-    /// <summary>Calibrates on `device` by running the plan's smallest and largest batch (by work) shortened, in a
-    /// temporary folder that is removed after; `log` hears each run.</summary>
+    /// <summary>Calibrates on `device` by running the plan's smallest and largest batch (by work) shortened, through
+    /// the sweep's phases and the batch's commit, in a temporary folder that is removed after; `log` hears each run.</summary>
     public static PlanEstimate Measure(SweepPlan plan, ComputeDevice device, Action<string>? log = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(device);
-        var clock = Stopwatch.StartNew();
         var ordered = plan.Batches.OrderBy(b => Work(b.Config, b.Networks.Count)).ToList();
         var (smallest, largest) = (ordered[0], ordered[^1]);
-        var dir = Path.Combine(Path.GetTempPath(), $"gpuprelu-plan-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        log?.Invoke($"calibrating on {device.Description}: batch {smallest.Name} and {largest.Name}, shortened");
+        return Calibrate(smallest.Config, smallest.Networks.Count, largest.Config, largest.Networks.Count, (high, config, dir) =>
+        {
+            var batch = high ? largest : smallest;
+            var list = BatchRunner.Phases(plan.Options.Phases, config);
+            list.Insert(1, IdealWeights);
+            Directory.CreateDirectory(Path.Combine(dir, "batches"));
+            var (seconds, phaseSeconds) = BatchRunner.Execute(plan.Hash, batch with { Config = config }, list, device, dir, TimeSpan.FromDays(365), cancel);
+            // the commit: the batch's time outside its phases (keying the CSVs, summary.csv, batch.json, the rename)
+            var timed = phaseSeconds.Where(p => p.Key != IdealWeights.Name).ToDictionary(p => p.Key, p => p.Value);
+            timed["commit"] = Math.Max(0, seconds - phaseSeconds.Values.Sum());
+            return timed;
+        });
+    }
+
+    /// <summary>Calibrates a study verb's run of `config` (`command`: fig2, fig5) on the context's device, through the
+    /// verb's own phases (the data, plots and report included), in a temporary folder that is removed after.</summary>
+    public static PlanEstimate Measure(StudyConfig config, string command, RunContext context)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(context);
+        int networks = new TrainPlan(config.Train).Networks.Count;
+        context.Log?.Invoke($"calibrating on {context.Device.Description}: the run shortened");
+        return Calibrate(config, networks, config, networks, (_, c, dir) =>
+        {
+            StudyExperiment.Run(c, command, command, new RunContext(context.Device, dir) { Cancel = context.Cancel }, IdealWeights);
+            using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "manifest.json")));
+            return manifest.RootElement.GetProperty("phase_seconds").EnumerateObject()
+                .Where(p => p.Name != IdealWeights.Name && p.Name != "wall").ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        });
+    }
+
+    // the first run pays the compilation: the smallest shape's short form runs once before the measured runs
+    private static PlanEstimate Calibrate(StudyConfig low, int lowNetworks, StudyConfig high, int highNetworks,
+        Func<bool, StudyConfig, string, Dictionary<string, double>> run)
+    {
+        var clock = Stopwatch.StartNew();
+        var root = Path.Combine(Path.GetTempPath(), $"gpuprelu-plan-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        int count = 0;
+        Dictionary<string, double> Once(bool high, StudyConfig config)
+        {
+            var dir = Path.Combine(root, $"run{count++}");
+            Directory.CreateDirectory(dir);
+            var phases = run(high, config, dir);
+            Directory.Delete(dir, recursive: true);
+            return phases;
+        }
         try
         {
-            var phases = plan.Options.Phases;
-            // the first run pays the compilation: run the smallest batch's short form once before measuring
-            double first = Run(plan, smallest, phases, 1, device, dir, cancel).Timing.Seconds;
-            log?.Invoke($"calibrating on {device.Description}: batch {smallest.Name} and {largest.Name}, shortened");
-            var low = Fit(plan, smallest, phases, device, dir, cancel, out double lowShort);
-            var high = largest == smallest ? low : Fit(plan, largest, phases, device, dir, cancel, out _);
-            return new PlanEstimate(low, high, Math.Max(0, first - lowShort), clock.Elapsed.TotalSeconds);
+            double first = Once(false, Short(low, 1)).Values.Sum();
+            var lowShape = Fit(low, lowNetworks, c => Once(false, c), out double lowShort);
+            var highShape = ReferenceEquals(high, low) ? lowShape : Fit(high, highNetworks, c => Once(true, c), out _);
+            return new PlanEstimate(lowShape, highShape, Math.Max(0, first - lowShort), clock.Elapsed.TotalSeconds);
         }
         finally
         {
-            if (Directory.Exists(dir))
-                Directory.Delete(dir, recursive: true);
+            if (Directory.Exists(root))
+                Directory.Delete(root, recursive: true);
         }
     }
 
-    // a batch's work per phase iteration that sets its cost: flops per epoch, PGD step and ascent step together
+    // a run's work per unit that sets its cost: networks × D × width × the rows of an epoch, an attacked point's radii
+    // and the ascent's starts together
     private static double Work(StudyConfig config, int networks) =>
         networks * (double)config.Train.InputDim * config.Train.Width * (config.Train.NTrain + config.Radii.Count * config.PgdPoints + config.DistStarts);
 
-    // the iterations of a phase in `config`: epochs (an evaluation counted as the epochs its rows weigh), PGD steps,
-    // ascent steps; 0 for a phase of a fixed cost
-    private static double Iterations(StudyConfig config, string phase)
+    // the units of a phase in `config`: epochs (an evaluation counted as the epochs its rows weigh), attacked points
+    // (PGD, the exact and the minimal radii), ascent steps; 0 for a phase of a fixed cost
+    private static double Units(StudyConfig config, string phase)
     {
         var c = config.Train;
         return phase switch
         {
             "train" => c.ResolvedEpochs + (c.ResolvedEpochs / c.LogEvery + 2) * (c.NTrain + c.NTest) * 2.0 / (6.0 * c.NTrain),
-            "attack" => config.PgdPoints,
+            "attack" or "exact_radii" or "min_radius" => config.PgdPoints,
             "distance" => config.DistSteps,
             _ => 0,
         };
@@ -102,22 +168,33 @@ public sealed class PlanEstimate
 
     private sealed record Shape(double Work, Dictionary<string, (double Fixed, double PerIteration)> Phases);
 
-    // two shortened runs of `batch` (k and 2k iterations): per phase, the cost of an iteration and the rest
-    private static Shape Fit(SweepPlan plan, SweepBatch batch, SweepPhases phases, ComputeDevice device, string dir, CancellationToken cancel,
-        out double shortSeconds)
+    // two shortened runs of `config` (k and 2k units): per phase, the cost of a unit and the rest
+    private static Shape Fit(StudyConfig config, int networks, Func<StudyConfig, Dictionary<string, double>> once, out double shortSeconds)
     {
-        var (once, oneConfig) = Run(plan, batch, phases, 1, device, dir, cancel);
-        var (twice, twoConfig) = Run(plan, batch, phases, 2, device, dir, cancel);
-        shortSeconds = once.Seconds;
+        var (one, two) = (Short(config, 1), Short(config, 2));
+        var a = once(one);
+        var b = once(two);
+        shortSeconds = a.Values.Sum();
         var fits = new Dictionary<string, (double, double)>();
-        foreach (var (phase, a) in once.Phases)
+        foreach (var (phase, seconds) in a)
+            fits[phase] = Line(Units(one, phase), seconds, Units(two, phase), b.GetValueOrDefault(phase, seconds));
+        return new Shape(Work(config, networks), fits);
+    }
+
+    // `config` shortened to `scale` (1 or 2) tenths of its epochs, attacked points and ascent steps, within bounds that
+    // keep a tenth measurable and a paper-sized run's calibration short; the attack runs its every step, and the band's
+    // phases (attack: standard, certify) are left out
+    private static StudyConfig Short(StudyConfig c, int scale)
+    {
+        int epochs = Math.Min(c.Train.ResolvedEpochs, scale * Math.Clamp(c.Train.ResolvedEpochs / 10, 2, 20));
+        return c with
         {
-            double b = twice.Phases.TryGetValue(phase, out var t) ? t : a;
-            fits[phase] = Line(Iterations(oneConfig, phase), a, Iterations(twoConfig, phase), b);
-        }
-        // the commit: the batch's time outside its phases (keying the CSVs, summary.csv, batch.json, the rename)
-        fits["commit"] = (Math.Max(0, (once.Rest + twice.Rest) / 2), 0);
-        return new Shape(Work(batch.Config, batch.Networks.Count), fits);
+            Train = c.Train with { Epochs = epochs, FlowTime = null, LogEvery = epochs, Save = false },
+            PgdPoints = Math.Min(c.PgdPoints, scale * Math.Clamp(c.PgdPoints / 10, 8, 50)),
+            DistSteps = Math.Min(c.DistSteps, scale * Math.Clamp(c.DistSteps / 10, 10, 100)),
+            Attack = null,
+            Certify = false,
+        };
     }
 
     /// <summary>The fixed part and the cost per unit through (units1, seconds1) and (units2, seconds2), neither below
@@ -128,33 +205,6 @@ public sealed class PlanEstimate
             return ((seconds1 + seconds2) / 2, 0);
         double per = Math.Max(0, (seconds2 - seconds1) / (units2 - units1));
         return (Math.Max(0, seconds1 - per * units1), per);
-    }
-
-    private sealed record Timing(double Seconds, IReadOnlyDictionary<string, double> Phases, double Rest);
-
-    // the batch shortened to `scale` (1 or 2) tenths of its epochs, attacked points and ascent steps (within bounds that
-    // keep a tenth measurable and a paper-sized run's calibration short), run through the sweep's phases with its
-    // networks replaced by the ideal classifiers after training; the attack runs its every step
-    private static (Timing Timing, StudyConfig Config) Run(SweepPlan plan, SweepBatch batch, SweepPhases phases, int scale, ComputeDevice device,
-        string dir, CancellationToken cancel)
-    {
-        var c = batch.Config;
-        int epochs = Math.Min(c.Train.ResolvedEpochs, scale * Math.Clamp(c.Train.ResolvedEpochs / 10, 2, 20));
-        var config = c with
-        {
-            Train = c.Train with { Epochs = epochs, FlowTime = null, LogEvery = epochs },
-            PgdPoints = Math.Min(c.PgdPoints, scale * Math.Clamp(c.PgdPoints / 10, 8, 50)),
-            DistSteps = Math.Min(c.DistSteps, scale * Math.Clamp(c.DistSteps / 10, 10, 100)),
-            Attack = null,
-            Certify = false,
-        };
-        var list = BatchRunner.Phases(phases, config);
-        list.Insert(1, IdealWeights);
-        Directory.CreateDirectory(Path.Combine(dir, "batches"));
-        var (seconds, phaseSeconds) = BatchRunner.Execute(plan.Hash, batch with { Config = config }, list, device, dir, TimeSpan.FromDays(365), cancel);
-        Directory.Delete(BatchRunner.Folder(dir, batch), recursive: true);
-        var timed = phaseSeconds.Where(p => p.Key != IdealWeights.Name).ToDictionary(p => p.Key, p => p.Value);
-        return (new Timing(seconds, timed, seconds - phaseSeconds.Values.Sum()), config);
     }
 
     // the calibration's stand-in for the trained networks (Embed), put on the device after training

@@ -28,9 +28,7 @@ public static class SweepPlanText
             foreach (var (phase, seconds) in estimate.Phases(b))
                 phases[phase] = phases.GetValueOrDefault(phase) + seconds;
         }
-        var basis = string.Create(ci, $"calibrated on the device in {estimate.CalibrationSeconds:0.0} s (the smallest and largest batch run shortened; "
-            + $"PGD on F and F^(p)); per phase over the plan: {string.Join(", ", phases.Select(p => $"{p.Key} {p.Value:0.0} s"))}; "
-            + $"compilation {estimate.WarmUp:0.0} s once per device");
+        var basis = string.Create(ci, $"{estimate.Basis}; per phase over the plan: {string.Join(", ", phases.Select(p => $"{p.Key} {p.Value:0.0} s"))}");
         return Render(plan, estimate.Seconds, estimate.WarmUp, devices, shard, basis);
     }
 

@@ -71,6 +71,22 @@ public sealed class StudyCommandTests : IDisposable
         Assert.Equal(["keep.txt"], Directory.GetFiles(Out("full")).Select(Path.GetFileName));
     }
 
+    /// <summary>--plan: the run's time estimated from short runs of it on the device (every phase of the study, the
+    /// total and its basis), and nothing written: no output folder, no calibration folder left.</summary>
+    [Fact]
+    public void PlanEstimatesEveryPhaseAndWritesNothing()
+    {
+        var (code, stdout, err) = Gpuprelu.Run("fig2", "--preset", "quick", "--seed", "2", "--alpha", "0.05", "--seeds", "1", "--epochs", "20",
+            "--radii", "0,0.3,0.6", "--pgd-points", "20", "--pgd-steps", "20", "--dist-starts", "10", "--dist-steps", "20", "--dist-repeats", "1",
+            "--snapshots", "0", "--plan", "--device", "cpu", "--out", Out("planned"));
+        Assert.True(code == 0, err + stdout);
+        var estimate = stdout.Split('\n').Single(l => l.StartsWith("estimated ", StringComparison.Ordinal));
+        foreach (var phase in new[] { "data", "train", "alignment", "attack", "exact_radii", "distance", "plots" })
+            Assert.Contains($"{phase} ", estimate, StringComparison.Ordinal);
+        Assert.Contains("basis: calibrated on the device", stdout, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Out("planned")), "--plan created the output folder");
+    }
+
     /// <summary>--min-radius: min_radius.csv holds every attacked point's l2 radius, FAB-T's upper bound for each trained
     /// network beside the exact radii of F and F^(3) on the same points (whose share above each radius is the exact curve
     /// of robust_accuracy.csv), and the panel f_radius_distribution.png.</summary>
