@@ -40,17 +40,49 @@ internal sealed class PointCertifier
         }
     }
 
+    /// <summary>The point's float64 state (x, u, z0): the device screen's inputs.</summary>
+    public PointState Point => _point;
+
+    /// <summary>Whether the float64 margins at the point itself are all positive.</summary>
+    public bool Correct => _correct;
+
+    /// <summary>Where the search on ε starts: the first-order estimate min over margins of m/‖∇m‖_* (1 where that is not a
+    /// positive number).</summary>
+    public double Start => double.IsFinite(_estimate) && _estimate > 0 ? _estimate : 1;
+
     /// <summary>The certified radius and how it was proven: "misclassified" (0: the float64 margin is not positive),
     /// "crown" (the optimized bound alone), "branch-and-bound" (the bound at the radius needed branches).</summary>
     public CertifiedPoint Run()
     {
         if (!_correct)
             return new(0, "misclassified");
-        double lo = 0, hi = double.IsFinite(_estimate) && _estimate > 0 ? _estimate : 1;
+        double lo = 0, hi = Start;
         bool branched = false;
         // bracket: grow hi until a check fails (the bound is lost at the true radius at the latest)
         for (int grow = 0; grow < 60 && Check(hi, out bool b); grow++)
             (lo, hi, branched) = (hi, 2 * hi, b);
+        return Bisect(lo, hi, branched);
+    }
+
+    /// <summary>Run from a screen's candidate (docs/certify.md §6): the radius `candidate` that the float32 device bound
+    /// (CrownBound, default tangents) found positive. The float64 check decides: where it proves the candidate, the search
+    /// climbs from there in doubling steps from 2·RelativeWidth·candidate (the optimized bound reaches at least as far as
+    /// the screen's, often a little farther) and bisects; where it does not (float32 rounding, or no candidate), Run().</summary>
+    public CertifiedPoint Run(double candidate)
+    {
+        if (!_correct)
+            return new(0, "misclassified");
+        if (!(candidate > 0) || !double.IsFinite(candidate) || !Check(candidate, out bool branched))
+            return Run();
+        double lo = candidate, step = 2 * _options.RelativeWidth * candidate;
+        for (int grow = 0; grow < 60 && Check(lo + step, out bool b); grow++)
+            (lo, step, branched) = (lo + step, 2 * step, b);
+        return Bisect(lo, lo + step, branched);
+    }
+
+    // bisection of [lo, hi] (lo proven, hi not) to the relative width or the step limit; the largest proven ε is the radius
+    private CertifiedPoint Bisect(double lo, double hi, bool branched)
+    {
         for (int step = 0; step < _options.BisectionSteps && hi - lo > _options.RelativeWidth * hi; step++)
         {
             double mid = 0.5 * (lo + hi);
