@@ -72,9 +72,17 @@ internal sealed class PointCertifier
     {
         if (!_correct)
             return new(0, "misclassified");
-        if (!(candidate > 0) || !double.IsFinite(candidate) || !Check(candidate, out bool branched))
+        if (!(candidate > 0) || !double.IsFinite(candidate))
             return Run();
-        double lo = candidate, step = 2 * _options.RelativeWidth * candidate;
+        // the host alone checks the first-order estimate first, which usually fails and leaves the bound's parameters
+        // adapted to a radius past the threshold, where the last checks happen: the same start here
+        double lo = candidate;
+        bool branched;
+        if (Start > candidate && Check(Start, out bool atStart))
+            (lo, branched) = (Start, atStart);
+        else if (!Check(candidate, out branched))
+            return Run();
+        double step = 2 * _options.RelativeWidth * lo;
         for (int grow = 0; grow < 60 && Check(lo + step, out bool b); grow++)
             (lo, step, branched) = (lo + step, 2 * step, b);
         return Bisect(lo, lo + step, branched);
