@@ -1,12 +1,13 @@
 using GpuPRelu.Kernels;
 using GpuPRelu.Kernels.Certification;
 using ILGPU.Runtime;
+using static GpuPRelu.Devices.Managed.HostPointers;
 
 namespace GpuPRelu.Devices.Managed;
 
-/// <summary>The certification's kernel on the fast CPU path (`--device cpu`): CrownBound's own code row by row in
-/// parallel on the CPU accelerator's host memory (a row is a few H·D loops, no launch to amortize).</summary>
-internal sealed class ManagedCertifyLaunchers : CertifyLaunchers
+/// <summary>The certification's kernel on the fast CPU path (`--device cpu`): CrownBound as vectorized managed code
+/// (ManagedCrown) on the CPU accelerator's host memory.</summary>
+internal sealed unsafe class ManagedCertifyLaunchers : CertifyLaunchers
 {
     private readonly Accelerator _accelerator;
 
@@ -19,7 +20,6 @@ internal sealed class ManagedCertifyLaunchers : CertifyLaunchers
     {
         // any ILGPU kernel launched before must have finished before managed code touches the memory
         _accelerator.Synchronize();
-        Parallel.For(0, s.Networks * s.Samples, i =>
-            Kernels.Certification.CrownBound.Kernel(i, s, spec, theta, coef, dual, p, z0, u, label, radius, g, bound));
+        ManagedCrown.Bound(s, spec, F(theta), F(coef), F(dual), F(p), F(z0), F(u), I(label), F(radius), F(bound));
     }
 }
