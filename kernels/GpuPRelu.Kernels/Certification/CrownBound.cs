@@ -4,9 +4,11 @@ using ILGPU.Algorithms;
 
 namespace GpuPRelu.Kernels.Certification;
 
-/// <summary>The bound's constants: Norm 2 (l2) or 0 (l∞, no box), and Points, the n points of each network (row m of a
-/// network bounds its point m % n, so rows are radius-major like the attacks' when M = R·n).</summary>
-public readonly record struct CrownSpec(int Norm, int Points);
+/// <summary>The bound's constants: Norm 2 (l2) or 0 (l∞, no box); Points, the n points of each network (row m of a
+/// network bounds its point m % n, so rows are radius-major like the attacks' when M = R·n); Iterations of the tangent
+/// points' Frank–Wolfe steps (1: the tangents at z0 alone); StopPositive 1 ends a margin's steps once its bound is
+/// positive (all a search on ε needs), 0 runs them all.</summary>
+public readonly record struct CrownSpec(int Norm, int Points, int Iterations, int StopPositive);
 
 // Reference: tests/GpuPRelu.Tests/Reference/Certification/CrownBoundReference.cs
 
@@ -14,7 +16,9 @@ public readonly record struct CrownSpec(int Norm, int Points);
 /// (docs/certify.md §1), min over the margins: z_j ∈ [z0_j − ε‖w_j‖_*, z0_j + ε‖w_j‖_*]; where c_j &gt; 0 the tangent of
 /// σ = ReLU^p at z0_j (p = 1: slope 1 where z0_j &gt; 0, else 0), where c_j &lt; 0 the chord over the interval; then
 /// A − ε‖g‖_* with g = Σ_j c_j·λ_j·w_j (l2: ‖g‖₂, l∞: ‖g‖₁). normalize_input scales c_j by q_hi^(1−p) (c_j &gt; 0) or
-/// q_lo^(1−p) over the set's range of q = ‖u + δ‖₂ (−∞ where q_lo = 0). A float32 screen for the search on ε: the
+/// q_lo^(1−p) over the set's range of q = ‖u + δ‖₂ (−∞ where q_lo = 0). For p &gt; 1 the tangent points then move toward
+/// the pre-activations at the worst-case δ, t_j += 2/(k + 2)·(clamp(z_j(δ*), l_j, u_j) − t_j) (docs/certify.md §2, as
+/// MarginBound), and a margin's bound is the best of its iterations. A float32 screen for the search on ε: the
 /// certifier's float64 host path decides. Index over B·M.</summary>
 public static class CrownBound
 {
@@ -31,6 +35,7 @@ public static class CrownBound
         ArrayView<int> label,    // [B, n]
         ArrayView<float> radius, // [B, M] ε of each row
         ArrayView<float> g,      // [B, M, D] scratch: the current margin's g
+        ArrayView<float> alpha,  // [B, M, H] scratch: the current margin's tangent points
         ArrayView<float> bound)  // [B, M]
     {
         int D = s.Inputs, H = s.Hidden, C = s.Outputs, b = i / s.Samples;
@@ -54,30 +59,59 @@ public static class CrownBound
         {
             if (C > 1 && t == y)
                 continue;
-            float A = s.HasBias == 0 ? 0f : C == 1 ? sign * theta[s.BiasOffset + b] : theta[s.BiasOffset + b * C + y] - theta[s.BiasOffset + b * C + t];
-            for (int d = 0; d < D; d++)
-                g[i * D + d] = 0f;
+            float bias = s.HasBias == 0 ? 0f : C == 1 ? sign * theta[s.BiasOffset + b] : theta[s.BiasOffset + b * C + y] - theta[s.BiasOffset + b * C + t];
             for (int j = 0; j < H; j++)
+                alpha[i * H + j] = z0[point * H + j];
+            float margin = float.NegativeInfinity;
+            for (int it = 0; it < spec.Iterations; it++)
             {
-                int k = (b * H + j) * C;
-                float c = C == 1 ? sign * coef[k] : coef[k + y] - coef[k + t];
-                if (c == 0f)
-                    continue;
-                c *= c > 0f ? scaleUp : scaleDown;
-                float z = z0[point * H + j], r = eps * dual[b * H + j];
-                var (lam, a) = Line(c, z - r, z + r, z, pb);
-                A += c * (a + lam * z);
-                if (lam == 0f)
-                    continue;
-                // W is [B, D, H]: column j of network b
-                float cl = c * lam;
+                float A = bias;
                 for (int d = 0; d < D; d++)
-                    g[i * D + d] += cl * theta[(b * D + d) * H + j];
+                    g[i * D + d] = 0f;
+                for (int j = 0; j < H; j++)
+                {
+                    int k = (b * H + j) * C;
+                    float c = C == 1 ? sign * coef[k] : coef[k + y] - coef[k + t];
+                    if (c == 0f)
+                        continue;
+                    c *= c > 0f ? scaleUp : scaleDown;
+                    float z = z0[point * H + j], r = eps * dual[b * H + j];
+                    var (lam, a) = Line(c, z - r, z + r, alpha[i * H + j], pb);
+                    A += c * (a + lam * z);
+                    if (lam == 0f)
+                        continue;
+                    // W is [B, D, H]: column j of network b
+                    float cl = c * lam;
+                    for (int d = 0; d < D; d++)
+                        g[i * D + d] += cl * theta[(b * D + d) * H + j];
+                }
+                float n = 0f;
+                for (int d = 0; d < D; d++)
+                    n += spec.Norm == 2 ? g[i * D + d] * g[i * D + d] : XMath.Abs(g[i * D + d]);
+                n = spec.Norm == 2 ? XMath.Sqrt(n) : n;
+                margin = XMath.Max(margin, A - eps * n);
+                if (it == spec.Iterations - 1 || (spec.StopPositive != 0 && margin > 0f) || pb == 1f)
+                    break;
+                // z_j(δ*) = z0_j + ⟨w_j, δ*⟩ with δ* = −ε·g/‖g‖₂ (l2) or −ε·sign(g) (l∞): the tangents' Frank–Wolfe step
+                float step = 2f / (it + 2);
+                for (int j = 0; j < H; j++)
+                {
+                    int k = (b * H + j) * C;
+                    float c = C == 1 ? sign * coef[k] : coef[k + y] - coef[k + t];
+                    float z = z0[point * H + j], r = eps * dual[b * H + j];
+                    if (c <= 0f || z + r <= 0f)
+                        continue;
+                    float dot = 0f;
+                    for (int d = 0; d < D; d++)
+                    {
+                        float gd = g[i * D + d];
+                        dot += theta[(b * D + d) * H + j] * (spec.Norm == 2 ? gd : gd > 0f ? 1f : gd < 0f ? -1f : 0f);
+                    }
+                    float shift = spec.Norm == 2 ? (n > 0f ? -eps * dot / n : 0f) : -eps * dot;
+                    alpha[i * H + j] += step * (XMath.Clamp(z + shift, z - r, z + r) - alpha[i * H + j]);
+                }
             }
-            float n = 0f;
-            for (int d = 0; d < D; d++)
-                n += spec.Norm == 2 ? g[i * D + d] * g[i * D + d] : XMath.Abs(g[i * D + d]);
-            best = XMath.Min(best, A - eps * (spec.Norm == 2 ? XMath.Sqrt(n) : n));
+            best = XMath.Min(best, margin);
         }
         bound[i] = best;
     }

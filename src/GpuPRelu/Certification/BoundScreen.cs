@@ -58,8 +58,10 @@ internal static class BoundScreen
         using var labelBuffer = device.Allocate(label);
         using var radiusBuffer = device.Allocate<float>(rows);
         using var gBuffer = device.Allocate<float>((long)rows * D);
+        using var alphaBuffer = device.Allocate<float>((long)rows * H);
         using var boundBuffer = device.Allocate<float>(rows);
-        var spec = new CrownSpec(options.Norm == AttackNorm.L2 ? 2 : 0, n);
+        // a search needs only the bound's sign: each margin's tangent steps end once it is positive
+        var spec = new CrownSpec(options.Norm == AttackNorm.L2 ? 2 : 0, n, Math.Min(options.Iterations, Iterations), 1);
         var radius = new float[rows];
         var bound = new float[rows];
         // finer than the host's width: the host climbs from the candidate in steps of 2·RelativeWidth
@@ -71,7 +73,7 @@ internal static class BoundScreen
                 radius[row] = open[row] ? (float)(grow[row] ? hi[row] : 0.5 * (lo[row] + hi[row])) : 0f;
             radiusBuffer.CopyFromHost(radius);
             kernels.CrownBound(s, spec, net.Theta, coefBuffer, dualBuffer, pBuffer, z0Buffer, uBuffer, labelBuffer, radiusBuffer,
-                gBuffer, boundBuffer);
+                gBuffer, alphaBuffer, boundBuffer);
             boundBuffer.View.CopyToHost(bound);
             for (int row = 0; row < rows; row++)
             {
@@ -94,4 +96,7 @@ internal static class BoundScreen
 
     // launches of the screen: a bracket of a few doublings and a bisection to a quarter of the host's relative width
     private const int Steps = 32;
+
+    // the tangents' Frank–Wolfe steps per bound (at most CertifyOptions.Iterations, the host's)
+    private const int Iterations = 8;
 }

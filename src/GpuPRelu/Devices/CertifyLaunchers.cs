@@ -10,18 +10,18 @@ namespace GpuPRelu.Devices;
 internal class CertifyLaunchers
 {
     private readonly Lazy<Action<Index1D, BatchShape, CrownSpec, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-        ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>>> _crown;
+        ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>> _crown;
 
     public CertifyLaunchers(Accelerator accelerator)
     {
         _crown = new(() => accelerator.LoadAutoGroupedStreamKernel<Index1D, BatchShape, CrownSpec, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>>(Kernels.Certification.CrownBound.Kernel));
+            ArrayView<float>, ArrayView<float>>(Kernels.Certification.CrownBound.Kernel));
     }
 
-    /// <summary>bound [B, M] of every row (CrownBound); g [B, M, D] is scratch.</summary>
+    /// <summary>bound [B, M] of every row (CrownBound); g [B, M, D] and alpha [B, M, H] are scratch.</summary>
     public virtual void CrownBound(BatchShape s, CrownSpec spec, DeviceView<float> theta, DeviceView<float> coef, DeviceView<float> dual,
         DeviceView<float> p, DeviceView<float> z0, DeviceView<float> u, DeviceView<int> label, DeviceView<float> radius,
-        DeviceView<float> g, DeviceView<float> bound) =>
-        _crown.Value(s.Networks * s.Samples, s, spec, theta, coef, dual, p, z0, u, label, radius, g, bound);
+        DeviceView<float> g, DeviceView<float> alpha, DeviceView<float> bound) =>
+        _crown.Value(s.Networks * s.Samples, s, spec, theta, coef, dual, p, z0, u, label, radius, g, alpha, bound);
 }

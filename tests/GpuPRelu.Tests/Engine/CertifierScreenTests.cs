@@ -105,4 +105,22 @@ public sealed class CertifierScreenTests(DeviceFixture devices, ITestOutputHelpe
         output.WriteLine($"{device} C {outputs} {norm}: {proven} of {correct} candidates proven");
         Assert.True(proven >= correct * 3 / 4, $"only {proven} of {correct} candidates proven by the float64 check");
     }
+
+    [Fact]
+    public void RefusedOutsideTheKernelsBall()
+    {
+        // the kernel bounds the l2 and l∞ balls: l1 and the l∞ box are refused at the config, and the engine keeps them on the host
+        var l2 = new Configs.CertifyConfig { DeviceScreen = true, Source = new() { Norm = AttackNorm.L2 } };
+        Assert.DoesNotContain(l2.Validate(), e => e.Contains("device_screen", StringComparison.Ordinal));
+        foreach (var source in new Configs.AttackConfig[] { new() { Norm = AttackNorm.L1 }, new() { Norm = AttackNorm.Linf, BoxLo = 0, BoxHi = 1 } })
+            Assert.Contains((l2 with { Source = source }).Validate(), e => e.StartsWith("device_screen covers l2 and l∞ without a box", StringComparison.Ordinal));
+        const int D = 4, H = 6, n = 4;
+        var cc = CertifyCase.Create(5, 1, D, H, n);
+        using var net = new NetworkBatch(devices.Get("cpu"), cc.Shape,
+            [.. cc.P.Select((p, b) => new NetworkInfo(b, p, 0, 5, b))], cc.Theta, new float[cc.Shape.Networks * D]);
+        var options = new CertifyOptions(AttackNorm.L1);
+        var plain = Certifier.Run(net, cc.Points, options, cancel: TestContext.Current.CancellationToken);
+        var screened = Certifier.Run(net, cc.Points, options with { DeviceScreen = true }, cancel: TestContext.Current.CancellationToken);
+        Assert.Equal(plain.SelectMany(r => r), screened.SelectMany(r => r));
+    }
 }

@@ -16,7 +16,7 @@ internal sealed unsafe class ManagedCertifyLaunchers : CertifyLaunchers
 
     public override void CrownBound(BatchShape s, CrownSpec spec, DeviceView<float> theta, DeviceView<float> coef, DeviceView<float> dual,
         DeviceView<float> p, DeviceView<float> z0, DeviceView<float> u, DeviceView<int> label, DeviceView<float> radius,
-        DeviceView<float> g, DeviceView<float> bound)
+        DeviceView<float> g, DeviceView<float> alpha, DeviceView<float> bound)
     {
         // any ILGPU kernel launched before must have finished before managed code touches the memory
         _accelerator.Synchronize();

@@ -25,18 +25,18 @@ internal static unsafe class ManagedCrown
         int rows = B * M, perTask = Math.Max(1, rows / (4 * Environment.ProcessorCount));
         Parallel.For(0, (rows + perTask - 1) / perTask, t =>
         {
-            var g = new float[D];
-            fixed (float* wp = w, gp = g)
+            var (g, alpha) = (new float[D], new float[H]);
+            fixed (float* wp = w, gp = g, ap = alpha)
             {
                 for (int i = t * perTask; i < Math.Min(rows, (t + 1) * perTask); i++)
-                    bound[i] = Row(s, spec, i, theta, coef, dual, p, z0, u, label, radius[i], wp, gp);
+                    bound[i] = Row(s, spec, i, theta, coef, dual, p, z0, u, label, radius[i], wp, gp, ap);
             }
         });
     }
 
     // row i: min over its margins of A − ε‖g‖_*, as CrownBound.Kernel
     private static float Row(BatchShape s, CrownSpec spec, int i, float* theta, float* coef, float* dual, float* p, float* z0, float* u,
-        int* label, float eps, float* w, float* g)
+        int* label, float eps, float* w, float* g, float* alpha)
     {
         int D = s.Inputs, H = s.Hidden, C = s.Outputs, b = i / s.Samples;
         int point = b * spec.Points + i % s.Samples % spec.Points, y = label[point];
@@ -53,33 +53,59 @@ internal static unsafe class ManagedCrown
         {
             if (C > 1 && t == y)
                 continue;
-            float A = s.HasBias == 0 ? 0f : C == 1 ? sign * theta[s.BiasOffset + b] : theta[s.BiasOffset + b * C + y] - theta[s.BiasOffset + b * C + t];
-            new Span<float>(g, D).Clear();
-            for (int j = 0; j < H; j++)
+            float bias = s.HasBias == 0 ? 0f : C == 1 ? sign * theta[s.BiasOffset + b] : theta[s.BiasOffset + b * C + y] - theta[s.BiasOffset + b * C + t];
+            new Span<float>(z0 + (long)point * H, H).CopyTo(new Span<float>(alpha, H));
+            float margin = float.NegativeInfinity;
+            for (int it = 0; it < spec.Iterations; it++)
             {
-                int k = (b * H + j) * C;
-                float c = C == 1 ? sign * coef[k] : coef[k + y] - coef[k + t];
-                if (c == 0f)
-                    continue;
-                c *= c > 0f ? scaleUp : scaleDown;
-                float z = z0[(long)point * H + j], r = eps * dual[b * H + j];
-                var (lam, a) = CrownBound.Line(c, z - r, z + r, z, pb);
-                A += c * (a + lam * z);
-                if (lam != 0f)
-                    Simd.Axpy(c * lam, w + ((long)b * H + j) * D, g, D);
+                float A = bias;
+                new Span<float>(g, D).Clear();
+                for (int j = 0; j < H; j++)
+                {
+                    float c = Coefficient(coef, (b * H + j) * C, C, sign, y, t);
+                    if (c == 0f)
+                        continue;
+                    c *= c > 0f ? scaleUp : scaleDown;
+                    float z = z0[(long)point * H + j], r = eps * dual[b * H + j];
+                    var (lam, a) = CrownBound.Line(c, z - r, z + r, alpha[j], pb);
+                    A += c * (a + lam * z);
+                    if (lam != 0f)
+                        Simd.Axpy(c * lam, w + ((long)b * H + j) * D, g, D);
+                }
+                float n = 0f;
+                if (spec.Norm == 2)
+                    n = MathF.Sqrt(Simd.Dot(g, g, D));
+                else
+                {
+                    for (int d = 0; d < D; d++)
+                        n += MathF.Abs(g[d]);
+                }
+                margin = MathF.Max(margin, A - eps * n);
+                if (it == spec.Iterations - 1 || (spec.StopPositive != 0 && margin > 0f) || pb == 1f)
+                    break;
+                // the tangents' Frank–Wolfe step toward z_j(δ*), δ* = −ε·g/‖g‖₂ (l2) or −ε·sign(g) (l∞)
+                if (spec.Norm != 2)
+                {
+                    for (int d = 0; d < D; d++)
+                        g[d] = g[d] > 0f ? 1f : g[d] < 0f ? -1f : 0f;
+                }
+                float step = 2f / (it + 2), scale = spec.Norm == 2 ? (n > 0f ? -eps / n : 0f) : -eps;
+                for (int j = 0; j < H; j++)
+                {
+                    float c = Coefficient(coef, (b * H + j) * C, C, sign, y, t), z = z0[(long)point * H + j], r = eps * dual[b * H + j];
+                    if (c <= 0f || z + r <= 0f)
+                        continue;
+                    float shift = scale * Simd.Dot(w + ((long)b * H + j) * D, g, D);
+                    alpha[j] += step * (Math.Clamp(z + shift, z - r, z + r) - alpha[j]);
+                }
             }
-            float n = 0f;
-            if (spec.Norm == 2)
-                n = MathF.Sqrt(Simd.Dot(g, g, D));
-            else
-            {
-                for (int d = 0; d < D; d++)
-                    n += MathF.Abs(g[d]);
-            }
-            best = MathF.Min(best, A - eps * n);
+            best = MathF.Min(best, margin);
         }
         return best;
     }
+
+    // c_j of margin t: y·coef (one output), coef_y − coef_t
+    private static float Coefficient(float* coef, int k, int C, float sign, int y, int t) => C == 1 ? sign * coef[k] : coef[k + y] - coef[k + t];
 
     // [q_lo, q_hi] of ‖u + δ‖₂ over the set, as the kernel's
     private static (float Lo, float Hi) NormRange(int norm, int D, float eps, float* u)

@@ -7,8 +7,9 @@ using Xunit;
 namespace GpuPRelu.Tests.Kernels.Certification;
 
 /// <summary>CrownBound against its float64 reference on every device (the tiled path's device included), for l2 and l∞,
-/// the p of NetworkCase.Powers (one network each), one and three outputs, with and without normalize_input; and the
-/// reference itself: exact at ε = 0 (every line touches σ at z0), below every sampled margin inside the ball.</summary>
+/// the p of NetworkCase.Powers (one network each), one and three outputs, with and without normalize_input, the tangents
+/// at z0 alone and after Frank–Wolfe steps; and the reference itself: exact at ε = 0 (every line touches σ at z0), below
+/// every sampled margin inside the ball, and never lower with more steps (each margin keeps its best).</summary>
 [Collection(DeviceGroup.Name)]
 public sealed class CrownBoundTests(DeviceFixture devices)
 {
@@ -39,20 +40,20 @@ public sealed class CrownBoundTests(DeviceFixture devices)
     {
         var dev = devices.Get(device);
         var cc = CertifyCase.Create(seed, outputs, D, H, n, normalize != 0);
-        foreach (int norm in new[] { 0, 2 })
+        foreach (var (norm, iterations) in new[] { (0, 1), (2, 1), (0, 5), (2, 5) })
         {
-            var (s, spec, x) = Inputs(cc, norm);
+            var (s, spec, x) = Inputs(cc, norm, iterations);
             var radius = Radii(s, seed);
             using var arrays = new DeviceArrays(dev.Accelerator);
             var bound = arrays.Zeros(s.Networks * s.Samples);
             dev.CertifyKernels.CrownBound(s, spec, arrays.Upload(x.Theta), arrays.Upload(x.Coef), arrays.Upload(x.Dual), arrays.Upload(x.P),
                 arrays.Upload(x.Z0), arrays.Upload(x.U), arrays.Upload(x.Label), arrays.Upload(radius), arrays.Zeros(s.Networks * s.Samples * D),
-                bound);
+                arrays.Zeros(s.Networks * s.Samples * H), bound);
             var expected = CrownBoundReference.Run(s, spec, NetworkCase.Wide(x.Theta), NetworkCase.Wide(x.Coef), NetworkCase.Wide(x.Dual),
                 NetworkCase.Wide(x.P), NetworkCase.Wide(x.Z0), NetworkCase.Wide(x.U), x.Label, NetworkCase.Wide(radius));
             // sums of H float32 lines (σ up to the 4th power) and a norm of D terms, against values of order 1–10
             const double Atol = 2e-4, Rtol = 1e-3;
-            Close.Assert(expected, DeviceArrays.Download(bound), Atol, Rtol, what: $"bound (l{(norm == 2 ? "2" : "∞")}, C {outputs}, normalize {normalize}, seed {seed})");
+            Close.Assert(expected, DeviceArrays.Download(bound), Atol, Rtol, what: $"bound (l{(norm == 2 ? "2" : "∞")}, {iterations} iterations, C {outputs}, normalize {normalize}, seed {seed})");
         }
     }
 
@@ -62,12 +63,22 @@ public sealed class CrownBoundTests(DeviceFixture devices)
     {
         var cc = CertifyCase.Create(seed, outputs, D, H, n, normalize != 0);
         var rng = new System.Random(seed);
-        foreach (int norm in new[] { 0, 2 })
+        foreach (var (norm, iterations) in new[] { (0, 1), (2, 1), (0, 5), (2, 5) })
         {
-            var (s, spec, x) = Inputs(cc, norm);
+            var (s, spec, x) = Inputs(cc, norm, iterations);
             var radius = Radii(s, seed);
             var bound = CrownBoundReference.Run(s, spec, NetworkCase.Wide(x.Theta), NetworkCase.Wide(x.Coef), NetworkCase.Wide(x.Dual),
                 NetworkCase.Wide(x.P), NetworkCase.Wide(x.Z0), NetworkCase.Wide(x.U), x.Label, NetworkCase.Wide(radius));
+            var first = CrownBoundReference.Run(s, spec with { Iterations = 1 }, NetworkCase.Wide(x.Theta), NetworkCase.Wide(x.Coef),
+                NetworkCase.Wide(x.Dual), NetworkCase.Wide(x.P), NetworkCase.Wide(x.Z0), NetworkCase.Wide(x.U), x.Label, NetworkCase.Wide(radius));
+            var stopped = CrownBoundReference.Run(s, spec with { StopPositive = 1 }, NetworkCase.Wide(x.Theta), NetworkCase.Wide(x.Coef),
+                NetworkCase.Wide(x.Dual), NetworkCase.Wide(x.P), NetworkCase.Wide(x.Z0), NetworkCase.Wide(x.U), x.Label, NetworkCase.Wide(radius));
+            for (int i = 0; i < bound.Length; i++)
+            {
+                Assert.True(bound[i] >= first[i], $"row {i} l{norm}: {iterations} steps' bound {bound[i]} below the first's {first[i]}");
+                // stopping at the first positive bound keeps the sign, which is all a search on ε reads
+                Assert.True(stopped[i] > 0 == bound[i] > 0, $"row {i} l{norm}: stopping early gave {stopped[i]}, all steps {bound[i]}");
+            }
             int below = 0;
             for (int b = 0; b < s.Networks; b++)
             {
@@ -111,7 +122,7 @@ public sealed class CrownBoundTests(DeviceFixture devices)
     /// <summary>The kernel's inputs for a CertifyCase (centers 0, so u = x): coef = V/‖w‖₂^(p−1), the dual norms, z0 = ⟨w, u⟩
     /// in float64 narrowed to float32, R radii per point.</summary>
     internal static (BatchShape S, CrownSpec Spec, (float[] Theta, float[] Coef, float[] Dual, float[] P, float[] Z0, float[] U, int[] Label) X)
-        Inputs(CertifyCase cc, int norm)
+        Inputs(CertifyCase cc, int norm, int iterations)
     {
         var s = cc.Shape.WithSamples(R * n);
         int B = s.Networks, C = s.Outputs;
@@ -143,7 +154,7 @@ public sealed class CrownBoundTests(DeviceFixture devices)
                 }
             }
         }
-        return (s, new CrownSpec(norm, n), (cc.Theta, coef, dual, [.. cc.P.Select(v => (float)v)], z0, u, label));
+        return (s, new CrownSpec(norm, n, iterations, 0), (cc.Theta, coef, dual, [.. cc.P.Select(v => (float)v)], z0, u, label));
     }
 
     private static double Gaussian(System.Random rng) =>

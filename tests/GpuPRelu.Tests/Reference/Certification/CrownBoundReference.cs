@@ -5,7 +5,8 @@ namespace GpuPRelu.Tests.Reference.Certification;
 
 /// <summary>The CROWN bound of every row in float64 (docs/certify.md §1): per margin (one output y·f, else f_y − f_t for
 /// t ≠ y) the tangent of σ at z0_j where c_j &gt; 0 and the chord over [z0_j ∓ ε‖w_j‖_*] where c_j &lt; 0, A − ε‖g‖_*
-/// with g = Σ_j c_j·λ_j·w_j; min over the margins. normalize_input: c_j times q_hi^(1−p) or q_lo^(1−p).</summary>
+/// with g = Σ_j c_j·λ_j·w_j; for p &gt; 1 the tangent points' Frank–Wolfe steps toward z_j(δ*) (docs/certify.md §2), the
+/// best iteration per margin; min over the margins. normalize_input: c_j times q_hi^(1−p) or q_lo^(1−p).</summary>
 internal static class CrownBoundReference
 {
     public static double[] Run(BatchShape s, CrownSpec spec, double[] theta, double[] coef, double[] dual, double[] p, double[] z0,
@@ -44,23 +45,43 @@ internal static class CrownBoundReference
                     if (C > 1 && t == y)
                         continue;
                     double sign = y == 1 ? 1 : -1;
-                    double A = s.HasBias == 0 ? 0 : C == 1 ? sign * theta[s.BiasOffset + b] : theta[s.BiasOffset + b * C + y] - theta[s.BiasOffset + b * C + t];
-                    var g = new double[D];
+                    double bias = s.HasBias == 0 ? 0 : C == 1 ? sign * theta[s.BiasOffset + b] : theta[s.BiasOffset + b * C + y] - theta[s.BiasOffset + b * C + t];
+                    var c = new double[H];
                     for (int j = 0; j < H; j++)
+                        c[j] = C == 1 ? sign * coef[(b * H + j) * C] : coef[(b * H + j) * C + y] - coef[(b * H + j) * C + t];
+                    var alpha = Enumerable.Range(0, H).Select(j => z0[point * H + j]).ToArray();
+                    double margin = double.NegativeInfinity;
+                    for (int it = 0; it < spec.Iterations; it++)
                     {
-                        int k = (b * H + j) * C;
-                        double c = C == 1 ? sign * coef[k] : coef[k + y] - coef[k + t];
-                        if (c == 0)
-                            continue;
-                        c *= c > 0 ? up : down;
-                        double z = z0[point * H + j], r = eps * dual[b * H + j];
-                        var (lam, a) = Line(c, z - r, z + r, z, p[b]);
-                        A += c * (a + lam * z);
-                        for (int d = 0; d < D; d++)
-                            g[d] += c * lam * theta[(b * D + d) * H + j];
+                        double A = bias;
+                        var g = new double[D];
+                        for (int j = 0; j < H; j++)
+                        {
+                            if (c[j] == 0)
+                                continue;
+                            double cj = c[j] * (c[j] > 0 ? up : down), z = z0[point * H + j], r = eps * dual[b * H + j];
+                            var (lam, a) = Line(cj, z - r, z + r, alpha[j], p[b]);
+                            A += cj * (a + lam * z);
+                            for (int d = 0; d < D; d++)
+                                g[d] += cj * lam * theta[(b * D + d) * H + j];
+                        }
+                        double norm = spec.Norm == 2 ? Math.Sqrt(g.Sum(v => v * v)) : g.Sum(Math.Abs);
+                        margin = Math.Max(margin, A - eps * norm);
+                        if (it == spec.Iterations - 1 || (spec.StopPositive != 0 && margin > 0) || p[b] == 1)
+                            break;
+                        // the worst-case δ of this bound: −ε·g/‖g‖₂ (l2), −ε·sign(g) (l∞); tangents move toward z_j(δ*)
+                        var delta = g.Select(v => spec.Norm == 2 ? (norm > 0 ? -eps * v / norm : 0) : -eps * Math.Sign(v)).ToArray();
+                        for (int j = 0; j < H; j++)
+                        {
+                            double z = z0[point * H + j], r = eps * dual[b * H + j], zStar = z;
+                            if (c[j] <= 0 || z + r <= 0)
+                                continue;
+                            for (int d = 0; d < D; d++)
+                                zStar += theta[(b * D + d) * H + j] * delta[d];
+                            alpha[j] += 2.0 / (it + 2) * (Math.Clamp(zStar, z - r, z + r) - alpha[j]);
+                        }
                     }
-                    double norm = spec.Norm == 2 ? Math.Sqrt(g.Sum(v => v * v)) : g.Sum(Math.Abs);
-                    bound[i] = Math.Min(bound[i], A - eps * norm);
+                    bound[i] = Math.Min(bound[i], margin);
                 }
             }
         }
