@@ -61,7 +61,7 @@ internal static class BoundScreen
         using var alphaBuffer = device.Allocate<float>((long)rows * H);
         using var boundBuffer = device.Allocate<float>(rows);
         // a search needs only the bound's sign: each margin's tangent steps end once it is positive
-        var spec = new CrownSpec(options.Norm == AttackNorm.L2 ? 2 : 0, n, Math.Min(options.Iterations, Iterations), 1);
+        var spec = new CrownSpec(options.Norm == AttackNorm.L2 ? 2 : 0, n, options.Iterations, 1);
         var radius = new float[rows];
         var bound = new float[rows];
         // finer than the host's width: the host climbs from the candidate in steps of 2·RelativeWidth
@@ -96,7 +96,4 @@ internal static class BoundScreen
 
     // launches of the screen: a bracket of a few doublings and a bisection to a quarter of the host's relative width
     private const int Steps = 32;
-
-    // the tangents' Frank–Wolfe steps per bound (at most CertifyOptions.Iterations, the host's)
-    private const int Iterations = 8;
 }

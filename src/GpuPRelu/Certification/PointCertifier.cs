@@ -15,7 +15,7 @@ internal sealed class PointCertifier
     private readonly bool _correct;
 
     // the ascent steps of the checks after a screen's candidate, in units of CertifyOptions.Iterations
-    private const int Patience = 3;
+    private const int Patience = 2;
 
     public PointCertifier(MarginNetwork net, ReadOnlySpan<float> x, int label, CertifyOptions options)
     {
