@@ -16,6 +16,11 @@ public sealed record CertifyOptions(AttackNorm Norm, double? BoxLo = null, doubl
     /// <summary>The bisection stops when (hi − lo) ≤ RelativeWidth·hi.</summary>
     public double RelativeWidth { get; init; } = 1e-3;
 
+    /// <summary>Whether a float32 bisection on the device (CrownBound over networks × points, docs/certify.md §6) gives each
+    /// point a candidate radius before the float64 search, which checks it and searches on from it. l2, and l∞ without a
+    /// box; elsewhere the search runs on the host alone.</summary>
+    public bool DeviceScreen { get; init; }
+
     /// <summary>Every rule the options break, naming the field.</summary>
     public IReadOnlyList<string> Validate()
     {

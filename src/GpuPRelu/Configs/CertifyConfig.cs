@@ -21,7 +21,15 @@ public sealed record CertifyConfig
     /// <summary>Ascent steps of the bound's parameters per branch and radius.</summary>
     public int Iterations { get; init; } = 24;
 
-    [JsonIgnore] public CertifyOptions Options => new(Source.Norm, Source.BoxLo, Source.BoxHi, Branches) { Iterations = Iterations };
+    /// <summary>Whether a float32 bisection on the device gives each point a candidate radius that the float64 search
+    /// checks and goes on from (CertifyOptions.DeviceScreen; l2, and l∞ without a box).</summary>
+    public bool DeviceScreen { get; init; }
+
+    [JsonIgnore] public CertifyOptions Options => new(Source.Norm, Source.BoxLo, Source.BoxHi, Branches)
+    {
+        Iterations = Iterations,
+        DeviceScreen = DeviceScreen,
+    };
 
     /// <summary>Every rule the config breaks, naming the field.</summary>
     public IReadOnlyList<string> Validate()
@@ -32,6 +40,8 @@ public sealed record CertifyConfig
         e.AddRange(Options.Validate());
         if (Source.P is { } ps && ps.Any(p => !(p >= 1) || double.IsInfinity(p)))
             e.Add($"p must be finite and ≥ 1 to certify (ReLU^p convex), got {string.Join(",", ps)}");
+        if (DeviceScreen && !BoundScreen.Covers(Options))
+            e.Add($"device_screen covers l2 and l∞ without a box (the ball of its kernel), got norm {AttackNorms.Name(Source.Norm)}{(Source.BoxLo is null ? "" : " with a box")}; drop device_screen to certify on the host");
         if (RunAttack && (Source.PerPoint || Source.SaveAdversarial))
             e.Add("per_point and save_adversarial belong to `attack`; certify writes certified.csv per point");
         return e;

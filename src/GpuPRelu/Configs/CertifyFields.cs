@@ -27,5 +27,7 @@ public static class CertifyFields
             (c, v) => c with { Branches = Count("branches", v) }) { Show = c => c.Branches.ToString(CultureInfo.InvariantCulture) },
         new("iterations", "ascent steps of the bound's tangent points, slopes and multipliers per branch and radius", false,
             (c, v) => c with { Iterations = Count("iterations", v) }) { Show = c => c.Iterations.ToString(CultureInfo.InvariantCulture) },
+        new("device-screen", "a float32 bisection on the device (the CROWN bound batched over networks × points) gives each point a candidate radius that the float64 search checks and goes on from (l2, and l∞ without a box)", true,
+            (c, v) => c with { DeviceScreen = Switch("device_screen", v) }),
     ];
 }

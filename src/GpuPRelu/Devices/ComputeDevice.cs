@@ -15,6 +15,7 @@ public sealed class ComputeDevice : IDisposable
     private static int _resolverInstalled;
     private KernelLaunchers? _kernels;
     private AttackLaunchers? _attackKernels;
+    private CertifyLaunchers? _certifyKernels;
     private long? _memoryBudget;
 
     private ComputeDevice(Context context, Accelerator accelerator, DeviceSpec spec, bool tiled)
@@ -72,6 +73,11 @@ public sealed class ComputeDevice : IDisposable
     internal AttackLaunchers AttackKernels => _attackKernels ??= Kind == DeviceKind.Cpu
         ? new Managed.ManagedAttackLaunchers(Accelerator)
         : new AttackLaunchers(Accelerator);
+
+    // the certifier's device screen (CrownBound), loaded on first use
+    internal CertifyLaunchers CertifyKernels => _certifyKernels ??= Kind == DeviceKind.Cpu
+        ? new Managed.ManagedCertifyLaunchers(Accelerator)
+        : new CertifyLaunchers(Accelerator);
 
     /// <summary>A buffer of `length` elements on this device, its contents undefined until written or cleared.</summary>
     public DeviceBuffer<T> Allocate<T>(long length)

@@ -8,7 +8,7 @@ using Xunit;
 namespace GpuPRelu.Tests.Engine;
 
 /// <summary>Certified radii of the ideal classifiers against their exact radii (RobustRadius): never above them on any
-/// point, and for F (two linear pieces) within 1 % once its unstable neuron may be split.</summary>
+/// point, and for F (two linear pieces) within 1 % once its unstable neuron may be split; with the device screen too.</summary>
 [Collection(DeviceGroup.Name)]
 public sealed class CertifierExactTests(DeviceFixture devices, ITestOutputHelper output)
 {
@@ -32,11 +32,15 @@ public sealed class CertifierExactTests(DeviceFixture devices, ITestOutputHelper
         var exact = RobustRadius.OfPoints(kind, p, data, mu, K, K1).Upper;
         var plain = Certifier.Run(net, [data], new CertifyOptions(AttackNorm.L2), cancel: TestContext.Current.CancellationToken)[0];
         var branched = Certifier.Run(net, [data], new CertifyOptions(AttackNorm.L2, Branches: branches), cancel: TestContext.Current.CancellationToken)[0];
+        // the device screen's candidates, checked and searched on by the host: sound, and no smaller than the host alone
+        var screened = Certifier.Run(net, [data], new CertifyOptions(AttackNorm.L2) { DeviceScreen = true }, cancel: TestContext.Current.CancellationToken)[0];
         double worstPlain = 1, worstBranched = 1;
         for (int i = 0; i < n; i++)
         {
             Assert.True(plain[i].Radius <= exact[i], $"point {i}: certified {plain[i].Radius} above exact {exact[i]}");
             Assert.True(branched[i].Radius <= exact[i], $"point {i}: certified {branched[i].Radius} (branches) above exact {exact[i]}");
+            Assert.True(screened[i].Radius <= exact[i], $"point {i}: certified {screened[i].Radius} (screened) above exact {exact[i]}");
+            Assert.True(screened[i].Radius >= plain[i].Radius * (1 - 2e-3), $"point {i}: the screen lost {plain[i].Radius} → {screened[i].Radius}");
             Assert.True(branched[i].Radius >= plain[i].Radius * (1 - 2e-3), $"point {i}: branching lost {plain[i].Radius} → {branched[i].Radius}");
             if (exact[i] > 0)
             {

@@ -9,24 +9,26 @@ namespace GpuPRelu.Tests.Engine;
 /// <summary>Soundness by sampling: 10⁴ perturbations per case inside each point's certified ball (uniform in it, on its
 /// surface, and along a PGD attack's direction up to the surface) never change the float64 decision of the network; for
 /// every p of NetworkCase.Powers, one and three outputs, l2 and l∞, without and with the box [−1.5, 1.5], without and
-/// with normalize_input.</summary>
+/// with normalize_input; and with the device screen (l2 and l∞ without the box).</summary>
 [Collection(DeviceGroup.Name)]
 public sealed class CertifierSamplingTests(DeviceFixture devices)
 {
-    public static TheoryData<int, int, AttackNorm, bool, bool> Cases
+    public static TheoryData<int, int, AttackNorm, bool, bool, bool> Cases
     {
         get
         {
-            var data = new TheoryData<int, int, AttackNorm, bool, bool>();
-            int seed = 40;
+            var data = new TheoryData<int, int, AttackNorm, bool, bool, bool>();
+            int seed = 40, screenSeed = 80;
             foreach (int outputs in new[] { 1, 3 })
             {
                 foreach (var norm in new[] { AttackNorm.L2, AttackNorm.Linf })
                 {
                     foreach (bool box in new[] { false, true })
-                        data.Add(seed++, outputs, norm, box, false);
+                        data.Add(seed++, outputs, norm, box, false, false);
                     // normalize_input: a_j / ‖x − c‖^(p−1), bounded by the range of ‖x − c‖ over the set
-                    data.Add(seed++, outputs, norm, outputs == 3, true);
+                    data.Add(seed++, outputs, norm, outputs == 3, true, false);
+                    // the device screen's candidates, checked and searched on by the host (the ball without a box)
+                    data.Add(screenSeed++, outputs, norm, false, outputs == 3, true);
                 }
             }
             return data;
@@ -35,13 +37,13 @@ public sealed class CertifierSamplingTests(DeviceFixture devices)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void NoSampleInsideTheCertifiedBallChangesTheDecision(int seed, int outputs, AttackNorm norm, bool box, bool normalize)
+    public void NoSampleInsideTheCertifiedBallChangesTheDecision(int seed, int outputs, AttackNorm norm, bool box, bool normalize, bool screen)
     {
         const int D = 5, H = 12, n = 8, perPoint = 10_000 / n;
         var cc = CertifyCase.Create(seed, outputs, D, H, n, normalize);
         using var net = new NetworkBatch(devices.Get("cpu"), cc.Shape,
             [.. cc.P.Select((p, b) => new NetworkInfo(b, p, 0, seed, b))], cc.Theta, new float[cc.Shape.Networks * D]);
-        var options = new CertifyOptions(norm, box ? -1.5 : null, box ? 1.5 : null, Branches: 8);
+        var options = new CertifyOptions(norm, box ? -1.5 : null, box ? 1.5 : null, Branches: 8) { DeviceScreen = screen };
         var certified = Certifier.Run(net, cc.Points, options, cancel: TestContext.Current.CancellationToken);
         var rng = new System.Random(seed);
         int positive = 0, inflated = 0;
