@@ -4,9 +4,10 @@ using Xunit;
 
 namespace GpuPRelu.Tests.Cli;
 
-/// <summary>The sweep's identities, with real child processes (`dotnet gpuprelu.dll sweep …`): a sweep killed with
-/// SIGKILL at fixed points and resumed writes the same bytes as an uninterrupted one; N shard processes merged write the
-/// same bytes as the unsharded sweep; a merge refuses missing and foreign shards; two devices write what one writes.</summary>
+/// <summary>The sweep's identities: a sweep killed with SIGKILL at fixed points (a real child process, `dotnet gpuprelu.dll
+/// sweep …`) and resumed writes the same bytes as an uninterrupted one; N shard processes run at once and merged write the
+/// same bytes as the unsharded sweep; a merge refuses missing and foreign shards; two devices write what one writes. The
+/// runs that need no second process (the reference, the resumes, the refusals) run in process.</summary>
 [Collection(CliGroup.Name)]
 public sealed class SweepResumeTests : IClassFixture<SweepResumeTests.Reference>, IDisposable
 {
@@ -25,7 +26,7 @@ public sealed class SweepResumeTests : IClassFixture<SweepResumeTests.Reference>
         public Reference()
         {
             Config = SweepCase.WriteConfig(Dir.FullName);
-            var (code, err) = SweepCase.Run("sweep", "--config", Config, "--devices", "cpu", "--out", Folder);
+            var (code, _, err) = Gpuprelu.Run("sweep", "--config", Config, "--devices", "cpu", "--out", Folder);
             Assert.True(code == 0, err);
         }
 
@@ -68,7 +69,7 @@ public sealed class SweepResumeTests : IClassFixture<SweepResumeTests.Reference>
         Assert.False(File.Exists(Path.Combine(dir, "summary.csv")));
         int before = File.Exists(Path.Combine(dir, "ledger.jsonl")) ? File.ReadAllLines(Path.Combine(dir, "ledger.jsonl")).Length : 0;
         Assert.InRange(before, Math.Max(0, committed), 5);
-        var (code, err) = SweepCase.Run("sweep", "--resume", dir, "--devices", "cpu");
+        var (code, _, err) = Gpuprelu.Run("sweep", "--resume", dir, "--devices", "cpu");
         Assert.True(code == 0, err);
         Assert.Contains($"{before}/6 batches done", err, StringComparison.Ordinal);
         SweepCase.AssertSameOutputs(_reference.Folder, dir);
@@ -86,7 +87,7 @@ public sealed class SweepResumeTests : IClassFixture<SweepResumeTests.Reference>
     [Fact]
     public void ResumeRefusesAFolderOfAnotherPlan()
     {
-        var (code, err) = SweepCase.Run("sweep", "--config", _reference.Config, "--epochs", "9", "--resume", _reference.Folder, "--devices", "cpu");
+        var (code, _, err) = Gpuprelu.Run("sweep", "--config", _reference.Config, "--epochs", "9", "--resume", _reference.Folder, "--devices", "cpu");
         Assert.Equal(2, code);
         Assert.Contains($"resume: '{_reference.Folder}' holds plan", err, StringComparison.Ordinal);
     }
@@ -111,7 +112,7 @@ public sealed class SweepResumeTests : IClassFixture<SweepResumeTests.Reference>
         Assert.Equal(2, code);
         Assert.Contains("are in none of the 2 shard folders: b000", err2, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Out("partial")));
-        var (foreignCode, foreignErr) = SweepCase.Run("sweep", "--config", _reference.Config, "--grid", "width=8,16", "--devices", "cpu", "--out", Out("foreign"), "--shard", "0/3");
+        var (foreignCode, _, foreignErr) = Gpuprelu.Run("sweep", "--config", _reference.Config, "--grid", "width=8,16", "--devices", "cpu", "--out", Out("foreign"), "--shard", "0/3");
         Assert.True(foreignCode == 0, foreignErr);
         (code, _, err2) = Gpuprelu.Run("merge", "--out", Out("mixed"), shards[0], Out("foreign"));
         Assert.Equal(2, code);
@@ -145,9 +146,9 @@ public sealed class SweepResumeTests : IClassFixture<SweepResumeTests.Reference>
     {
         // ILGPU's CPU accelerator as two stand-in GPUs, against one of them alone, on a 2-batch slice of the sweep
         string[] slice = ["--grid", "width=8,16", "--input-dim", "20", "--epochs", "4", "--phases", "train,alignment"];
-        var (code, err) = SweepCase.Run(["sweep", "--config", _reference.Config, "--devices", "ilgpu-cpu:0", "--out", Out("one"), .. slice]);
+        var (code, _, err) = Gpuprelu.Run(["sweep", "--config", _reference.Config, "--devices", "ilgpu-cpu:0", "--out", Out("one"), .. slice]);
         Assert.True(code == 0, err);
-        (code, err) = SweepCase.Run(["sweep", "--config", _reference.Config, "--devices", "ilgpu-cpu:0,ilgpu-cpu:1", "--out", Out("two"), .. slice]);
+        (code, _, err) = Gpuprelu.Run(["sweep", "--config", _reference.Config, "--devices", "ilgpu-cpu:0,ilgpu-cpu:1", "--out", Out("two"), .. slice]);
         Assert.True(code == 0, err);
         SweepCase.AssertSameOutputs(Out("one"), Out("two"));
         var devices = File.ReadAllLines(Path.Combine(Out("two"), "ledger.jsonl")).Select(l => l.Contains("ilgpu-cpu:1", StringComparison.Ordinal)).ToList();

@@ -68,8 +68,8 @@ public sealed class ApgdTargetedTests(DeviceFixture devices)
             {
                 foreach (int norm in new[] { 0, 2 })
                 {
-                    data.Add((string)device.Data, norm, 5);
-                    data.Add((string)device.Data, norm, 23);
+                    foreach (int seed in Seeds.Of(device.Data, 5, 23))
+                        data.Add((string)device.Data, norm, seed);
                 }
             }
             return data;
@@ -101,8 +101,8 @@ public sealed class ApgdTargetedTests(DeviceFixture devices)
             var data = new TheoryData<string, int>();
             foreach (var device in DeviceFixture.Devices)
             {
-                data.Add((string)device.Data, 3);
-                data.Add((string)device.Data, 17);
+                foreach (int seed in Seeds.Of(device.Data, 3, 17))
+                    data.Add((string)device.Data, seed);
             }
             return data;
         }

@@ -21,8 +21,8 @@ public sealed class FabTests(DeviceFixture devices, ITestOutputHelper output)
             {
                 foreach (var (norm, box) in new[] { (0, false), (2, false), (2, true), (1, true) })
                 {
-                    data.Add((string)device.Data, norm, box, 5);
-                    data.Add((string)device.Data, norm, box, 23);
+                    foreach (int seed in Seeds.Of(device.Data, 5, 23))
+                        data.Add((string)device.Data, norm, box, seed);
                 }
             }
             return data;

@@ -68,8 +68,8 @@ public sealed class SquareTests(DeviceFixture devices)
             var data = new TheoryData<string, int>();
             foreach (var device in DeviceFixture.Devices)
             {
-                data.Add((string)device.Data, 4);
-                data.Add((string)device.Data, 29);
+                foreach (int seed in Seeds.Of(device.Data, 4, 29))
+                    data.Add((string)device.Data, seed);
             }
             return data;
         }

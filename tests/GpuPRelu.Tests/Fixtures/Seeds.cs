@@ -91,9 +91,20 @@ public static class Seeds
         return data;
     }
 
+    /// <summary>A theory's own seeds for its rows on `device`, by the rule of Cross: every one on the managed cpu device and
+    /// CUDA, the first one on ILGPU's CPU accelerator unless LongRuns.</summary>
+    public static int[] Of(object? device, params int[] seeds)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        return FirstOnly(device) ? [seeds[0]] : seeds;
+    }
+
     /// <summary>The seeds of a row whose first value is `first`: one on ILGPU's CPU accelerator unless LongRuns, else All.</summary>
     private static int[] SeedsOf(object? first) =>
-        !LongRuns && first is "ilgpu-cpu" or "ilgpu-tiled" ? Drawn == 0 ? [Fixed[0]] : [Fixed[0], Drawn] : All;
+        FirstOnly(first) ? Drawn == 0 ? [Fixed[0]] : [Fixed[0], Drawn] : All;
+
+    // ILGPU's CPU accelerator runs the same kernels many times slower: one seed there unless LongRuns
+    private static bool FirstOnly(object? device) => !LongRuns && device is "ilgpu-cpu" or "ilgpu-tiled";
 
     /// <summary>A fixed seed for a case known by its settings (the network kernels' rows, one seed each, so the rows of
     /// one kernel cover several seeds); under a soak, shifted by the drawn seed.</summary>

@@ -55,16 +55,6 @@ internal static class SweepCase
         return Process.Start(info)!;
     }
 
-    /// <summary>Runs the child to the end; returns its exit code and stderr.</summary>
-    public static (int Code, string Err) Run(params string[] args)
-    {
-        using var p = Start(args);
-        var err = p.StandardError.ReadToEndAsync();
-        p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, err.Result);
-    }
-
     /// <summary>Asserts that every output of `expected` exists in `actual` with the same bytes.</summary>
     public static void AssertSameOutputs(string expected, string actual)
     {
