@@ -71,6 +71,65 @@ public sealed class ProbeCaseTests : IDisposable
         Assert.Contains($"delete {checkpoint} to run batch b0000 again from its start", againErr, StringComparison.Ordinal);
     }
 
+    /// <summary>A finished train-only sweep of 2 batches (p 1, 3 × width 4, 6: Small without its width) in `name`.</summary>
+    private string FinishedSweep(string name)
+    {
+        var folder = Path.Combine(_dir.FullName, name);
+        var (code, _, err) = Gpuprelu.Run(["sweep", "--grid", "p=1,3", "--grid", "width=4,6", .. Small.Where((_, i) => i is not (10 or 11)),
+            "--alpha", "0.1", "--phases", "train", "--out", folder]);
+        Assert.True(code == 0, err);
+        return folder;
+    }
+
+    // a batch's summary.csv emptied, cut in the middle of a row, or cut after its first row
+    [Theory]
+    [InlineData("empty", "empty")]
+    [InlineData("half", "cut short (the last line has no newline)")]
+    [InlineData("row", "1 rows for the batch's 2 networks")]
+    public void AResumeRunsADamagedBatchAgain(string damage, string rule)
+    {
+        var folder = FinishedSweep("sweep");
+        var before = File.ReadAllBytes(Path.Combine(folder, "summary.csv"));
+        var summary = Path.Combine(folder, "batches", "b0001", "summary.csv");
+        var text = File.ReadAllText(summary);
+        File.WriteAllText(summary, damage switch
+        {
+            "empty" => "",
+            "half" => text[..(text.Length / 2)],
+            _ => text[..(text.IndexOf('\n', text.IndexOf('\n', StringComparison.Ordinal) + 1) + 1)],
+        });
+        var (code, _, err) = Gpuprelu.Run("sweep", "--resume", folder, "--device", "cpu");
+        Assert.True(code == 0, err);
+        Assert.Contains($"{summary}: {rule}: batch b0001 runs again", err, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(folder, "summary.csv")));
+    }
+
+    [Fact]
+    public void AMergeRefusesADamagedBatchNamingItsFile()
+    {
+        var folder = FinishedSweep("sweep");
+        var training = Path.Combine(folder, "batches", "b0000", "training.csv");
+        File.WriteAllText(training, "network_id,p\nnot-a-network,1\n");
+        var (code, _, err) = Gpuprelu.Run("merge", "--out", Path.Combine(_dir.FullName, "out"), folder);
+        Assert.Equal(2, code);
+        Assert.Contains($"{training}: row 1 is network 'not-a-network', not one of the batch's", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir.FullName, "out")), "the output folder was created");
+    }
+
+    [Fact]
+    public void ForeignLedgerLinesAreSkippedAndNamed()
+    {
+        var folder = FinishedSweep("sweep");
+        var before = File.ReadAllBytes(Path.Combine(folder, "summary.csv"));
+        var ledger = Path.Combine(folder, "ledger.jsonl");
+        File.AppendAllText(ledger, "{\"batch\": 5}\n{\"foo\": 1}\n[1,2]\ngarbage\n{\"batch\":\"b0000\",\"plan\":5}\n");
+        Directory.Delete(Path.Combine(folder, "batches", "b0000"), recursive: true);
+        var (code, _, err) = Gpuprelu.Run("sweep", "--resume", folder, "--device", "cpu");
+        Assert.True(code == 0, err);
+        Assert.Contains($"{ledger}: skipped line(s) 3, 4, 5, 6, 7: not ledger entries", err, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(folder, "summary.csv")));
+    }
+
     [Fact]
     public void OverwriteRemovesEveryOutputTheToolWrites()
     {
