@@ -32,6 +32,17 @@ public sealed class ProbeCaseTests : IDisposable
         // seeds is a count: not an axis, and counted before its axis is made
         { ["sweep", "--grid", "seeds=1,2", "--device", "cpu", "--pgd-points", "5", "--n-test", "10", "--plan", "--rate", "1"], 2, "seeds: seeds sweeps the number of seeds" },
         { ["sweep", "--grid", "p=1,3", "--seeds", "2000000000", "--plan", "--rate", "1"], 2, "seeds: 2000000000 seeds per network; at most 100000" },
+        // sizes of the other verbs, planned before the data is read (mnist) or made, or once a feature table is read
+        { ["mnist", "--device", "cpu", "--width", "1000000000", "--out", "{dir}/out"], 2, "width 1000000000, classes 2: the parameters would hold 1.572e+13 values" },
+        { ["mnist", "--device", "cpu", "--repeats", "100000000", "--out", "{dir}/out"], 2, "repeats: p × repeats gives 400000000 networks; at most 100000" },
+        { ["probe", "--features", "{dir}/features.csv", "--device", "cpu", "--width", "300000000", "--out", "{dir}/out"], 2, "features.csv: 20 networks (p × repeats) of input dimension 2, width 300000000" },
+        { ["probe", "--features", "{dir}/features.csv", "--device", "cpu", "--classes", "1000000000", "--out", "{dir}/out"], 2, "width 500, classes 1000000000: the parameters would hold" },
+        { ["evaluate", "--network", "{dir}/networks.safetensors", "--data", "synthetic", "--n", "2000000000", "--subclasses", "4", "--positive-subclasses", "2",
+            "--device", "cpu", "--out", "{dir}/out"], 2, "n: 2000000000 synthetic samples of input dimension 12: the samples would hold 2.4e+10 values" },
+        { ["fig2", "--preset", "quick", "--device", "cpu", "--dist-scale-samples", "2000000000", "--out", "{dir}/out"], 2, "dist_scale_samples: 2000000000 samples of input dimension 50" },
+        // a feature table the probe cannot learn from
+        { ["probe", "--features", "{dir}/one-class.csv", "--device", "cpu", "--out", "{dir}/out"], 2, "one-class.csv: every row has label 0; the probe needs rows of ≥ 2 classes" },
+        { ["probe", "--features", "{dir}/zero.csv", "--device", "cpu", "--out", "{dir}/out"], 2, "zero.csv: every feature is constant over the rows (all zero)" },
         // --out: a file, the root
         { ["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--pgd-points", "5", "--out", "{file}"], 2, "is a file; give a folder" },
         { ["train", .. Small, "--alpha", "0.1", "--out", "/", "--overwrite"], 2, "out: '/' is the root folder, not a run's folder" },
@@ -45,6 +56,7 @@ public sealed class ProbeCaseTests : IDisposable
     {
         var file = Path.Combine(_dir.FullName, "a-file");
         File.WriteAllText(file, "not a folder");
+        WriteInputs();
         var (exit, stdout, err) = Gpuprelu.Run([.. args.Select(a => a.Replace("{dir}", _dir.FullName, StringComparison.Ordinal).Replace("{file}", file, StringComparison.Ordinal))]);
         Assert.True(exit == code, $"exit {exit}, expected {code}: {err}");
         Assert.Contains(fragment, err, StringComparison.Ordinal);
@@ -52,6 +64,21 @@ public sealed class ProbeCaseTests : IDisposable
         Assert.Equal("not a folder", File.ReadAllText(file));
         if (code == 0)
             Assert.Contains("batch", stdout, StringComparison.Ordinal);
+    }
+
+    // the input files of the cases: feature tables of 2 features (a good one, one of one class, one of zeros) and two
+    // networks of D 12, H 4, one output
+    private void WriteInputs()
+    {
+        string Table(Func<int, string> row) => "label,a,b\n" + string.Concat(Enumerable.Range(0, 10).Select(n => row(n) + "\n"));
+        File.WriteAllText(Path.Combine(_dir.FullName, "features.csv"), Table(n => $"{n % 2},{n},{n % 3}"));
+        File.WriteAllText(Path.Combine(_dir.FullName, "one-class.csv"), Table(n => $"0,{n},{n % 3}"));
+        File.WriteAllText(Path.Combine(_dir.FullName, "zero.csv"), Table(n => $"{n % 2},0,0"));
+        SafeTensors.Write(Path.Combine(_dir.FullName, "networks.safetensors"), [
+            new("prelulayer.W", [2, 12, 4], [.. Enumerable.Range(0, 96).Select(i => (float)Math.Sin(i))]),
+            new("output_net.weight", [2, 1, 4], [.. Enumerable.Range(0, 8).Select(i => (float)Math.Cos(i))]),
+            new("p", [2], [1f, 3f]),
+        ]);
     }
 
     [Fact]
