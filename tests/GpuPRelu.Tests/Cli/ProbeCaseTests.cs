@@ -43,6 +43,14 @@ public sealed class ProbeCaseTests : IDisposable
         // a feature table the probe cannot learn from
         { ["probe", "--features", "{dir}/one-class.csv", "--device", "cpu", "--out", "{dir}/out"], 2, "one-class.csv: every row has label 0; the probe needs rows of ≥ 2 classes" },
         { ["probe", "--features", "{dir}/zero.csv", "--device", "cpu", "--out", "{dir}/out"], 2, "zero.csv: every feature is constant over the rows (all zero)" },
+        // a study key in train's config file is checked by the study's rule, naming the file and line
+        { ["train", .. Small, "--alpha", "0.1", "--config", "{dir}/pgd.yaml", "--out", "{dir}/out"], 2, "pgd.yaml: line 2: pgd_steps must be ≥ 1, got -1 (a study key" },
+        { ["train", .. Small, "--alpha", "0.1", "--config", "{dir}/dist.yaml", "--out", "{dir}/out"], 2, "dist.yaml: line 1: dist_starts must be ≥ 1, got 0" },
+        { ["train", .. Small, "--alpha", "0.1", "--config", "{dir}/radii.yaml", "--out", "{dir}/out"], 2, "radii.yaml: line 1: radii must be ≥ 0 and finite, got -1" },
+        // malformed YAML: the line, the column and what is wrong
+        { ["train", .. Small, "--alpha", "0.1", "--config", "{dir}/ended.yaml", "--out", "{dir}/out"], 2, "ended.yaml: malformed YAML at line 1, column 1: '...' on line 1 ends the document" },
+        { ["train", .. Small, "--alpha", "0.1", "--config", "{dir}/open.yaml", "--out", "{dir}/out"], 2, "open.yaml: malformed YAML at line 2, column 1: While parsing a flow sequence" },
+        { ["fig2", .. Small, "--alpha", "0.1", "--config", "{dir}/key.yaml", "--out", "{dir}/out"], 2, "key.yaml: line 1, column 1: a key must be a name, not a mapping" },
         // --out: a file, the root
         { ["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--pgd-points", "5", "--out", "{file}"], 2, "is a file; give a folder" },
         { ["train", .. Small, "--alpha", "0.1", "--out", "/", "--overwrite"], 2, "out: '/' is the root folder, not a run's folder" },
@@ -66,14 +74,20 @@ public sealed class ProbeCaseTests : IDisposable
             Assert.Contains("batch", stdout, StringComparison.Ordinal);
     }
 
-    // the input files of the cases: feature tables of 2 features (a good one, one of one class, one of zeros) and two
-    // networks of D 12, H 4, one output
+    // the input files of the cases: feature tables of 2 features (a good one, one of one class, one of zeros), config
+    // files, and two networks of D 12, H 4, one output
     private void WriteInputs()
     {
         string Table(Func<int, string> row) => "label,a,b\n" + string.Concat(Enumerable.Range(0, 10).Select(n => row(n) + "\n"));
         File.WriteAllText(Path.Combine(_dir.FullName, "features.csv"), Table(n => $"{n % 2},{n},{n % 3}"));
         File.WriteAllText(Path.Combine(_dir.FullName, "one-class.csv"), Table(n => $"0,{n},{n % 3}"));
         File.WriteAllText(Path.Combine(_dir.FullName, "zero.csv"), Table(n => $"{n % 2},0,0"));
+        foreach (var (name, yaml) in new[]
+        {
+            ("pgd.yaml", "width: 4\npgd_steps: -1\n"), ("dist.yaml", "dist_starts: 0\n"), ("radii.yaml", "radii: \"-1,5,2\"\n"),
+            ("ended.yaml", "...\nwidth: 4\n"), ("open.yaml", "width: [8\n"), ("key.yaml", "{a: 1}: 2\n"),
+        })
+            File.WriteAllText(Path.Combine(_dir.FullName, name), yaml);
         SafeTensors.Write(Path.Combine(_dir.FullName, "networks.safetensors"), [
             new("prelulayer.W", [2, 12, 4], [.. Enumerable.Range(0, 96).Select(i => (float)Math.Sin(i))]),
             new("output_net.weight", [2, 1, 4], [.. Enumerable.Range(0, 8).Select(i => (float)Math.Cos(i))]),
