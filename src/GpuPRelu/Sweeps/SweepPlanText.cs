@@ -26,7 +26,7 @@ public static class SweepPlanText
             text.Append(ci, $"{b.Name,-6} {owner[b.Index],5} {b.Networks.Count,8} {b.Bytes / 1048576.0,9:0.0} {b.Flops / 1e9,11:0.0} {b.Flops / rate,9:0.0}  {keys}\n");
         }
         double total = plan.Batches.Sum(b => b.Flops);
-        double busiest = Enumerable.Range(0, shard.Count).Max(s => plan.Batches.Where(b => owner[b.Index] == s).Sum(b => b.Flops));
+        double busiest = Enumerable.Range(0, Math.Min(shard.Count, Math.Max(1, plan.Batches.Count))).Max(s => plan.Batches.Where(b => owner[b.Index] == s).Sum(b => b.Flops));
         text.Append(ci, $"total {total / 1e9:0.0} GFLOP at a measured {rate / 1e9:0.00} GFLOP/s per device: {Time(total / rate)} on one device");
         if (devices > 1 || shard.Count > 1)
             text.Append(ci, $", about {Time(busiest / rate / devices)} on {shard.Count} shard(s) × {devices} device(s)");

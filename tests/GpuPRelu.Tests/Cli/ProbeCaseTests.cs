@@ -171,6 +171,17 @@ public sealed class ProbeCaseTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(folder, "summary.csv")));
     }
 
+    // a billion shards: the shards past the batches run nothing, and the plan is made in the batches' time (it took 33 s)
+    [Fact]
+    public void AHugeShardCountIsPlannedPromptly()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (code, stdout, err) = Gpuprelu.Run(["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--phases", "train", "--plan", "--rate", "1", "--shard", "0/1000000000"]);
+        Assert.True(code == 0, err);
+        Assert.Contains("on 1000000000 shard(s)", stdout, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
+
     [Fact]
     public void OverwriteRemovesEveryOutputTheToolWrites()
     {
