@@ -182,6 +182,33 @@ public sealed class ProbeCaseTests : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
     }
 
+    // a name with the byte 0xFF (not UTF-8): .NET passes arguments as strings, so the child is started through the shell,
+    // which makes the file and passes the raw bytes
+    [Theory]
+    [InlineData("train", "--config", "config")]
+    [InlineData("attack", "--network", "network")]
+    [InlineData("train", "--out", "out")]
+    public async Task ANameThatIsNotUtf8IsRefused(string verb, string flag, string field)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "gpuprelu.dll");
+        string make = flag == "--out" ? "" : "printf 'width: 4\\n' > \"$(printf 'c\\377')\" && ";
+        var info = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = _dir.FullName };
+        info.ArgumentList.Add("-c");
+        // the file is removed by the shell too (.NET cannot name it), whatever the run left
+        info.ArgumentList.Add($"{make}dotnet '{dll}' {verb} {(verb == "train" ? string.Join(' ', Small) + " --alpha 0.1" : "--device cpu")} {flag} \"$(printf 'c\\377')\"{(flag == "--out" ? "" : " --out out")}; "
+            + "rc=$?; ls -A | wc -l >&2; rm -f \"$(printf 'c\\377')\"; exit $rc");
+        using var child = System.Diagnostics.Process.Start(info)!;
+        var errTask = child.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await child.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await child.WaitForExitAsync(TestContext.Current.CancellationToken);
+        var err = await errTask;
+        Assert.True(child.ExitCode == 2, $"exit {child.ExitCode}: {err}");
+        Assert.Contains($"{field}: 'c\uFFFD' is not valid UTF-8", err, StringComparison.Ordinal);
+        // nothing made: no output folder under either name (the shell counted the entries before removing the file)
+        Assert.EndsWith($"\n{(flag == "--out" ? 0 : 1)}\n", err, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.FullName));
+    }
+
     [Fact]
     public void OverwriteRemovesEveryOutputTheToolWrites()
     {
