@@ -14,6 +14,14 @@ public static class Runner
         ArgumentNullException.ThrowIfNull(root);
         var parse = root.Parse(args);
         bool verbose = parse.GetValue(CommonOptions.Verbose);
+        // .NET decodes the arguments as UTF-8 and puts U+FFFD for bytes that are not: such a file or folder name cannot be
+        // opened or made again (it would name another, or make one with U+FFFD in it)
+        if (Undecodable(args) is { Count: > 0 } names)
+        {
+            foreach (var line in names)
+                Console.Error.WriteLine($"error: {line}");
+            return 2;
+        }
         using var interrupts = Interrupts.Listen();
         try
         {
@@ -44,6 +52,14 @@ public static class Runner
             CommonOptions.ReleaseOut();
         }
     }
+
+    // each argument holding U+FFFD, named by the option before it
+    private static List<string> Undecodable(string[] args) =>
+    [
+        .. args.Select((a, i) => (a, i)).Where(x => x.a.Contains('\uFFFD', StringComparison.Ordinal)).Select(x =>
+            $"{(x.i > 0 && args[x.i - 1].StartsWith("--", StringComparison.Ordinal) ? args[x.i - 1].TrimStart('-') : $"argument {x.i + 1}")}: '{x.a}' is not valid UTF-8 "
+            + "(or holds U+FFFD, which stands for bytes that are not); such a name cannot be opened or made again here: rename the file or folder, or give another"),
+    ];
 
     // one line on stderr; the shell's convention 128 + the signal's number
     private static int Cancelled(int signal, string how)

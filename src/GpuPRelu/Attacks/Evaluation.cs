@@ -11,9 +11,10 @@ public static class Evaluation
     /// <summary>Runs `attacks` in order; each gets the robust flags [b][r][i] left by the ones before (null for the first)
     /// and returns its outcome. Returns every attack's outcome: its Robust is the robust accuracy after it (AutoAttack's
     /// "robust accuracy after X"), the last one the ensemble's. An attack after which no row is robust ends the sequence
-    /// early; the attacks left then report the same flags.</summary>
+    /// early; the attacks left then report the same flags. `finished` (when given) receives each outcome as its attack
+    /// ends, so a caller keeps the finished attacks when a later one is cancelled.</summary>
     public static IReadOnlyList<(string Name, AttackOutcome Outcome)> Run(IReadOnlyList<(string Name, Func<bool[][][]?, AttackOutcome> Attack)> attacks,
-        Action<string>? log = null)
+        Action<string>? log = null, ICollection<(string Name, AttackOutcome Outcome)>? finished = null)
     {
         ArgumentNullException.ThrowIfNull(attacks);
         var steps = new List<(string, AttackOutcome)>();
@@ -23,12 +24,14 @@ public static class Evaluation
             if (robust is not null && robust.All(net => net.All(radius => !radius.Any(x => x))))
             {
                 steps.Add((name, new AttackOutcome(robust, null)));
+                finished?.Add(steps[^1]);
                 continue;
             }
             var started = DateTime.UtcNow;
             var outcome = attack(robust);
             robust = outcome.Robust;
             steps.Add((name, outcome));
+            finished?.Add(steps[^1]);
             int left = robust.Sum(net => net.Sum(radius => radius.Count(x => x)));
             log?.Invoke($"{name}: {left} (network, radius, point) rows still robust, {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
         }

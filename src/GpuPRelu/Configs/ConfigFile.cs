@@ -48,18 +48,43 @@ public static class ConfigFile
         }
         catch (YamlException ex)
         {
-            throw new FormatException($"{source}: malformed YAML at line {ex.Start.Line}: {ex.Message}", ex);
+            throw new FormatException($"{source}: malformed YAML at line {ex.Start.Line}, column {ex.Start.Column}: {ex.Message}", ex);
         }
         catch (InvalidOperationException ex)
         {
-            // YamlDotNet's parser meets some malformed streams (found by the parser fuzz test) in a state it does not name
-            throw new FormatException($"{source}: malformed YAML (the parser could not continue: {ex.Message})", ex);
+            // YamlDotNet's parser meets some malformed streams (found by the parser fuzz test) in a state it does not
+            // name: the place is where its last whole event ended, and the one such stream known is content after '...'
+            var (line, column) = Stop(yaml);
+            var end = yaml.Split('\n').Select((l, i) => (l.TrimEnd('\r'), i + 1)).FirstOrDefault(x => x.Item1 == "...").Item2;
+            var what = end > 0 ? $"'...' on line {end} ends the document and text follows it (a config is one document: remove the '...')"
+                : $"the parser could not continue ({ex.Message})";
+            throw new FormatException($"{source}: malformed YAML at line {line}, column {column}: {what}", ex);
         }
         if (stream.Documents.Count == 0)
             return null;
         if (stream.Documents.Count > 1)
             throw new FormatException($"{source}: line {stream.Documents[1].RootNode.Start.Line}: a second YAML document ('---'); a config is one mapping of keys to values");
-        return stream.Documents[0].RootNode as YamlMappingNode
+        var root = stream.Documents[0].RootNode as YamlMappingNode
             ?? throw new FormatException($"{source}: the top level must be a mapping of keys to values");
+        foreach (var key in root.Children.Keys.Where(k => k is not YamlScalarNode))
+            throw new FormatException($"{source}: line {key.Start.Line}, column {key.Start.Column}: a key must be a name, not a {(key is YamlSequenceNode ? "list" : "mapping")}");
+        return root;
+    }
+
+    // the line and column where the parser's last whole event ended (1-based)
+    private static (long Line, long Column) Stop(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var last = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+                last = parser.Current!.End;
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+        {
+            // stops where the load stopped
+        }
+        return (Math.Max(1, last.Line), Math.Max(1, last.Column));
     }
 }

@@ -115,6 +115,10 @@ public sealed record DataSpec
             default:
                 if (inputs < Subclasses)
                     throw new InvalidDataException($"synthetic data with {Subclasses} subclasses needs ≥ {Subclasses} inputs; the networks have {inputs}");
+                // the samples planned from the sizes before any is made (n is checked against the networks' inputs only here)
+                if (Devices.MemoryPlan.HostErrors($"n: {Samples ?? 1000} synthetic samples of input dimension {inputs}",
+                    [("the samples", (double)(Samples ?? 1000) * inputs, sizeof(float), 1)], Devices.MemoryPlan.HostBudget) is { Count: > 0 } sizes)
+                    throw new InvalidDataException(string.Join("; ", sizes));
                 var centers = SubclassData.Centers(inputs, Subclasses, random: false, Seed);
                 return SubclassData.Generate(centers, inputs, Subclasses, PositiveSubclasses, Alpha, Samples ?? 1000, Seed, test: true);
         }

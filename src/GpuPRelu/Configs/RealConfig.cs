@@ -128,6 +128,8 @@ public sealed record RealConfig
                 e.Add($"pixel_divisor must be > 0 and finite, got {PixelDivisor}");
             if (Features is not null || Labels is not null || LabelColumn is not null || LayerNorm)
                 e.Add("features, labels, label_column and layer_norm belong to `gpuprelu probe`");
+            if (e.Count == 0)
+                e.AddRange(SizeErrors(MnistData.Inputs, Classes!.Value, NTrain!.Value, NTest!.Value));
         }
         else
         {
@@ -138,5 +140,23 @@ public sealed record RealConfig
                 e.Add("short_grids needs the pixel box of mnist (its l1 attack runs in [0, 1]); a feature table has none");
         }
         return e;
+    }
+
+    /// <summary>The rules the run's sizes break once the data's are known (mnist: from this config in Validate; a feature
+    /// table: once read, RealExperiment.Load), from the sizes alone in float64 so nothing overflows: at most 100000
+    /// networks, then the host memory plan (θ, the training and test sets), naming the sizes.</summary>
+    public IReadOnlyList<string> SizeErrors(int inputs, int classes, long trainSamples, long testSamples)
+    {
+        long networks = (long)P.Count * Repeats;
+        if (networks > 100_000)
+            return [$"repeats: p × repeats gives {networks} networks; at most 100000 fit one batch"];
+        double B = networks, D = inputs, H = Width, C = classes;
+        return Devices.MemoryPlan.HostErrors(
+            $"{networks} networks (p × repeats) of input dimension {inputs}, width {Width}, classes {classes}",
+            [
+                ("the parameters", B * (D * H + H * C + C), sizeof(float), 1),
+                ("the training set", trainSamples * D, sizeof(float), 1),
+                ("the test set", testSamples * D, sizeof(float), 1),
+            ], Devices.MemoryPlan.HostBudget);
     }
 }

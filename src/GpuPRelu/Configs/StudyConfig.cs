@@ -103,6 +103,13 @@ public sealed record StudyConfig
             e.AddRange(StandardErrors(Attacks.AttackNorm.L2, Radii, null, Train.InputDim));
         if (distance)
             e.AddRange(Distance.Validate());
+        // the distance's fresh samples (dist_scale_samples × D per data set), planned from the sizes before any is made
+        if (distance && e.Count == 0)
+        {
+            double sets = (double)Train.Alpha.Count * Train.Seeds;
+            e.AddRange(Devices.MemoryPlan.HostErrors($"dist_scale_samples: {DistScaleSamples} samples of input dimension {Train.InputDim} per data set ({sets} sets)",
+                [("each set's samples", (double)DistScaleSamples * Train.InputDim, sizeof(float), sets)], Devices.MemoryPlan.HostBudget));
+        }
         if (alignment)
             e.AddRange(Alignment.Validate());
         return e;

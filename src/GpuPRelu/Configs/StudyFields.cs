@@ -52,10 +52,22 @@ public static class StudyFields
     public static IReadOnlyList<ConfigField<StudyConfig>> Verb { get; } = [.. All, .. Run];
 
     /// <summary>The keys `gpuprelu train` reads from a preset or config file: every study key, so one file serves both
-    /// verbs (the study's own values are checked and then left aside), and the trace's.</summary>
+    /// verbs (the study's own values are checked by the study's rules that name them, then left aside), and the trace's.</summary>
     public static IReadOnlyList<ConfigField<TrainConfig>> TrainFileKeys { get; } =
     [
-        .. Verb.Select(f => f.Lift<TrainConfig>(c => new StudyConfig { Train = c }, (_, s) => s.Train)),
+        .. Verb.Select(f => f.Lift<TrainConfig>(c => new StudyConfig { Train = c }, (_, s) => s.Train) with { Apply = (c, v) => Checked(f, c, v) }),
         .. TrainFields.Trace,
     ];
+
+    // a study key in train's file: applied to the study of the training so far, refused (FormatException; the file reader
+    // adds the source and line) when one of the study's rules that name the key breaks; a training key applies to c
+    private static TrainConfig Checked(ConfigField<StudyConfig> field, TrainConfig c, string value)
+    {
+        var study = field.Apply(new StudyConfig { Train = c }, value);
+        if (!Own.Contains(field) && field.Key != "min_radius")
+            return study.Train;
+        var broken = study.Validate().Where(m => m.StartsWith(field.Key + " ", StringComparison.Ordinal) || m.StartsWith(field.Key + ":", StringComparison.Ordinal)).ToList();
+        return broken.Count == 0 ? c
+            : throw new FormatException($"{string.Join("; ", broken)} (a study key: train leaves it to fig2, fig5 and sweep, but checks it)");
+    }
 }

@@ -10,6 +10,9 @@ public static class MnistData
     /// <summary>Images of the training file used for training; the rest (10000) form the Valid split.</summary>
     public const int TrainRows = 50000;
 
+    /// <summary>Pixels of an image (28 × 28): the inputs of a network on MNIST.</summary>
+    public const int Inputs = 28 * 28;
+
     /// <summary>Images of the training file (checked when reading it).</summary>
     public const int TrainFileRows = 60000;
 

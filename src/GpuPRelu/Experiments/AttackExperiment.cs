@@ -30,8 +30,19 @@ public static class AttackExperiment
             run.EndPhase("data");
             using var net = new NetworkBatch(device, shape, infos, theta, centers);
             // one attack, or a sequence, each on the points still robust (a row per attack, the robust accuracy after it,
-            // and one for the whole sequence)
-            var steps = EvaluationRunner.Run(config, net, points, names, outDir, log, run.Cancel);
+            // and one for the whole sequence); cancelled, the attacks that had finished keep their rows
+            var finished = new List<(string Name, AttackOutcome Outcome)>();
+            IReadOnlyList<(string Name, AttackOutcome Outcome)> steps;
+            try
+            {
+                steps = EvaluationRunner.Run(config, net, points, names, outDir, log, run.Cancel, finished);
+            }
+            catch (OperationCanceledException) when (finished.Count > 0)
+            {
+                CsvOutput.Write(run.PathOf("robust_accuracy.csv"), Rows(config, theta, shape, infos, names, imported, count, [.. finished.Select(s => (s.Name, s.Outcome.Robust))]));
+                log?.Invoke($"cancelled during the attack after {string.Join(", ", finished.Select(s => s.Name))}: their rows are in robust_accuracy.csv (no row of the whole sequence)");
+                throw;
+            }
             var results = steps.Select(s => (s.Name, s.Outcome.Robust)).ToList();
             if (config.IsSequence)
                 results.Add((EvaluationRunner.EnsembleName(config), results[^1].Item2));
@@ -39,24 +50,14 @@ public static class AttackExperiment
                 WriteNetworkRadii(config, net, points, infos, names, steps, outDir, log, run.Cancel);
             run.EndPhase("attack");
 
-            string norm = AttackNorms.Name(config.Norm);
-            var rows = new List<RobustAccuracyRow>();
             for (int b = 0; b < infos.Count; b++)
             {
-                bool diverged = !NetworkBatch.IsFinite(theta, shape, b) || imported is { } file && !file.IsFinite(b);
                 foreach (var line in imported?.NonFinite.Where(v => v.Network == b) ?? [])
                     log?.Invoke($"{line}; its robust accuracy is reported as NaN");
-                if (diverged && imported is null)
+                if (imported is null && !NetworkBatch.IsFinite(theta, shape, b))
                     log?.Invoke($"{names[b]}: parameters are NaN or infinite; its robust accuracy is reported as NaN");
-                foreach (var (attack, robust) in results)
-                {
-                    for (int r = 0; r < config.Radii.Count; r++)
-                    {
-                        double acc = diverged ? double.NaN : robust[b][r].Count(x => x) / (double)count;
-                        rows.Add(new(names[b], infos[b].P, infos[b].Alpha, infos[b].Seed, norm, attack, config.Radii[r], acc, count));
-                    }
-                }
             }
+            var rows = Rows(config, theta, shape, infos, names, imported, count, results);
             if (config.Model is { } kind)
             {
                 log?.Invoke($"exact radii of {string.Join(", ", names)} on {count} points");
@@ -150,6 +151,27 @@ public static class AttackExperiment
             }
         }
         CsvOutput.Write(Path.Combine(outDir, "min_radius.csv"), rows);
+    }
+
+    // a row per network, attack and radius: the robust accuracy after the attack (NaN for a network that is not finite)
+    private static List<RobustAccuracyRow> Rows(AttackConfig config, float[] theta, Kernels.BatchShape shape, List<NetworkInfo> infos, List<string> names,
+        ImportedNetworks? imported, int count, List<(string Name, bool[][][] Robust)> results)
+    {
+        string norm = AttackNorms.Name(config.Norm);
+        var rows = new List<RobustAccuracyRow>();
+        for (int b = 0; b < infos.Count; b++)
+        {
+            bool diverged = !NetworkBatch.IsFinite(theta, shape, b) || imported is { } file && !file.IsFinite(b);
+            foreach (var (attack, robust) in results)
+            {
+                for (int r = 0; r < config.Radii.Count; r++)
+                {
+                    double acc = diverged ? double.NaN : robust[b][r].Count(x => x) / (double)count;
+                    rows.Add(new(names[b], infos[b].P, infos[b].Alpha, infos[b].Seed, norm, attack, config.Radii[r], acc, count));
+                }
+            }
+        }
+        return rows;
     }
 
     private static List<RobustAccuracyRow> ExactCurves(AttackConfig c, IdealKind kind, List<NetworkInfo> infos, List<string> names,

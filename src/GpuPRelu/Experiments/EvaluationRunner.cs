@@ -10,9 +10,11 @@ namespace GpuPRelu.Experiments;
 /// on the points still robust; with --per-point points.csv, with --save-adversarial adversarial.safetensors.</summary>
 internal static class EvaluationRunner
 {
-    /// <summary>Every attack's outcome in order (see Evaluation.Run), after writing the per-point files asked for.</summary>
+    /// <summary>Every attack's outcome in order (see Evaluation.Run; `finished` receives each as it ends), after writing
+    /// the per-point files asked for.</summary>
     public static IReadOnlyList<(string Name, AttackOutcome Outcome)> Run(AttackConfig c, NetworkBatch net, IReadOnlyList<DataSet> points,
-        IReadOnlyList<string> names, string outDir, Action<string>? log, CancellationToken cancel)
+        IReadOnlyList<string> names, string outDir, Action<string>? log, CancellationToken cancel,
+        ICollection<(string Name, AttackOutcome Outcome)>? finished = null)
     {
         bool examples = c.PerPoint || c.SaveAdversarial;
         foreach (var note in c.Attacks.Select(a => a.Note(net.Shape.Outputs)).OfType<string>())
@@ -24,7 +26,7 @@ internal static class EvaluationRunner
         }
         var settings = c.Settings with { Cancel = cancel };
         var attacks = c.Attacks.Select(a => (a.Name, a.Build!(settings, net, points, examples))).ToList();
-        var steps = Evaluation.Run(attacks, log);
+        var steps = Evaluation.Run(attacks, log, finished);
         if (examples)
         {
             var clean = Evaluation.CleanCorrect(net, points);

@@ -205,6 +205,10 @@ public static class RealExperiment
             return new RealData(train, test, digits, name);
         }
         var table = FeatureTable.Read(c.Features!, c.Labels, c.LabelColumn, c.Classes);
+        if (Degenerate(table) is { } rule)
+            throw new InvalidDataException($"{c.Features}: {rule}");
+        if (c.SizeErrors(table.Inputs, table.Classes, table.Samples, table.Samples).ToList() is { Count: > 0 } sizes)
+            throw new InvalidDataException($"{c.Features}: {string.Join("; ", sizes)}");
         if (c.LayerNorm)
             table = FeatureTable.LayerNormalize(table);
         int nTest = (int)Math.Round(table.Samples * c.TestFraction);
@@ -215,6 +219,23 @@ public static class RealExperiment
         var order = CounterRandom.Permutation(c.Seed, RandomPurpose.TestSplit, 0, table.Samples);
         var rest = table.Rows(order[nTest..]);
         return new RealData(rest, table.Rows(order[..nTest]), rest, $"features {Path.GetFileName(c.Features)}");
+    }
+
+    // a table the probe cannot learn from (its plots and report would divide by zero): one class, or no feature that varies
+    private static string? Degenerate(DataSet t)
+    {
+        if (t.Y.Distinct().Count() < 2)
+            return string.Create(CultureInfo.InvariantCulture, $"every row has label {t.Y.FirstOrDefault()}; the probe needs rows of ≥ 2 classes");
+        for (int j = 0; j < t.Inputs; j++)
+        {
+            for (int n = 1; n < t.Samples; n++)
+            {
+                if (t.X[(long)n * t.Inputs + j] != t.X[j])
+                    return null;
+            }
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"every feature is constant over the rows ({(t.X.All(x => x == 0) ? "all zero" : "all rows equal")}); the probe needs features that vary");
     }
 
     /// <summary>Plans the device memory of `config`'s batch on `data` on `device` (Trainer.PlanRows) from the sizes alone,

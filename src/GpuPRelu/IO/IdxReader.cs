@@ -22,60 +22,84 @@ public static class IdxReader
     /// <summary>Reads a label file: dims [N].</summary>
     public static IdxArray ReadLabels(string path) => Read(path, LabelsMagic, "a label file");
 
-    /// <summary>Reads an IDX file of unsigned bytes whose magic must be `magic`.</summary>
+    /// <summary>Bytes after the data that are counted exactly; past them reading stops (a gzip bomb is not inflated).</summary>
+    public const int TrailingLimit = 1 << 20;
+
+    /// <summary>Reads an IDX file of unsigned bytes whose magic must be `magic`. The data is read up to the size its header
+    /// declares and no further, so a file (or gzip stream) longer than that is refused after at most TrailingLimit more
+    /// bytes, naming the file, instead of being read whole.</summary>
     public static IdxArray Read(string path, int magic, string what)
     {
         InputFile.Require(path);
-        byte[] bytes = ReadAllBytes(path);
-        if (bytes.Length < 4)
-            throw Bad(path, $"truncated: {bytes.Length} bytes, shorter than the 4-byte magic number");
-        int found = BinaryPrimitives.ReadInt32BigEndian(bytes);
+        using var file = File.OpenRead(path);
+        try
+        {
+            using var stream = Open(file);
+            return Read(stream, path, magic, what);
+        }
+        catch (InvalidDataException ex) when (!ex.Message.StartsWith(path, StringComparison.Ordinal))
+        {
+            throw Bad(path, $"corrupt gzip stream: {ex.Message}", ex);
+        }
+    }
+
+    private static IdxArray Read(Stream stream, string path, int magic, string what)
+    {
+        var head = new byte[4];
+        int n = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        if (n < 4)
+            throw Bad(path, $"truncated: {n} bytes, shorter than the 4-byte magic number");
+        int found = BinaryPrimitives.ReadInt32BigEndian(head);
         if (found != magic)
             throw Bad(path, $"magic number 0x{found:x8} is not 0x{magic:x8}: this is not {what} ({Describe(found)})");
         int rank = magic & 0xff;
         int headerLength = 4 + 4 * rank;
-        if (bytes.Length < headerLength)
-            throw Bad(path, $"truncated: {bytes.Length} bytes, shorter than the {headerLength}-byte header of {rank} dimensions");
+        var dimBytes = new byte[4 * rank];
+        n = stream.ReadAtLeast(dimBytes, dimBytes.Length, throwOnEndOfStream: false);
+        if (n < dimBytes.Length)
+            throw Bad(path, $"truncated: {4 + n} bytes, shorter than the {headerLength}-byte header of {rank} dimensions");
         var dims = new int[rank];
         long count = 1;
         for (int k = 0; k < rank; k++)
         {
-            dims[k] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * k));
+            dims[k] = BinaryPrimitives.ReadInt32BigEndian(dimBytes.AsSpan(4 * k));
             if (dims[k] <= 0)
                 throw Bad(path, $"dimension {k} is {dims[k]}; every dimension must be positive");
             count *= dims[k];
         }
         long expected = headerLength + count;
-        if (bytes.Length < expected)
-            throw Bad(path, $"truncated: dimensions [{string.Join(", ", dims)}] need {expected} bytes, the file has {bytes.Length}");
-        if (bytes.Length > expected)
-            throw Bad(path, $"{bytes.Length - expected} bytes after the data of dimensions [{string.Join(", ", dims)}] ({expected} bytes expected)");
-        return new IdxArray(dims, bytes[headerLength..]);
+        if (count > Array.MaxLength)
+            throw Bad(path, $"dimensions [{string.Join(", ", dims)}] declare {count} bytes of data; one array holds at most {Array.MaxLength}");
+        // the data grows as it arrives (a header may declare more than the file holds)
+        var data = new byte[Math.Min(count, 1 << 20)];
+        long got = 0;
+        while (got < count)
+        {
+            if (got == data.Length)
+                Array.Resize(ref data, (int)Math.Min(count, 2L * data.Length));
+            int read = stream.Read(data, (int)got, data.Length - (int)got);
+            if (read == 0)
+                throw Bad(path, $"truncated: dimensions [{string.Join(", ", dims)}] need {expected} bytes, the file has {headerLength + got}");
+            got += read;
+        }
+        long extra = 0;
+        var rest = new byte[64 * 1024];
+        for (int read; extra <= TrailingLimit && (read = stream.Read(rest)) > 0;)
+            extra += read;
+        if (extra > TrailingLimit)
+            throw Bad(path, $"more than {TrailingLimit} bytes after the data of dimensions [{string.Join(", ", dims)}] ({expected} bytes expected); reading stopped there");
+        if (extra > 0)
+            throw Bad(path, $"{extra} bytes after the data of dimensions [{string.Join(", ", dims)}] ({expected} bytes expected)");
+        return new IdxArray(dims, data);
     }
 
-    static byte[] ReadAllBytes(string path)
+    // the file, or its gzip stream when it starts with the gzip magic 1f 8b
+    private static Stream Open(FileStream file)
     {
-        using var file = File.OpenRead(path);
         Span<byte> head = stackalloc byte[2];
         int n = file.ReadAtLeast(head, 2, throwOnEndOfStream: false);
         file.Position = 0;
-        if (n < 2 || head[0] != 0x1f || head[1] != 0x8b)
-        {
-            var raw = new byte[file.Length];
-            file.ReadExactly(raw);
-            return raw;
-        }
-        try
-        {
-            using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            using var memory = new MemoryStream();
-            gzip.CopyTo(memory);
-            return memory.ToArray();
-        }
-        catch (InvalidDataException ex)
-        {
-            throw Bad(path, $"corrupt gzip stream: {ex.Message}", ex);
-        }
+        return n == 2 && head[0] == 0x1f && head[1] == 0x8b ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
     }
 
     static string Describe(int magic)

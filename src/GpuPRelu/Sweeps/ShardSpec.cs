@@ -35,11 +35,14 @@ public sealed record ShardSpec(int Index, int Count)
         return Checked((id - min) / step, count, $"Slurm array task {id} (min {min}, step {step}, count {count})");
     }
 
-    /// <summary>Which shard of `count` runs each batch of the plan: LPT over the batches' flops.</summary>
+    /// <summary>Which shard of `count` runs each batch of the plan: LPT over the batches' flops. Ties go to the lower
+    /// index, so the shards that get a batch are the first min(count, batches): planned in O(batches²) at most, however
+    /// large `count` is (the others run nothing).</summary>
     public static int[] Assign(SweepPlan plan, int count)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var owner = new int[plan.Batches.Count];
+        count = Math.Min(count, Math.Max(1, plan.Batches.Count));
         var load = new double[count];
         foreach (var b in plan.Batches.OrderByDescending(b => b.Flops).ThenBy(b => b.Index))
         {

@@ -9,13 +9,20 @@ namespace GpuPRelu.Sweeps;
 /// across the swept axes and report.md.</summary>
 public static class SweepCollector
 {
-    /// <summary>Writes the outputs into `dir` from dir/batches/*; refuses when a batch of the plan is missing.</summary>
+    /// <summary>Writes the outputs into `dir` from dir/batches/*; refuses, before writing any, when a batch of the plan
+    /// is missing or damaged (BatchCheck: InvalidDataException naming the files), so outputs written earlier stay.</summary>
     public static void Write(SweepPlan plan, string dir)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var missing = plan.Batches.Where(b => !Directory.Exists(BatchRunner.Folder(dir, b))).Select(b => b.Name).ToList();
         if (missing.Count > 0)
             throw new InvalidDataException($"{dir}: {missing.Count} batch(es) of plan {plan.ShortHash} missing: {Names(missing)}");
+        var damaged = plan.Batches.Select(b => BatchCheck.Problem(plan, b, dir)).OfType<string>().ToList();
+        if (damaged.Count > 0)
+        {
+            throw new InvalidDataException($"{damaged[0]}{(damaged.Count > 1 ? $" (and {damaged.Count - 1} more damaged batch(es))" : "")}; "
+                + $"the sweep's outputs in {dir} were left as they were; gpuprelu sweep --resume {dir} runs the damaged batches again");
+        }
         foreach (var file in BatchRunner.PhaseFiles.Prepend("summary.csv"))
             Concatenate(plan, dir, file);
         var rows = SweepTable.Read(Path.Combine(dir, "summary.csv"));

@@ -27,25 +27,62 @@ public sealed class SweepLedger
         }
     }
 
-    /// <summary>The batches the ledger records for `planHash` (lines of another plan or cut short are skipped).</summary>
-    public HashSet<string> Committed(string planHash)
+    /// <summary>The batches the ledger records for `planHash`. Lines of another plan are skipped; so are lines that are no
+    /// ledger entry (not a JSON object with the strings batch and plan: text added by hand, a line cut short by a kill),
+    /// whose 1-based numbers go into `foreign` (but the last line's when it is cut short): the batch folders, not the
+    /// ledger, are the commit, so a resume recovers their batches from the folders.</summary>
+    public HashSet<string> Committed(string planHash, ICollection<int>? foreign = null)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         if (!File.Exists(Path))
             return names;
-        foreach (var line in File.ReadLines(Path))
+        var lines = File.ReadAllLines(Path);
+        for (int i = 0; i < lines.Length; i++)
         {
-            try
+            if (Entry(lines[i]) is { } entry)
             {
-                using var doc = JsonDocument.Parse(line);
-                if (doc.RootElement.GetProperty("plan").GetString() == planHash)
-                    names.Add(doc.RootElement.GetProperty("batch").GetString() ?? "");
+                if (entry.Plan == planHash)
+                    names.Add(entry.Batch);
             }
-            catch (JsonException)
+            else if (!(i == lines.Length - 1 && Cut(lines[i])) && lines[i].Length > 0)
             {
-                // the last line of a killed run may be partial: that batch is recovered from its folder
+                foreign?.Add(i + 1);
             }
         }
         return names;
+    }
+
+    private static (string Batch, string Plan)? Entry(string line)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("batch", out var batch) && batch.ValueKind == JsonValueKind.String
+                && root.TryGetProperty("plan", out var plan) && plan.ValueKind == JsonValueKind.String
+                ? (batch.GetString()!, plan.GetString()!)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    // the start of a line this class writes, cut short by a kill (not JSON)
+    private static bool Cut(string line)
+    {
+        if (!line.StartsWith("{\"batch\":", StringComparison.Ordinal))
+            return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            return false;
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
     }
 }

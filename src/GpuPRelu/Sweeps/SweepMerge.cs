@@ -24,13 +24,24 @@ public static class SweepMerge
                 throw new InvalidDataException($"merge: '{shards[i]}' holds plan {hashes[i][..12]}, '{shards[0]}' plan {hashes[0][..12]}: shards of different sweeps");
         }
         var plan = SweepFolder.Read(shards[0])!;
-        // each batch from the first shard whose ledger and folder hold it
+        // each batch from the first shard holding it whole (its folder is the commit; BatchCheck); a damaged copy is named
+        // when no shard holds the batch whole
         var source = new Dictionary<string, string>();
+        var damaged = new Dictionary<string, string>();
         foreach (var shard in shards)
         {
-            var committed = new SweepLedger(shard).Committed(plan.Hash);
-            foreach (var b in plan.Batches.Where(b => committed.Contains(b.Name) && Directory.Exists(BatchRunner.Folder(shard, b))))
-                source.TryAdd(b.Name, BatchRunner.Folder(shard, b));
+            foreach (var b in plan.Batches.Where(b => !source.ContainsKey(b.Name) && Directory.Exists(BatchRunner.Folder(shard, b))))
+            {
+                if (BatchCheck.Problem(plan, b, shard) is { } damage)
+                    damaged.TryAdd(b.Name, damage);
+                else
+                    source[b.Name] = BatchRunner.Folder(shard, b);
+            }
+        }
+        if (damaged.Where(d => !source.ContainsKey(d.Key)).Select(d => d.Value).ToList() is { Count: > 0 } broken)
+        {
+            throw new InvalidDataException($"merge: {broken[0]}{(broken.Count > 1 ? $" (and {broken.Count - 1} more damaged batch(es))" : "")}; "
+                + "run gpuprelu sweep --resume on that shard's folder to run the batch again, then merge");
         }
         var missing = plan.Batches.Where(b => !source.ContainsKey(b.Name)).Select(b => b.Name).ToList();
         if (missing.Count > 0)

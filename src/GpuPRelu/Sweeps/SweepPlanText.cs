@@ -49,7 +49,9 @@ public static class SweepPlanText
             text.Append(ci, $"{b.Name,-6} {owner[b.Index],5} {b.Networks.Count,8} {b.Bytes / 1048576.0,9:0.0} {b.Flops / 1e9,11:0.0} {time(b),9:0.0}  {keys}\n");
         }
         double total = warmUp + plan.Batches.Sum(time);
-        double busiest = warmUp + Enumerable.Range(0, shard.Count).Max(s => plan.Batches.Where(b => owner[b.Index] == s).Sum(time)) / devices;
+        // only the first min(shards, batches) shards can hold a batch
+        double busiest = warmUp + Enumerable.Range(0, Math.Min(shard.Count, Math.Max(1, plan.Batches.Count)))
+            .Max(s => plan.Batches.Where(b => owner[b.Index] == s).Sum(time)) / devices;
         text.Append(ci, $"total {plan.Batches.Sum(b => b.Flops) / 1e9:0.0} GFLOP; estimated {Time(total)} on one device");
         if (devices > 1 || shard.Count > 1)
             text.Append(ci, $", about {Time(busiest)} on {shard.Count} shard(s) × {devices} device(s)");

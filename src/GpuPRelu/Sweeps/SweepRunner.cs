@@ -27,7 +27,7 @@ public static class SweepRunner
             string.Join("; ", devices.Select(d => d.Description)));
         var ledger = new SweepLedger(dir);
         var mine = shard.Batches(plan);
-        var done = Committed(plan, dir, ledger);
+        var done = Committed(plan, dir, ledger, progress);
         var todo = mine.Where(b => !done.Contains(b.Name)).ToList();
         int total = mine.Count, finished = total - todo.Count;
         double flopsLeft = todo.Sum(b => b.Flops), flopsDone = 0;
@@ -97,12 +97,28 @@ public static class SweepRunner
             Directory.Delete(temp, recursive: true);
     }
 
-    // batches in the ledger whose folders exist; a folder committed but not yet in the ledger (killed between the two) is recorded now
-    private static HashSet<string> Committed(SweepPlan plan, string dir, SweepLedger ledger)
+    // batches in the ledger whose folders exist; a folder committed but not yet in the ledger (killed between the two) is
+    // recorded now; a damaged folder (BatchCheck) is not committed: its batch runs again and replaces it
+    private static HashSet<string> Committed(SweepPlan plan, string dir, SweepLedger ledger, Action<string>? progress)
     {
-        var done = ledger.Committed(plan.Hash);
+        var foreign = new List<int>();
+        var done = ledger.Committed(plan.Hash, foreign);
+        if (foreign.Count > 0)
+        {
+            progress?.Invoke($"{ledger.Path}: skipped line(s) {string.Join(", ", foreign.Take(10))}{(foreign.Count > 10 ? $", … ({foreign.Count - 10} more)" : "")}: "
+                + "not ledger entries (a JSON object with the strings batch and plan); the batch folders are the record of what is committed");
+        }
         done.RemoveWhere(name => !Directory.Exists(Path.Combine(dir, "batches", name)));
-        foreach (var b in plan.Batches.Where(b => !done.Contains(b.Name) && File.Exists(Path.Combine(BatchRunner.Folder(dir, b), "batch.json"))))
+        var damaged = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var b in plan.Batches.Where(b => Directory.Exists(BatchRunner.Folder(dir, b))))
+        {
+            if (BatchCheck.Problem(plan, b, dir) is not { } problem)
+                continue;
+            progress?.Invoke($"{problem}: batch {b.Name} runs again");
+            damaged.Add(b.Name);
+            done.Remove(b.Name);
+        }
+        foreach (var b in plan.Batches.Where(b => !done.Contains(b.Name) && !damaged.Contains(b.Name) && File.Exists(Path.Combine(BatchRunner.Folder(dir, b), "batch.json"))))
         {
             ledger.Append(plan.Hash, b.Name, "recovered", 0);
             done.Add(b.Name);

@@ -42,6 +42,28 @@ public sealed class SignalTests : IDisposable
         Assert.False(File.Exists(Path.Combine(folder, ".gpuprelu.lock")));
     }
 
+    // a sequence cancelled in its second attack: the first one's rows are written (none of the whole sequence), the
+    // manifest says cancelled
+    [Fact]
+    public async Task ACancelledSequenceWritesTheAttacksThatFinished()
+    {
+        var folder = Path.Combine(_dir.FullName, "sequence");
+        var (child, err) = ChildRun.StartUntil("square:", "attack", "--model", "F", "--attack", "square,apgd-ce", "--norm", "linf", "--queries", "10",
+            "--steps", "1000000", "--n", "200", "--device", "cpu", "--out", folder);
+        using (child)
+        {
+            ChildRun.Signal(child, "INT");
+            Assert.True(child.WaitForExit(ChildRun.Patience), "the child did not stop after the signal");
+            Assert.Equal(130, child.ExitCode);
+            Assert.Contains("cancelled by SIGINT", await err, StringComparison.Ordinal);
+        }
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json")));
+        Assert.Equal("cancelled", manifest.RootElement.GetProperty("status").GetString());
+        var rows = File.ReadAllLines(Path.Combine(folder, "robust_accuracy.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(15, rows.Count);
+        Assert.All(rows, r => Assert.Equal("square", r[5]));
+    }
+
     [Fact]
     public void ASecondSigintEndsTheProcessAtOnce()
     {

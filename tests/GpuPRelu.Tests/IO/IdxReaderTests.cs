@@ -98,6 +98,28 @@ public sealed class IdxReaderTests : IDisposable
             StringComparison.Ordinal);
     }
 
+    /// <summary>A gzip bomb: a header of 10 images of 28 × 28, then 16 MiB of zeros (16 KiB compressed). Reading stops a
+    /// MiB past the declared data and names the file; the stream is never inflated whole.</summary>
+    [Fact]
+    public void StopsAGzipBombAtTheDeclaredSize()
+    {
+        var path = PathOf("bomb.gz");
+        using (var gzip = new System.IO.Compression.GZipStream(File.Create(path), System.IO.Compression.CompressionLevel.SmallestSize))
+        {
+            gzip.Write(IdxFiles.Bytes(IdxReader.ImagesMagic, [10, 28, 28], new byte[10 * 28 * 28]));
+            var zeros = new byte[1 << 20];
+            for (int i = 0; i < 16; i++)
+                gzip.Write(zeros);
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path));
+
+        Assert.Contains($"{path}: more than 1048576 bytes after the data of dimensions [10, 28, 28]", ex.Message, StringComparison.Ordinal);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 4 << 20, $"allocated {allocated} bytes reading a 16 MiB stream");
+    }
+
     [Fact]
     public void RefusesZeroDimension()
     {
