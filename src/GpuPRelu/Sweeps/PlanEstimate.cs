@@ -16,7 +16,7 @@ namespace GpuPRelu.Sweeps;
 /// batch of the plan, and drawn for the batches between as a line in the batch's work per unit. PGD stops the rows it
 /// breaks, so a point costs what the networks' robustness leaves: the calibration attacks, for every step, the ideal
 /// classifiers the study's networks approach (F for p = 1, F^(p) for p &gt; 1, in the batch's width), which break about
-/// where the trained networks do. A process pays its compilation once (WarmUp).</summary>
+/// where the trained networks do. A run pays its start and the compilation once (WarmUp).</summary>
 public sealed class PlanEstimate
 {
 
@@ -30,7 +30,8 @@ public sealed class PlanEstimate
         CalibrationSeconds = calibration;
     }
 
-    /// <summary>Seconds a process spends once, on its first batch (compilation and first use of the kernels).</summary>
+    /// <summary>Seconds a run spends once: its start (runtime, device) and, on its first batch, the compilation and first
+    /// use of the kernels.</summary>
     public double WarmUp { get; }
 
     /// <summary>Seconds the calibration took.</summary>
@@ -63,7 +64,7 @@ public sealed class PlanEstimate
     /// <summary>What the estimate rests on, for the printed plan.</summary>
     public string Basis => string.Create(CultureInfo.InvariantCulture,
         $"calibrated on the device in {CalibrationSeconds:0.0} s (runs shortened to a tenth and two tenths of the epochs, attacked points "
-        + $"and ascent steps; PGD on F and F^(p)); compilation {WarmUp:0.0} s once per device");
+        + $"and ascent steps; PGD on F and F^(p)); start-up and compilation {WarmUp:0.0} s once");
 
     /// <summary>The estimate of a study verb's run of `config` as text: each phase, the total and the basis.</summary>
     public string Render(StudyConfig config)
@@ -123,6 +124,8 @@ public sealed class PlanEstimate
         Func<bool, StudyConfig, string, Dictionary<string, double>> run)
     {
         var clock = Stopwatch.StartNew();
+        // the process's own start: the runtime, the arguments, the device opened (the run pays it too)
+        double startup = Math.Clamp((DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds, 0, 60);
         var root = Path.Combine(Path.GetTempPath(), $"gpuprelu-plan-{Environment.ProcessId}-{Guid.NewGuid():N}");
         int count = 0;
         Dictionary<string, double> Once(bool high, StudyConfig config)
@@ -138,7 +141,7 @@ public sealed class PlanEstimate
             double first = Once(false, Short(low, 1)).Values.Sum();
             var lowShape = Fit(low, lowNetworks, c => Once(false, c), out double lowShort);
             var highShape = ReferenceEquals(high, low) ? lowShape : Fit(high, highNetworks, c => Once(true, c), out _);
-            return new PlanEstimate(lowShape, highShape, Math.Max(0, first - lowShort), clock.Elapsed.TotalSeconds);
+            return new PlanEstimate(lowShape, highShape, startup + Math.Max(0, first - lowShort), clock.Elapsed.TotalSeconds);
         }
         finally
         {
@@ -215,7 +218,9 @@ public sealed class PlanEstimate
     });
 
     /// <summary>θ of networks of `shape` (one output) that compute F (p = 1) or F^(p) (p &gt; 1) of their data set's
-    /// centers `mu` in their first neurons, the other weights zero (a width below the ideal's keeps its first neurons).</summary>
+    /// centers `mu` with every neuron: neuron j copies the ideal's neuron j mod its width, with the output weight divided
+    /// among the copies (the same function), so the network has as many active neurons as a trained, aligned one (a
+    /// width below the ideal's keeps its first neurons).</summary>
     internal static float[] Embed(BatchShape shape, IReadOnlyList<NetworkInfo> networks, IReadOnlyList<double[]> mu, int subclasses, int positive)
     {
         ArgumentNullException.ThrowIfNull(networks);
@@ -225,11 +230,13 @@ public sealed class PlanEstimate
         foreach (var n in networks)
         {
             var (ideal, values) = IdealClassifier.Parameters(n.P == 1 ? IdealKind.F : IdealKind.Fp, D, subclasses, positive, [mu[n.DataSet]]);
-            for (int j = 0; j < Math.Min(H, ideal.Hidden); j++)
+            int Hi = ideal.Hidden;
+            for (int j = 0; j < H; j++)
             {
+                int i = j % Hi, copies = H / Hi + (i < H % Hi ? 1 : 0);
                 for (int d = 0; d < D; d++)
-                    theta[(n.Index * D + d) * H + j] = values[d * ideal.Hidden + j];
-                theta[shape.VOffset + n.Index * H + j] = values[ideal.VOffset + j];
+                    theta[(n.Index * D + d) * H + j] = values[d * Hi + i];
+                theta[shape.VOffset + n.Index * H + j] = (float)(values[ideal.VOffset + i] / copies);
             }
         }
         return theta;
