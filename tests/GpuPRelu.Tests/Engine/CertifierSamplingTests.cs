@@ -41,8 +41,7 @@ public sealed class CertifierSamplingTests(DeviceFixture devices)
     {
         const int D = 5, H = 12, n = 8, perPoint = 10_000 / n;
         var cc = CertifyCase.Create(seed, outputs, D, H, n, normalize);
-        using var net = new NetworkBatch(devices.Get("cpu"), cc.Shape,
-            [.. cc.P.Select((p, b) => new NetworkInfo(b, p, 0, seed, b))], cc.Theta, new float[cc.Shape.Networks * D]);
+        using var net = cc.Network(devices.Get("cpu"), seed);
         var options = new CertifyOptions(norm, box ? -1.5 : null, box ? 1.5 : null, Branches: 8) { DeviceScreen = screen };
         var certified = Certifier.Run(net, cc.Points, options, cancel: TestContext.Current.CancellationToken);
         var rng = new System.Random(seed);

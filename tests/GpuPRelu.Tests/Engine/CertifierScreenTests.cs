@@ -42,8 +42,7 @@ public sealed class CertifierScreenTests(DeviceFixture devices, ITestOutputHelpe
         const int D = 5, H = 12, n = 8;
         int seed = 70 + outputs + (norm == AttackNorm.L2 ? 0 : 10);
         var cc = CertifyCase.Create(seed, outputs, D, H, n, normalize);
-        using var net = new NetworkBatch(devices.Get(device), cc.Shape,
-            [.. cc.P.Select((p, b) => new NetworkInfo(b, p, 0, seed, b))], cc.Theta, new float[cc.Shape.Networks * D]);
+        using var net = cc.Network(devices.Get(device), seed);
         var options = new CertifyOptions(norm);
         var plain = Certifier.Run(net, cc.Points, options, cancel: TestContext.Current.CancellationToken);
         var screened = Certifier.Run(net, cc.Points, options with { DeviceScreen = true }, cancel: TestContext.Current.CancellationToken);
@@ -82,8 +81,7 @@ public sealed class CertifierScreenTests(DeviceFixture devices, ITestOutputHelpe
         const int D = 5, H = 12, n = 8;
         int seed = 90 + outputs + (norm == AttackNorm.L2 ? 0 : 10);
         var cc = CertifyCase.Create(seed, outputs, D, H, n, normalize);
-        using var net = new NetworkBatch(devices.Get(device), cc.Shape,
-            [.. cc.P.Select((p, b) => new NetworkInfo(b, p, 0, seed, b))], cc.Theta, new float[cc.Shape.Networks * D]);
+        using var net = cc.Network(devices.Get(device), seed);
         var options = new CertifyOptions(norm) { DeviceScreen = true };
         var theta = net.ThetaToHost();
         var models = Enumerable.Range(0, cc.Shape.Networks).Select(b => new MarginNetwork(cc.Shape, theta, new float[cc.Shape.Networks * D], b, cc.P[b], norm)).ToArray();
@@ -116,8 +114,7 @@ public sealed class CertifierScreenTests(DeviceFixture devices, ITestOutputHelpe
             Assert.Contains((l2 with { Source = source }).Validate(), e => e.StartsWith("device_screen covers l2 and l∞ without a box", StringComparison.Ordinal));
         const int D = 4, H = 6, n = 4;
         var cc = CertifyCase.Create(5, 1, D, H, n);
-        using var net = new NetworkBatch(devices.Get("cpu"), cc.Shape,
-            [.. cc.P.Select((p, b) => new NetworkInfo(b, p, 0, 5, b))], cc.Theta, new float[cc.Shape.Networks * D]);
+        using var net = cc.Network(devices.Get("cpu"), 5);
         var options = new CertifyOptions(AttackNorm.L1);
         var plain = Certifier.Run(net, cc.Points, options, cancel: TestContext.Current.CancellationToken);
         var screened = Certifier.Run(net, cc.Points, options with { DeviceScreen = true }, cancel: TestContext.Current.CancellationToken);

@@ -1,5 +1,7 @@
 using GpuPRelu.Data;
+using GpuPRelu.Devices;
 using GpuPRelu.Kernels;
+using GpuPRelu.Models;
 
 namespace GpuPRelu.Tests.Fixtures;
 
@@ -24,6 +26,10 @@ internal sealed record CertifyCase(BatchShape Shape, float[] Theta, double[] P, 
         }
         return probe with { Points = sets };
     }
+
+    /// <summary>The networks on `device` (network b: p = P[b], data set b, the case's `seed`), centers at 0.</summary>
+    public NetworkBatch Network(ComputeDevice device, int seed) =>
+        new(device, Shape, [.. P.Select((p, b) => new NetworkInfo(b, p, 0, seed, b))], Theta, new float[Shape.Networks * Shape.Inputs]);
 
     /// <summary>f(x) of network b in float64.</summary>
     public double[] Forward(int b, double[] x)
