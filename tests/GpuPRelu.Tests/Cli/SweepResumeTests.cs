@@ -128,9 +128,7 @@ public sealed class SweepResumeTests : IClassFixture<SweepResumeTests.Reference>
     public void SlurmArrayTasksFromOneShareTheBatches()
     {
         // an array 1-2 (ids from 1): task 2 is shard 1/2
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "gpuprelu.dll"), "sweep", "--config", _reference.Config, "--plan", "--rate", "1" })
-            info.ArgumentList.Add(a);
+        var info = ChildRun.Info("sweep", "--config", _reference.Config, "--plan", "--rate", "1");
         info.Environment["SLURM_ARRAY_TASK_ID"] = "2";
         info.Environment["SLURM_ARRAY_TASK_MIN"] = "1";
         info.Environment["SLURM_ARRAY_TASK_COUNT"] = "2";

@@ -97,7 +97,7 @@ public sealed class ApgdTests(DeviceFixture devices)
         double[] radii = [.. margin.Select(m => 0.97 * m).Concat(margin.Select(m => 2 * m)).Order()];
         // ILGPU's CPU accelerator pays ~1 ms per launch and the rows inside the margin run every restart to the end: 2
         // restarts there (the restart path: a second random start, the best of both kept), 10 elsewhere and under LongRuns
-        int restarts = device == "ilgpu-cpu" && !Seeds.LongRuns ? 2 : 10;
+        int restarts = Seeds.Emulated(device) ? 2 : 10;
         var options = new ApgdOptions((AttackNorm)norm, (ApgdLoss)loss, Iterations: 100, Restarts: restarts, Seed: seed);
         var robust = Apgd.Run(net, [new DataSet(x, y, n, D, C)], radii, options)[0];
         for (int i = 0; i < n; i++)

@@ -55,7 +55,10 @@ public sealed class SquareTests(DeviceFixture devices)
             double size = norm == 2 ? Math.Sqrt(delta.Sum(v => v * v)) : delta.Max(Math.Abs);
             Assert.True(size <= beyond * margin[i] * (1 + 1e-5), $"point {i}: example of norm {size} at radius {beyond * margin[i]}");
         }
-        // dropping broken rows (no examples kept) gives the very same verdicts: the draws depend on the point, not the row
+        // dropping broken rows (no examples kept) gives the very same verdicts: the draws depend on the point, not the row.
+        // Not on the emulators by default: the rows' compaction is ActiveRows', which PGD's and APGD's tests run there
+        if (Seeds.Emulated(device))
+            return;
         var compact = Square.RunOn(net, [new DataSet(x, y, n, D, C)], radii, options, null, examples: false);
         for (int r = 0; r < radii.Length; r++)
             Assert.Equal(outcome.Robust[0][r], compact.Robust[0][r]);

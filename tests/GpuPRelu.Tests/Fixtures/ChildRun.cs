@@ -10,14 +10,26 @@ internal static class ChildRun
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    /// <summary>Starts `gpuprelu args` and returns once a stdout line contains `ready`; stdout keeps draining after.</summary>
-    public static (Process Child, Task<string> Err) StartUntil(string ready, params string[] args)
+    /// <summary>How every test starts a child: `dotnet gpuprelu.dll args…`, stdout and stderr redirected, without the
+    /// test host's Slurm array variables. The child runs with tiered compilation: the tool turns it off for its long SIMD
+    /// loops, but a test's child does a second of work, and compiling every method fully optimized first made each start
+    /// ~0.45 s slower (tiny train: 1.2 s → 0.75 s). The results are the same bytes either way.</summary>
+    public static ProcessStartInfo Info(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gpuprelu.dll"));
         foreach (var a in args)
             start.ArgumentList.Add(a);
-        var child = Process.Start(start)!;
+        start.Environment.Remove("SLURM_ARRAY_TASK_ID");
+        start.Environment["DOTNET_TieredCompilation"] = "1";
+        start.Environment["DOTNET_TieredPGO"] = "0";
+        return start;
+    }
+
+    /// <summary>Starts `gpuprelu args` and returns once a stdout line contains `ready`; stdout keeps draining after.</summary>
+    public static (Process Child, Task<string> Err) StartUntil(string ready, params string[] args)
+    {
+        var child = Process.Start(Info(args))!;
         var err = child.StandardError.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
         while (child.StandardOutput.ReadLine() is { } line)

@@ -30,11 +30,7 @@ internal static class Gpuprelu
     /// <summary>Starts the built `gpuprelu` as a child process (a real process to kill), its output read and dropped.</summary>
     public static Process Start(params string[] args)
     {
-        var exe = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "gpuprelu.exe" : "gpuprelu");
-        var start = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        var child = Process.Start(start)!;
+        var child = Process.Start(ChildRun.Info(args))!;
         child.OutputDataReceived += (_, _) => { };
         child.ErrorDataReceived += (_, _) => { };
         child.BeginOutputReadLine();

@@ -96,15 +96,17 @@ public static class Seeds
     public static int[] Of(object? device, params int[] seeds)
     {
         ArgumentNullException.ThrowIfNull(seeds);
-        return FirstOnly(device) ? [seeds[0]] : seeds;
+        return Emulated(device) ? [seeds[0]] : seeds;
     }
 
     /// <summary>The seeds of a row whose first value is `first`: one on ILGPU's CPU accelerator unless LongRuns, else All.</summary>
     private static int[] SeedsOf(object? first) =>
-        FirstOnly(first) ? Drawn == 0 ? [Fixed[0]] : [Fixed[0], Drawn] : All;
+        Emulated(first) ? Drawn == 0 ? [Fixed[0]] : [Fixed[0], Drawn] : All;
 
-    // ILGPU's CPU accelerator runs the same kernels many times slower: one seed there unless LongRuns
-    private static bool FirstOnly(object? device) => !LongRuns && device is "ilgpu-cpu" or "ilgpu-tiled";
+    /// <summary>True for ILGPU's CPU accelerator (ilgpu-cpu, ilgpu-tiled) unless LongRuns: it runs the same kernels many
+    /// times slower (every launch is a hand-off between its threads; every ilgpu-tiled launch synchronizes 256 of them), so
+    /// there a test runs its shorter default: one seed, and what CONTRIBUTING.md lists.</summary>
+    public static bool Emulated(object? device) => !LongRuns && device is "ilgpu-cpu" or "ilgpu-tiled";
 
     /// <summary>A fixed seed for a case known by its settings (the network kernels' rows, one seed each, so the rows of
     /// one kernel cover several seeds); under a soak, shifted by the drawn seed.</summary>

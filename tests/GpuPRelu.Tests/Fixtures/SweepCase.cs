@@ -45,15 +45,7 @@ internal static class SweepCase
     }
 
     /// <summary>Starts `dotnet gpuprelu.dll args…` with its output captured (the CLI assembly beside the tests).</summary>
-    public static Process Start(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gpuprelu.dll"));
-        foreach (var a in args)
-            info.ArgumentList.Add(a);
-        info.Environment.Remove("SLURM_ARRAY_TASK_ID");
-        return Process.Start(info)!;
-    }
+    public static Process Start(params string[] args) => Process.Start(ChildRun.Info(args))!;
 
     /// <summary>Asserts that every output of `expected` exists in `actual` with the same bytes.</summary>
     public static void AssertSameOutputs(string expected, string actual)
