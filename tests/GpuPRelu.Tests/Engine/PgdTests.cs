@@ -27,6 +27,11 @@ public sealed class PgdTests(DeviceFixture devices)
 
     public static TheoryData<string, int, int> NormsAndSeeds => Seeds.Cross(Norms);
 
+    /// <summary>NormsAndSeeds, with l2 alone on the emulators by default: the compaction (ActiveRows) does not depend on the
+    /// norm, and there each of the ~160 steps is a round of launches.</summary>
+    public static TheoryData<string, int, int> CompactionRows =>
+        [.. NormsAndSeeds.Select(r => r.Data).Where(r => r.Item2 == 2 || !Seeds.Emulated(r.Item1))];
+
     [Theory]
     [DeviceData(nameof(NormsAndSeeds))]
     public void FindsTheExactMarginOfALinearClassifier(string device, int norm, int seed)
@@ -61,7 +66,7 @@ public sealed class PgdTests(DeviceFixture devices)
     }
 
     [Theory]
-    [DeviceData(nameof(NormsAndSeeds))]
+    [DeviceData(nameof(CompactionRows))]
     public void CompactionKeepsEveryVerdict(string device, int norm, int seed)
     {
         var rng = new System.Random(seed);
