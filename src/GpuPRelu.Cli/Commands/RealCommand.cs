@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GpuPRelu.Attacks;
 using GpuPRelu.Configs;
 using GpuPRelu.Experiments;
 
@@ -70,7 +71,7 @@ internal static class RealCommand
                 + $"width {cfg.Width}, {cfg.Epochs} epochs of Adam, batch {cfg.BatchSize}"));
             var result = ProgressReporter.Run(verb, (log, progress) =>
                 RealExperiment.Run(cfg, verb, new RunContext(dev, outDir) { Log = log, Progress = progress, Cancel = Interrupts.Token }, data));
-            foreach (var g in result.RobustAccuracy.Where(r => r.Attack == "apgd-ce").GroupBy(r => r.P))
+            foreach (var g in result.RobustAccuracy.Where(r => r.Attack == AttackKind.ApgdCe.Name).GroupBy(r => r.P))
             {
                 var curve = string.Join(" ", g.GroupBy(r => r.Radius).Select(h => FormattableString.Invariant($"{h.Key:0.###}:{h.Average(r => r.RobustAcc):0.00}")));
                 Console.WriteLine(FormattableString.Invariant($"p={g.Key}: clean test acc {result.Summary.Where(s => s.P == g.Key).Average(s => s.TestAcc):0.0000}, robust_acc (mean) {curve}"));

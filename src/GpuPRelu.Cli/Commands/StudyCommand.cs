@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GpuPRelu.Attacks;
 using GpuPRelu.Configs;
 using GpuPRelu.Devices;
 using GpuPRelu.Experiments;
@@ -59,7 +60,7 @@ internal static class StudyCommand
             Console.WriteLine(Describe(figure, file, cfg.Train));
             var result = ProgressReporter.Run(name, (log, progress) =>
                 StudyExperiment.Run(cfg, name, figure, new RunContext(dev, outDir) { Log = log, Progress = progress, Cancel = Interrupts.Token }));
-            foreach (var g in result.RobustAccuracy.Where(r => r.Attack == "pgd").GroupBy(r => r.P))
+            foreach (var g in result.RobustAccuracy.Where(r => r.Attack == AttackKind.Pgd.Name).GroupBy(r => r.P))
             {
                 var curve = string.Join(" ", g.GroupBy(r => r.Radius).Select(h => FormattableString.Invariant($"{h.Key:0.##}:{h.Average(r => r.RobustAcc):0.00}")));
                 Console.WriteLine(FormattableString.Invariant($"p={g.Key}: robust_acc (mean over networks) {curve}"));

@@ -83,8 +83,12 @@ internal static class SweepCommand
                 throw new UsageException($"out: '{dir}' exists and is not empty; pass --resume to continue the sweep in it, or choose another folder");
             if (resuming && stored is null && OutputFolder.HoldsEntries(full))
                 throw new UsageException($"resume: '{dir}' is not empty and holds no sweep (no plan.json); choose another folder");
-            if (parse.GetValue(checkpointMinutes) is var minutes && !(minutes >= 0))
-                throw new UsageException($"checkpoint_minutes must be ≥ 0, got {minutes}");
+            // the rule of the study verbs' checkpoint_minutes field (≥ 0, at most 1e9: TimeSpan's range)
+            double minutes = parse.GetValue(checkpointMinutes);
+            var rule = new List<string>();
+            FieldParsers.CheckpointMinutes(rule, minutes);
+            if (rule.Count > 0)
+                throw new UsageException(rule[0]);
             // the sweep's lock: a second sweep (or --resume) while this one runs is refused before it touches the folder
             CommonOptions.HoldOut(dir!);
             using var pool = new DevicePool(specs);

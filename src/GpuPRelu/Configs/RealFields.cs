@@ -24,7 +24,7 @@ public static class RealFields
         new("attack-iterations", "APGD iterations per restart", false, (c, v) => c with { AttackIterations = Count("attack_iterations", v) }),
         new("attack-restarts", "APGD restarts (each on the points still robust)", false, (c, v) => c with { AttackRestarts = Count("attack_restarts", v) }),
         new("attack", "after APGD-CE, also: apgd-ce (nothing more) or standard (AutoAttack's standard l∞ ensemble on the same networks, points and radii: the upper side of the robust accuracy band)",
-            false, (c, v) => c with { Attack = Choice<Attacks.AttackKind?>("attack", v, ("apgd-ce", null), ("standard", Attacks.AttackKind.Standard)) }),
+            false, (c, v) => c with { Attack = Choice<Attacks.AttackKind?>("attack", v, (Attacks.AttackKind.ApgdCe.Name, null), (Attacks.AttackKind.Standard.Name, Attacks.AttackKind.Standard)) }),
         new("certify", "also the certified l∞ radius of every attacked point, inside the box (certified.csv): the lower side of the robust accuracy band, proven",
             true, (c, v) => c with { Certify = Switch("certify", v) }),
         new("normalize-input", "divide a_j by ‖x − c‖^(p−1) (the reference's default here)", false, (c, v) => c with { NormalizeInput = Switch("normalize_input", v) }),

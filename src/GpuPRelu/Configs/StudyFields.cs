@@ -16,7 +16,7 @@ public static class StudyFields
         new("pgd-restarts", "random-start PGD restarts on the points still robust (0: the paper's zero start only)", false,
             (c, v) => c with { PgdRestarts = Count("pgd_restarts", v) }),
         new("attack", "after the paper's PGD, also: pgd (nothing more) or standard (AutoAttack's standard l2 ensemble on the same networks, points and radii: the upper side of the robust accuracy band)",
-            false, (c, v) => c with { Attack = Choice<Attacks.AttackKind?>("attack", v, ("pgd", null), ("standard", Attacks.AttackKind.Standard)) }),
+            false, (c, v) => c with { Attack = Choice<Attacks.AttackKind?>("attack", v, (Attacks.AttackKind.Pgd.Name, null), (Attacks.AttackKind.Standard.Name, Attacks.AttackKind.Standard)) }),
         new("certify", "also the certified l2 radius of every attacked point (certified.csv): the lower side of the robust accuracy band, proven",
             true, (c, v) => c with { Certify = Switch("certify", v) }),
         new("dist-steps", "distance: ascent steps on the sphere", false, (c, v) => c with { DistSteps = Count("dist_steps", v) }),

@@ -186,7 +186,9 @@ public sealed class ComputeDevice : IDisposable
     // processes one group at a time per processor, its threads meeting at a .NET barrier twice a launch; every thread it
     // started takes part in those barriers, working or not. So a warp of 2 on 2 threads computes exactly what (2 × 4 × 1)
     // computed, with the same 2 threads doing the work, without 6 idle threads waking on every launch.
-    // Measured on the quick preset (3 epochs): Default (4×4×1) 41 s, (2×1×2) 11 s, (2×4×1) 7 s, (4×1×1) 81 s.
+    // Measured earlier on the quick preset (3 epochs): Default (4×4×1) 41 s, (2×1×2) 11 s, (2×4×1) 7 s, (4×1×1) 81 s; then
+    // `train --preset quick --device ilgpu-cpu`, 1 / 4 epochs: (2×4×1) 11.6 / 23.1 s, (2×1×1) 9.9 / 19.9 s. ILGPU refuses
+    // a warp of 1.
     private static readonly CPUDevice CpuShape = new(2, 1, 1);
 
     private static Context CreateContext() =>

@@ -61,7 +61,7 @@ public static class CertifyExperiment
                 {
                     // proven at r: correctly classified and certified up to r (a point is proven at every ε ≤ its radius)
                     int proven = certified[b].Count(q => StudyBounds.Proves(q, r));
-                    accuracy.Add(new(name, info.P, info.Alpha, info.Seed, norm, "certified", r, proven / (double)points[b].Samples, points[b].Samples));
+                    accuracy.Add(new(name, info.P, info.Alpha, info.Seed, norm, AttackKind.Certified.Name, r, proven / (double)points[b].Samples, points[b].Samples));
                 }
                 foreach (var (attack, robust, _) in attacked)
                 {

@@ -78,7 +78,7 @@ public static class RealExperiment
             RealDataPlots.Correlation(subclasses, source, config.Source == DataSourceKind.Mnist ? "digit" : "class", run.PathOf("a_correlation.png"));
             RealDataPlots.Accuracy(state.Training, run.PathOf("b_accuracy.png"));
             RealDataPlots.StableRanks(state.Training, run.PathOf("c_stable_rank.png"));
-            RobustAccuracyPlot.Write(state.Robust.Where(r => r.Attack is "apgd-ce" or "standard" or "certified"), run.PathOf("d_robust_accuracy.png"), [],
+            RobustAccuracyPlot.Write(state.Robust.Where(r => RealReport.Banded(r.Attack)), run.PathOf("d_robust_accuracy.png"), [],
                 title: $"Robust accuracy, {source}");
             run.EndPhase("plots");
 

@@ -12,6 +12,10 @@ namespace GpuPRelu.Experiments;
 /// per p, and the robust-accuracy table beside the paper's claim that robustness grows with p.</summary>
 public static class RealReport
 {
+    /// <summary>The rows the MNIST band is drawn from: the attack's (APGD-CE or the standard ensemble) and the proof's.</summary>
+    public static bool Banded(string attack) =>
+        attack == AttackKind.ApgdCe.Name || attack == AttackKind.Standard.Name || attack == AttackKind.Certified.Name;
+
     /// <summary>Writes the report to `path` atomically and returns its text.</summary>
     public static string Write(string path, RealConfig config, string source, DataSet train, DataSet test, int attacked, RealResult result)
     {
@@ -72,10 +76,10 @@ public static class RealReport
             : increasing ? " — increasing with p, as the paper claims." : " — not increasing with p here.";
         s.AppendLine(ic, $"Paper's claim: robust accuracy grows with p (MNIST, radius 0.05). Measured at radius {headline:0.####}: "
             + $"{string.Join(", ", ps.Select((p, i) => string.Create(ic, $"p = {p:0.##}: {means[i]:0.000}")))}{verdict}");
-        if (result.RobustAccuracy.Any(r => r.Attack == "certified"))
+        if (result.RobustAccuracy.Any(r => r.Attack == AttackKind.Certified.Name))
         {
             s.AppendLine();
-            RobustBand.Write(s, [.. result.RobustAccuracy.Where(r => r.Attack is "apgd-ce" or "standard" or "certified")], ps);
+            RobustBand.Write(s, [.. result.RobustAccuracy.Where(r => Banded(r.Attack))], ps);
         }
         var shortRows = result.RobustAccuracy.Where(r => r.Attack == AttackKind.ApgdCe.Name + "-short").ToList();
         if (shortRows.Count > 0)

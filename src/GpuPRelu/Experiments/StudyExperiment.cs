@@ -111,7 +111,7 @@ public static class StudyExperiment
     private static void Record(ExperimentRun run, StudyResult result, int subclasses)
     {
         // per p: radius → [min, mean, max] robust accuracy over the attacked networks
-        run.Results["robust_acc"] = result.RobustAccuracy.Where(r => r.Attack == "pgd").GroupBy(r => r.P).ToDictionary(
+        run.Results["robust_acc"] = result.RobustAccuracy.Where(r => r.Attack == AttackKind.Pgd.Name).GroupBy(r => r.P).ToDictionary(
             g => g.Key.ToString(CultureInfo.InvariantCulture),
             g => g.GroupBy(r => r.Radius).ToDictionary(h => h.Key.ToString("0.####", CultureInfo.InvariantCulture),
                 h => new[] { h.Min(r => r.RobustAcc), h.Average(r => r.RobustAcc), h.Max(r => r.RobustAcc) }));

@@ -93,7 +93,7 @@ public static class StudyPhases
     })
     {
         // the networks' rows only: the exact radii's may follow them when a kill came before their phase was recorded
-        Restore = s => s.RobustAccuracy = [.. CsvOutput.Read<RobustAccuracyRow>(s.PathOf("robust_accuracy.csv")).Where(r => r.Attack == "pgd")],
+        Restore = s => s.RobustAccuracy = [.. CsvOutput.Read<RobustAccuracyRow>(s.PathOf("robust_accuracy.csv")).Where(r => r.Attack == AttackKind.Pgd.Name)],
     };
 
     /// <summary>The exact radii of F and F^(p) on the attacked points, the engine's own output timed apart from the

@@ -29,6 +29,8 @@ public sealed class ProbeCaseTests : IDisposable
         // the sweep's own numbers
         { ["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--pgd-points", "5", "--plan", "--rate", "-1"], 2, "rate must be > 0 GFLOP/s and finite, got -1" },
         { ["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--pgd-points", "5", "--max-networks", "-1", "--out", "{dir}/out"], 2, "max_networks must be ≥ 1, got -1" },
+        // minutes past TimeSpan's range: refused as the study verbs refuse them, not an overflow after the folder exists
+        { ["sweep", "--grid", "p=1,3", .. Small, "--alpha", "0.1", "--pgd-points", "5", "--checkpoint-minutes", "1e300", "--out", "{dir}/out"], 2, "checkpoint_minutes must be ≥ 0, got 1E+300" },
         // seeds is a count: not an axis, and counted before its axis is made
         { ["sweep", "--grid", "seeds=1,2", "--device", "cpu", "--pgd-points", "5", "--n-test", "10", "--plan", "--rate", "1"], 2, "seeds: seeds sweeps the number of seeds" },
         { ["sweep", "--grid", "p=1,3", "--seeds", "2000000000", "--plan", "--rate", "1"], 2, "seeds: 2000000000 seeds per network; at most 100000" },
