@@ -45,7 +45,7 @@ internal static class AttackCommand
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
             using var dev = CommonOptions.Open(kind);
-            AttackExperiment.Run(cfg, dev, outDir, Console.WriteLine, Interrupts.Token);
+            AttackExperiment.Run(cfg, new RunContext(dev, outDir) { Log = Console.WriteLine, Cancel = Interrupts.Token });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outDir}"));
             return 0;
         });

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using GpuPRelu.Bench;
 using GpuPRelu.Devices;
+using GpuPRelu.Experiments;
 
 namespace GpuPRelu.Cli.Commands;
 
@@ -50,7 +51,7 @@ internal static class BenchCommand
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
             using var dev = CommonOptions.Open(kind);
-            BenchExperiment.Run(chosen, dev, outDir, n, Console.WriteLine);
+            BenchExperiment.Run(chosen, n, new RunContext(dev, outDir) { Log = Console.WriteLine, Cancel = Interrupts.Token });
             Console.WriteLine($"wrote {Path.Combine(outDir, "bench.csv")}");
             return 0;
         });

@@ -46,7 +46,7 @@ internal static class CertifyCommand
             var kind = CommonOptions.ParseDevice(parse.GetValue(device)!);
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
             using var dev = CommonOptions.Open(kind);
-            CertifyExperiment.Run(cfg, dev, outDir, Console.WriteLine);
+            CertifyExperiment.Run(cfg, new RunContext(dev, outDir) { Log = Console.WriteLine, Cancel = Interrupts.Token });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outDir}"));
             return 0;
         });

@@ -31,7 +31,7 @@ internal static class EvaluateCommand
             var outDir = CommonOptions.PrepareOut(parse.GetValue(output)!, parse.GetValue(overwrite));
 
             using var dev = CommonOptions.Open(kind);
-            var rows = EvaluateExperiment.Run(cfg, dev, outDir, inputs, Interrupts.Token);
+            var rows = EvaluateExperiment.Run(cfg, new RunContext(dev, outDir) { Cancel = Interrupts.Token }, inputs);
             foreach (var r in rows)
                 Console.WriteLine($"network {r.Network} (p={r.P}): {r.Data}, {r.Samples} samples, loss {r.Loss:0.000000}, accuracy {r.Accuracy:0.0000}");
             Console.WriteLine($"wrote {outDir}");

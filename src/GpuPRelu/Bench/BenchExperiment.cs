@@ -18,12 +18,12 @@ namespace GpuPRelu.Bench;
 /// batched l2 PGD and distance estimate; bench.csv and manifest.json.</summary>
 public static class BenchExperiment
 {
-    public static IReadOnlyList<BenchRow> Run(IReadOnlyList<BenchConfig> configs, ComputeDevice device, string outDir, int calls,
-        Action<string>? log = null)
+    public static IReadOnlyList<BenchRow> Run(IReadOnlyList<BenchConfig> configs, int calls, RunContext context)
     {
         ArgumentNullException.ThrowIfNull(configs);
-        ArgumentNullException.ThrowIfNull(device);
-        return ExperimentRun.Execute<IReadOnlyList<BenchRow>>("bench", new { configs = configs.Select(c => c.Name), calls }, device, outDir, run =>
+        ArgumentNullException.ThrowIfNull(context);
+        var (device, outDir, log) = (context.Device, context.OutDir, context.Log);
+        return ExperimentRun.Execute<IReadOnlyList<BenchRow>>("bench", new { configs = configs.Select(c => c.Name), calls }, context, run =>
         {
             var rows = new List<BenchRow>();
             string dev = ComputeDevice.Name(device.Kind);

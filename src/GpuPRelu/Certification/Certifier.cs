@@ -20,6 +20,7 @@ public static class Certifier
         ArgumentNullException.ThrowIfNull(options);
         if (options.Validate() is { Count: > 0 } errors)
             throw new ArgumentException(string.Join("; ", errors), nameof(options));
+        options = options with { Cancel = cancel };
         var shape = net.Shape;
         if (net.Networks.FirstOrDefault(n => !(n.P >= 1) || double.IsInfinity(n.P)) is { } bad)
             throw new ArgumentException($"network {bad.Index} has p {bad.P}; certification needs a finite p ≥ 1 (ReLU^p convex)", nameof(net));

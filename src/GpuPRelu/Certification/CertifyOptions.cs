@@ -21,6 +21,10 @@ public sealed record CertifyOptions(AttackNorm Norm, double? BoxLo = null, doubl
     /// box; elsewhere the search runs on the host alone.</summary>
     public bool DeviceScreen { get; init; }
 
+    /// <summary>Polled at every branch of every margin (Certifier.Run sets it): a cancelled run stops within one bound's
+    /// ascent instead of finishing the points in flight. No result depends on it.</summary>
+    public CancellationToken Cancel { get; init; }
+
     /// <summary>Every rule the options break, naming the field.</summary>
     public IReadOnlyList<string> Validate()
     {

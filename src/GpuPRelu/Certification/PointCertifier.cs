@@ -118,6 +118,7 @@ internal sealed class PointCertifier
         var set = new PerturbationSet(_net, _point, _options.Norm, _options.BoxLo, _options.BoxHi, eps);
         for (int i = 0; i < _margins.Length; i++)
         {
+            _options.Cancel.ThrowIfCancellationRequested();
             if (!CheckMargin(i, set, iterations, ref branched))
                 return false;
         }
@@ -140,6 +141,7 @@ internal sealed class PointCertifier
         int used = 1;
         while (open.TryDequeue(out var worst, out _))
         {
+            _options.Cancel.ThrowIfCancellationRequested();
             var (neuron, at) = bound.Branch(worst);
             if (neuron < 0 || used + 2 > _options.Branches)
                 return false;

@@ -14,15 +14,15 @@ namespace GpuPRelu.Experiments;
 /// classifiers; FAB-T's upper bounds for networks, also whenever fab-t runs), manifest.</summary>
 public static class AttackExperiment
 {
-    /// <summary>Runs a validated config on `device` into `outDir` (which must exist); `cancel` is polled at every step of
-    /// every attack (the manifest then says "cancelled").</summary>
-    public static IReadOnlyList<RobustAccuracyRow> Run(AttackConfig config, ComputeDevice device, string outDir, Action<string>? log = null,
-        CancellationToken cancel = default)
+    /// <summary>Runs a validated config in `context` (its folder must exist); its token is polled at every step of every
+    /// attack (the manifest then says "cancelled").</summary>
+    public static IReadOnlyList<RobustAccuracyRow> Run(AttackConfig config, RunContext context)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(context);
         ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
-        return ExperimentRun.Execute("attack", config, device, outDir, run =>
+        var (device, outDir, log) = (context.Device, context.OutDir, context.Log);
+        return ExperimentRun.Execute("attack", config, context, run =>
         {
             var (shape, theta, centers, infos, names, imported) = Models(config);
             var (points, mu) = TestPoints(config, shape.Inputs, infos, imported, log);
@@ -71,7 +71,7 @@ public static class AttackExperiment
             }
             run.EndPhase("write");
             return rows;
-        }, cancel);
+        });
     }
 
     /// <summary>Each network's test points and (synthetic data) centers: real data's first N samples, the same for every

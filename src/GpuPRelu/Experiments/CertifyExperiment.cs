@@ -15,14 +15,16 @@ namespace GpuPRelu.Experiments;
 /// violation: counted in the manifest and the log).</summary>
 public static class CertifyExperiment
 {
-    public static IReadOnlyList<CertifiedRow> Run(CertifyConfig config, ComputeDevice device, string outDir, Action<string>? log = null,
-        CancellationToken cancel = default)
+    /// <summary>Runs a validated config in `context` (its folder must exist); the token is polled between points and at
+    /// every step of the bound's search and of the attack (the manifest then says "cancelled").</summary>
+    public static IReadOnlyList<CertifiedRow> Run(CertifyConfig config, RunContext context)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(context);
         ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
         var c = config.Source;
-        return ExperimentRun.Execute("certify", config, device, outDir, run =>
+        var (device, outDir, log) = (context.Device, context.OutDir, context.Log);
+        return ExperimentRun.Execute("certify", config, context, run =>
         {
             var (shape, theta, centers, infos, names, imported) = AttackExperiment.Models(c);
             var (points, _) = AttackExperiment.TestPoints(c, shape.Inputs, infos, imported, log);
@@ -74,7 +76,7 @@ public static class CertifyExperiment
             Summarize(run, rows, violations, config.RunAttack, log);
             run.EndPhase("write");
             return rows;
-        }, cancel);
+        });
     }
 
     // the attack's steps in order (and the whole sequence), as `attack` runs them

@@ -25,16 +25,17 @@ public static class EvaluateExperiment
         return (networks, data);
     }
 
-    /// <summary>Runs a validated config on `device`, writing into `outDir` (which must exist), on `inputs` when the caller
-    /// has loaded them (Load), else loading them first; returns the rows of evaluation.csv. `cancel` is polled before
-    /// every chunk of rows (the manifest then says "cancelled").</summary>
-    public static IReadOnlyList<EvaluationRow> Run(EvaluateConfig config, ComputeDevice device, string outDir,
-        (ImportedNetworks Networks, DataSet Data)? inputs = null, CancellationToken cancel = default)
+    /// <summary>Runs a validated config in `context` (its folder must exist), on `inputs` when the caller has loaded them
+    /// (Load), else loading them first; returns the rows of evaluation.csv. The token is polled before every chunk of rows
+    /// (the manifest then says "cancelled").</summary>
+    public static IReadOnlyList<EvaluationRow> Run(EvaluateConfig config, RunContext context,
+        (ImportedNetworks Networks, DataSet Data)? inputs = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(context);
         ConfigErrors.ThrowIfAny(config.Validate(), nameof(config));
-        return ExperimentRun.Execute("evaluate", config, device, outDir, run =>
+        var (device, outDir) = (context.Device, context.OutDir);
+        return ExperimentRun.Execute("evaluate", config, context, run =>
         {
             var (networks, data) = inputs ?? Load(config);
             run.EndPhase("data");
@@ -55,7 +56,7 @@ public static class EvaluateExperiment
             run.Results["non_finite_networks"] = rows.Count(r => double.IsNaN(r.Accuracy));
             run.EndPhase("write");
             return rows;
-        }, cancel);
+        });
     }
 
     /// <summary>logits.csv: network, sample, label, logit_0 … logit_{C−1}; one row per network per sample.</summary>

@@ -49,12 +49,6 @@ public sealed class ExperimentRun
         Cancel.ThrowIfCancellationRequested();
     }
 
-    /// <summary>Runs `phases` as verb `command` of `config` on `device` into `outDir` (which must exist) and returns what
-    /// they return; the manifest is written first, after each phase and at the end, whatever the outcome.</summary>
-    public static T Execute<T>(string command, object config, ComputeDevice device, string outDir, Func<ExperimentRun, T> phases,
-        CancellationToken cancel = default) =>
-        Execute(command, config, new RunContext(device, outDir) { Cancel = cancel }, phases);
-
     /// <summary>Runs `phases` as verb `command` of `config` in `context` and returns what they return; the manifest is
     /// written first, after each phase and at the end, whatever the outcome.</summary>
     public static T Execute<T>(string command, object config, RunContext context, Func<ExperimentRun, T> phases)

@@ -81,13 +81,16 @@ public sealed class SignalTests : IDisposable
         }
     }
 
-    // the attacks that ran for minutes after a signal: each stops at its next step, marks the manifest and exits 130 / 143
-    // (without the token they would run for hours: a million PGD steps, a hundred thousand Square queries, 3e6 steps)
+    // the attacks (and the certification) that ran for minutes after a signal: each stops at its next step, marks the
+    // manifest and exits 130 / 143 (without the token they would run for hours: a million PGD steps, a hundred thousand
+    // Square queries, 3e6 steps)
     [Theory]
     [InlineData("INT", 130, "attack", "--model", "F", "--n", "200", "--steps", "1000000")]
     [InlineData("TERM", 143, "attack", "--model", "F", "--n", "200", "--steps", "1000000")]
     [InlineData("TERM", 143, "attack", "--model", "F", "--attack", "standard", "--norm", "linf", "--queries", "100000", "--steps", "100000", "--n", "200")]
     [InlineData("INT", 130, "fig2", "--preset", "quick", "--epochs", "1", "--pgd-steps", "3000000")]
+    // the bound's branch and bound polls at every branch (p = 3, 4096 branches: minutes without the token)
+    [InlineData("INT", 130, "certify", "--model", "Fp", "--p", "3", "--n", "2000", "--branches", "4096")]
     public async Task ASignalStopsAnAttackAtItsNextStep(string signal, int exitCode, params string[] args)
     {
         var folder = Path.Combine(_dir.FullName, $"{args[0]}-{signal}-{args.Length}");

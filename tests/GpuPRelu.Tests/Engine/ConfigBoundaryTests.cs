@@ -22,8 +22,8 @@ public sealed class ConfigBoundaryTests(DeviceFixture devices) : IDisposable
         "train" => (d, o) => TrainExperiment.Run(new TrainConfig { Lr = -1, PositiveSubclasses = 10 }, new RunContext(d, o)),
         "study" => (d, o) => StudyExperiment.Run(new StudyConfig { PgdSteps = 0, Radii = [0.5, 0.2] }, "fig2", "Fig. 2", new RunContext(d, o)),
         "real" => (d, o) => RealExperiment.Run(new RealConfig { Epochs = 0, P = [0.5] }, "mnist", new RunContext(d, o)),
-        "attack" => (d, o) => AttackExperiment.Run(new AttackConfig { Model = IdealKind.F, Radii = [0.3, 0.1], N = 0 }, d, o),
-        "evaluate" => (d, o) => EvaluateExperiment.Run(new EvaluateConfig { P = [0.5] }, d, o),
+        "attack" => (d, o) => AttackExperiment.Run(new AttackConfig { Model = IdealKind.F, Radii = [0.3, 0.1], N = 0 }, new RunContext(d, o)),
+        "evaluate" => (d, o) => EvaluateExperiment.Run(new EvaluateConfig { P = [0.5] }, new RunContext(d, o)),
         _ => throw new ArgumentException(experiment, nameof(experiment)),
     };
 

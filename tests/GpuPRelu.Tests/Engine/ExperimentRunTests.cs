@@ -18,7 +18,7 @@ public sealed class ExperimentRunTests(DeviceFixture devices) : IDisposable
     {
         var device = devices.Get("cpu");
         string? during = null;
-        int returned = ExperimentRun.Execute("train", new { epochs = 3 }, device, _dir, run =>
+        int returned = ExperimentRun.Execute("train", new { epochs = 3 }, new RunContext(device, _dir) { Cancel = TestContext.Current.CancellationToken }, run =>
         {
             during = Read().GetProperty("status").GetString();
             File.WriteAllText(run.PathOf("a.csv"), "x\n");
@@ -27,7 +27,7 @@ public sealed class ExperimentRunTests(DeviceFixture devices) : IDisposable
             run.Results["answer"] = 42;
             run.EndPhase("write");
             return 7;
-        }, TestContext.Current.CancellationToken);
+        });
         var m = Read();
         Assert.Equal(7, returned);
         Assert.Equal("running", during);
@@ -44,11 +44,11 @@ public sealed class ExperimentRunTests(DeviceFixture devices) : IDisposable
     public void MarksAFailureWithItsMessageAndRethrowsIt()
     {
         var boom = new InvalidDataException("x.csv: line 3 has 2 fields, expected 4");
-        var thrown = Assert.Throws<InvalidDataException>(() => ExperimentRun.Execute<int>("attack", new { }, devices.Get("cpu"), _dir, run =>
+        var thrown = Assert.Throws<InvalidDataException>(() => ExperimentRun.Execute<int>("attack", new { }, new RunContext(devices.Get("cpu"), _dir) { Cancel = TestContext.Current.CancellationToken }, run =>
         {
             run.EndPhase("data");
             throw boom;
-        }, TestContext.Current.CancellationToken));
+        }));
         var m = Read();
         Assert.Same(boom, thrown);
         Assert.Equal("failed: x.csv: line 3 has 2 fields, expected 4", m.GetProperty("status").GetString());
@@ -60,14 +60,14 @@ public sealed class ExperimentRunTests(DeviceFixture devices) : IDisposable
     public void MarksACancellationOnItsTokenAsCancelled()
     {
         using var source = new CancellationTokenSource();
-        Assert.ThrowsAny<OperationCanceledException>(() => ExperimentRun.Execute<int>("fig2", new { }, devices.Get("cpu"), _dir, run =>
+        Assert.ThrowsAny<OperationCanceledException>(() => ExperimentRun.Execute<int>("fig2", new { }, new RunContext(devices.Get("cpu"), _dir) { Cancel = source.Token }, run =>
         {
             Assert.Equal(source.Token, run.Cancel);
             run.EndPhase("data");
             source.Cancel();
             run.Cancel.ThrowIfCancellationRequested();
             return 0;
-        }, source.Token));
+        }));
         Assert.Equal("cancelled", Read().GetProperty("status").GetString());
     }
 
