@@ -132,7 +132,7 @@ public sealed class SweepResumeTests : IClassFixture<SweepResumeTests.Reference>
         info.Environment["SLURM_ARRAY_TASK_ID"] = "2";
         info.Environment["SLURM_ARRAY_TASK_MIN"] = "1";
         info.Environment["SLURM_ARRAY_TASK_COUNT"] = "2";
-        using var p = Process.Start(info)!;
+        using var p = ChildRun.Start(info);
         var stdout = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         Assert.Equal(0, p.ExitCode);

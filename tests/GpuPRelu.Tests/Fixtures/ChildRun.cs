@@ -1,6 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using Xunit;
+using Xunit.v3;
+
+[assembly: GpuPRelu.Tests.Fixtures.ChildRun.EndsItsChildren]
 
 namespace GpuPRelu.Tests.Fixtures;
 
@@ -9,6 +14,48 @@ namespace GpuPRelu.Tests.Fixtures;
 internal static class ChildRun
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    // every child a test started (pid, start time), with the test's id: a test that fails before its child ends would
+    // leave it running (a certify child went on for minutes after its test and the test host had ended)
+    private static readonly ConcurrentDictionary<(int Pid, DateTime Start), string> Started = new();
+
+    /// <summary>Starts `info` as a child of the current test; EndsItsChildren kills it if it outlives the test.</summary>
+    public static Process Start(ProcessStartInfo info)
+    {
+        var child = Process.Start(info)!;
+        Started[(child.Id, child.StartTime)] = TestContext.Current.Test?.UniqueID ?? "";
+        return child;
+    }
+
+    /// <summary>After each test: kills (with their trees) the children it started that are still running, found by pid
+    /// and start time (the test may have disposed its Process object when an assertion failed).</summary>
+    [AttributeUsage(AttributeTargets.Assembly)]
+    public sealed class EndsItsChildrenAttribute : BeforeAfterTestAttribute
+    {
+        public override void After(MethodInfo methodUnderTest, IXunitTest test)
+        {
+            ArgumentNullException.ThrowIfNull(test);
+            foreach (var (key, id) in Started)
+            {
+                if (id != test.UniqueID || !Started.TryRemove(key, out _))
+                    continue;
+                try
+                {
+                    using var child = Process.GetProcessById(key.Pid);
+                    if (child.StartTime == key.Start && !child.HasExited)
+                        child.Kill(entireProcessTree: true);
+                }
+                catch (ArgumentException)
+                {
+                    // it has ended
+                }
+                catch (InvalidOperationException)
+                {
+                    // it ended while we looked
+                }
+            }
+        }
+    }
 
     /// <summary>How every test starts a child: `dotnet gpuprelu.dll args…`, stdout and stderr redirected, without the
     /// test host's Slurm array variables. The child runs with tiered compilation: the tool turns it off for its long SIMD
@@ -29,7 +76,7 @@ internal static class ChildRun
     /// <summary>Starts `gpuprelu args` and returns once a stdout line contains `ready`; stdout keeps draining after.</summary>
     public static (Process Child, Task<string> Err) StartUntil(string ready, params string[] args)
     {
-        var child = Process.Start(Info(args))!;
+        var child = Start(Info(args));
         var err = child.StandardError.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
         while (child.StandardOutput.ReadLine() is { } line)

@@ -45,7 +45,7 @@ internal static class SweepCase
     }
 
     /// <summary>Starts `dotnet gpuprelu.dll args…` with its output captured (the CLI assembly beside the tests).</summary>
-    public static Process Start(params string[] args) => Process.Start(ChildRun.Info(args))!;
+    public static Process Start(params string[] args) => ChildRun.Start(ChildRun.Info(args));
 
     /// <summary>Asserts that every output of `expected` exists in `actual` with the same bytes.</summary>
     public static void AssertSameOutputs(string expected, string actual)
