@@ -87,8 +87,7 @@ internal static class SweepCommand
             double minutes = parse.GetValue(checkpointMinutes);
             var rule = new List<string>();
             FieldParsers.CheckpointMinutes(rule, minutes);
-            if (rule.Count > 0)
-                throw new UsageException(rule[0]);
+            CommonOptions.Refuse(rule);
             // the sweep's lock: a second sweep (or --resume) while this one runs is refused before it touches the folder
             CommonOptions.HoldOut(dir!);
             using var pool = new DevicePool(specs);

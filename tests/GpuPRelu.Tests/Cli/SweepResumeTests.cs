@@ -48,7 +48,7 @@ public sealed class SweepResumeTests : IClassFixture<SweepResumeTests.Reference>
     public void KilledAndResumedSweepWritesTheSameBytes(int committed)
     {
         var dir = Out($"killed-{committed}");
-        using (var p = SweepCase.Start("sweep", "--config", _reference.Config, "--devices", "cpu", "--out", dir, "--checkpoint-minutes", committed < 0 ? "0" : "10"))
+        using (var p = ChildRun.Start("sweep", "--config", _reference.Config, "--devices", "cpu", "--out", dir, "--checkpoint-minutes", committed < 0 ? "0" : "10"))
         {
             var ledger = Path.Combine(dir, "ledger.jsonl");
             var batches = Path.Combine(dir, "batches");
@@ -97,7 +97,7 @@ public sealed class SweepResumeTests : IClassFixture<SweepResumeTests.Reference>
     {
         // three shard processes at once, as a job array would run them
         var shards = Enumerable.Range(0, 3).Select(i => Out($"shard{i}")).ToList();
-        var procs = shards.Select((dir, i) => SweepCase.Start("sweep", "--config", _reference.Config, "--devices", "cpu", "--out", dir, "--shard", $"{i}/3")).ToList();
+        var procs = shards.Select((dir, i) => ChildRun.Start("sweep", "--config", _reference.Config, "--devices", "cpu", "--out", dir, "--shard", $"{i}/3")).ToList();
         foreach (var p in procs)
         {
             var err = p.StandardError.ReadToEnd();

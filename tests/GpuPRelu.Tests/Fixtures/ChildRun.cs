@@ -73,10 +73,13 @@ internal static class ChildRun
         return start;
     }
 
+    /// <summary>Starts `gpuprelu args` (Info) as a child of the current test, its output captured.</summary>
+    public static Process Start(params string[] args) => Start(Info(args));
+
     /// <summary>Starts `gpuprelu args` and returns once a stdout line contains `ready`; stdout keeps draining after.</summary>
     public static (Process Child, Task<string> Err) StartUntil(string ready, params string[] args)
     {
-        var child = Start(Info(args));
+        var child = Start(args);
         var err = child.StandardError.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
         while (child.StandardOutput.ReadLine() is { } line)

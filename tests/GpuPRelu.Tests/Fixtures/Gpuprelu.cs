@@ -30,7 +30,7 @@ internal static class Gpuprelu
     /// <summary>Starts the built `gpuprelu` as a child process (a real process to kill), its output read and dropped.</summary>
     public static Process Start(params string[] args)
     {
-        var child = ChildRun.Start(ChildRun.Info(args));
+        var child = ChildRun.Start(args);
         child.OutputDataReceived += (_, _) => { };
         child.ErrorDataReceived += (_, _) => { };
         child.BeginOutputReadLine();

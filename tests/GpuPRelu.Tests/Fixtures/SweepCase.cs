@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using Xunit;
 
 namespace GpuPRelu.Tests.Fixtures;
 
-/// <summary>A small sweep for the sweep tests (6 batches of 4 networks, a fraction of a second each on the CPU path),
-/// the `gpuprelu` command line as a child process (a real process to kill), and the byte-for-byte comparison of two
-/// sweep folders' outputs.</summary>
+/// <summary>A small sweep for the sweep tests (6 batches of 4 networks, a fraction of a second each on the CPU path) and
+/// the byte-for-byte comparison of two sweep folders' outputs; its child processes start through ChildRun.</summary>
 internal static class SweepCase
 {
     /// <summary>D 20, 30 × width 8, 16, 24 × p 1, 3 × 2 seeds, short training, PGD and distance.</summary>
@@ -43,9 +41,6 @@ internal static class SweepCase
         File.WriteAllText(path, yaml);
         return path;
     }
-
-    /// <summary>Starts `dotnet gpuprelu.dll args…` with its output captured (the CLI assembly beside the tests).</summary>
-    public static Process Start(params string[] args) => ChildRun.Start(ChildRun.Info(args));
 
     /// <summary>Asserts that every output of `expected` exists in `actual` with the same bytes.</summary>
     public static void AssertSameOutputs(string expected, string actual)
